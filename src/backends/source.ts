@@ -1,0 +1,74 @@
+/**
+ * What every backend hands over: vaults, items and files in one model, so that the rules
+ * for matching a reference live in one place (src/resolve.ts) and give one answer everywhere.
+ */
+
+export interface VaultSummary {
+  readonly id: string;
+  readonly title: string;
+}
+
+export interface ItemSummary {
+  readonly id: string;
+  readonly title: string;
+}
+
+export interface Section {
+  readonly id: string;
+  readonly label: string;
+}
+
+export interface Field {
+  readonly id: string;
+  readonly label: string;
+  /** The 1Password field type: STRING, CONCEALED, OTP, SSHKEY, ... */
+  readonly type: string;
+  readonly value: string;
+  readonly sectionId: string | undefined;
+  /** The current one-time code, for OTP fields. */
+  readonly totp: string | undefined;
+}
+
+export interface Attachment {
+  readonly id: string;
+  readonly name: string;
+  readonly sectionId: string | undefined;
+}
+
+export interface Item {
+  readonly id: string;
+  readonly title: string;
+  readonly vaultId: string;
+  readonly sections: readonly Section[];
+  readonly fields: readonly Field[];
+  readonly files: readonly Attachment[];
+}
+
+/** Why a backend call failed, in the contract's terms; the resolver adds which secret and ref. */
+export type SourceFailure = 'unavailable' | 'denied' | 'not-found' | 'invalid';
+
+export class SourceError extends Error {
+  readonly failure: SourceFailure;
+
+  constructor(failure: SourceFailure, message: string) {
+    super(message);
+    this.name = 'SourceError';
+    this.failure = failure;
+  }
+}
+
+/**
+ * A backend. Calls may run concurrently; the resolver calls each at most once per
+ * argument and run. Failures are thrown as SourceError.
+ */
+export interface SecretSource {
+  /** Shown in messages: "via connect". */
+  readonly name: string;
+  listVaults(): Promise<readonly VaultSummary[]>;
+  /** One vault by ID, to tell a vault outside the token's scope (denied) from a missing one. */
+  getVault(vaultId: string): Promise<VaultSummary>;
+  listItems(vaultId: string): Promise<readonly ItemSummary[]>;
+  getItem(vaultId: string, itemId: string): Promise<Item>;
+  getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array>;
+  close(): Promise<void>;
+}

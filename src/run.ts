@@ -1,0 +1,189 @@
+/** The pipeline: inputs -> references -> backend -> resolve -> mask -> export. */
+import * as core from '@actions/core';
+import { chooseMode, type Mode, type Opened, openSource } from './backends/select.ts';
+import { Code, SecretsError } from './errors.ts';
+import { type Entry, exportAll, maskEntries, previouslyManaged } from './export.ts';
+import { type Inputs, readInputs, readSpecs } from './inputs.ts';
+import { nameKey, nameProblem } from './names.ts';
+import { registerCredential } from './redact.ts';
+import { annotate, type Row, writeSummary } from './report.ts';
+import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
+import type { SecretSpec } from './secret-specs.ts';
+
+export interface Dependencies {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly now: () => Date;
+  readonly open: (mode: Mode, inputs: Inputs) => Opened;
+}
+
+const defaults: Dependencies = {
+  env: process.env,
+  cwd: process.cwd(),
+  now: () => new Date(),
+  open: openSource,
+};
+
+const HEADING = '1Password secrets';
+
+function exportedAs(spec: SecretSpec, exportEnv: boolean): string {
+  return ['output', ...(exportEnv ? ['env'] : []), ...(spec.file ? ['file'] : [])].join(', ');
+}
+
+function rows(
+  specs: readonly SecretSpec[],
+  inputs: Inputs,
+  failures: readonly SecretsError[],
+): Row[] {
+  return specs.map((spec) => {
+    const failure = failures.find((error) => error.secret === spec.name);
+    return {
+      name: spec.name,
+      ref: spec.ref.text,
+      exported: failure ? 'nothing' : exportedAs(spec, inputs.exportEnv),
+      result: failure ? failure.code : 'resolved',
+    };
+  });
+}
+
+/** Masks credentials from the start, so that no message can show them. */
+function protectCredentials(inputs: Inputs): void {
+  for (const token of [inputs.serviceAccountToken, inputs.connectToken]) {
+    if (token === undefined) continue;
+    core.setSecret(token);
+    registerCredential(token);
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Turns each secret's outcome into the names it exports, or its failure. */
+export function collect(
+  specs: readonly SecretSpec[],
+  outcomes: ReadonlyMap<string, Outcome>,
+): { entries: Entry[]; errors: SecretsError[] } {
+  const entries: Entry[] = [];
+  const errors: SecretsError[] = [];
+  const owners = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  for (const spec of specs) {
+    const fail = (code: SecretsError['code'], message: string) =>
+      errors.push(new SecretsError(code, message, spec.name, spec.ref.text));
+    const outcome = outcomes.get(spec.ref.text);
+    if (outcome === undefined) {
+      fail(Code.providerUnavailable, 'the reference was not resolved');
+    } else if (outcome instanceof SecretsError) {
+      errors.push(outcome.forSecret(spec.name, spec.ref.text));
+    } else if (outcome.kind === 'value') {
+      let value = outcome.value;
+      if (typeof value !== 'string' && !spec.file) {
+        try {
+          value = decoder.decode(value);
+        } catch {
+          fail(
+            Code.refInvalid,
+            'the attached file is not UTF-8 text: add file: true to write its exact bytes',
+          );
+          continue;
+        }
+      }
+      entries.push({ name: spec.name, value, file: spec.file, mask: spec.mask });
+    } else {
+      const named = outcome.fields.map((field) => ({
+        ...field,
+        name: `${spec.name}_${field.suffix}`,
+      }));
+      const clash = named.find(
+        (field) => nameProblem(field.name) || owners.has(nameKey(field.name)),
+      );
+      if (clash) {
+        const other = owners.get(nameKey(clash.name));
+        const why = other ? `clashes with the secret ${other}` : nameProblem(clash.name);
+        fail(
+          Code.configInvalid,
+          `field ${clash.label} becomes ${clash.name}, which ${other ? why : `is refused: ${why}`}`,
+        );
+        continue;
+      }
+      for (const field of named) owners.set(nameKey(field.name), spec.name);
+      entries.push(
+        ...named.map((field) => ({
+          name: field.name,
+          value: field.value,
+          file: spec.file,
+          mask: spec.mask,
+        })),
+      );
+    }
+  }
+  return { entries, errors };
+}
+
+async function fail(
+  errors: readonly SecretsError[],
+  specs: readonly SecretSpec[],
+  inputs?: Inputs,
+): Promise<void> {
+  annotate(errors);
+  process.exitCode = 1;
+  const perSecret = errors.filter((error) => error.secret !== undefined).length;
+  core.info(
+    perSecret > 0
+      ? `${perSecret} of ${specs.length || perSecret} secrets failed; nothing was exported`
+      : 'nothing was exported',
+  );
+  if (inputs) await writeSummary(`${HEADING}: failed`, rows(specs, inputs, errors));
+}
+
+export async function run(deps: Dependencies = defaults): Promise<void> {
+  const { inputs, errors: inputErrors } = readInputs(deps.env);
+  protectCredentials(inputs);
+  if (inputErrors.length > 0) return fail(inputErrors, []);
+
+  const { specs, errors: specErrors } = readSpecs(inputs, deps.env, deps.cwd);
+  if (specErrors.length > 0) return fail(specErrors, specs, inputs);
+
+  const previous = previouslyManaged(deps.env);
+  const plan = {
+    exportEnv: inputs.exportEnv,
+    unset: inputs.unsetPrevious ? previous : [],
+    stillManaged: inputs.unsetPrevious ? [] : previous,
+    refreshAfterSeconds: inputs.refreshAfterSeconds,
+  };
+  if (specs.length === 0) {
+    core.warning(
+      'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
+    );
+    exportAll({ ...plan, entries: [], resolvedAt: deps.now() });
+    return;
+  }
+
+  let outcomes: Map<string, Outcome>;
+  let mode: Mode;
+  try {
+    const choice = chooseMode(inputs);
+    mode = choice.mode;
+    const opened = deps.open(mode, inputs);
+    for (const warning of [...choice.warnings, ...opened.warnings]) core.warning(warning);
+    const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
+    outcomes = await core.group(`Resolving ${distinct} references via ${mode}`, async () => {
+      try {
+        return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
+      } finally {
+        await opened.source.close();
+      }
+    });
+  } catch (thrown) {
+    return fail([toSecretsError(thrown)], specs, inputs);
+  }
+
+  const { entries, errors } = collect(specs, outcomes);
+  if (errors.length > 0) return fail(errors, specs, inputs);
+
+  maskEntries(entries);
+  const exported = exportAll({ ...plan, entries, resolvedAt: deps.now() });
+  core.info(
+    `resolved ${specs.length} secrets via ${mode} as outputs` +
+      (exported.length > 0 ? `, and exported ${exported.length} environment variables` : ''),
+  );
+  await writeSummary(HEADING, rows(specs, inputs, []));
+}

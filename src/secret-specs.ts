@@ -1,0 +1,164 @@
+/**
+ * Pure parsing of what to load: the `secrets` YAML input, step env values that are
+ * references, and the entries of an `OP_ENV_FILE`. Every problem is collected, so that
+ * all of them are reported at once.
+ */
+import { parse as parseDotenv } from 'dotenv';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import { Code, describe, SecretsError } from './errors.ts';
+import { nameKey, nameProblem } from './names.ts';
+import { looksLikeRef, parseRef, type Ref } from './refs.ts';
+
+export type SpecSource = 'secrets' | 'env' | 'env-file';
+
+export interface SecretSpec {
+  readonly name: string;
+  readonly ref: Ref;
+  /** Write the value to a 0600 file; the output and variable hold its path. */
+  readonly file: boolean;
+  /** Register the value with the runner's masker (only `mask: false` turns it off). */
+  readonly mask: boolean;
+  readonly source: SpecSource;
+}
+
+export interface ParsedSpecs {
+  readonly specs: readonly SecretSpec[];
+  readonly errors: readonly SecretsError[];
+}
+
+interface RawSpec {
+  name: string;
+  ref: string;
+  file: boolean;
+  mask: boolean;
+  source: SpecSource;
+}
+
+const OPTION_KEYS = new Set(['ref', 'file', 'mask']);
+
+function configError(message: string, secret?: string): SecretsError {
+  return new SecretsError(Code.configInvalid, message, secret);
+}
+
+function readOptions(name: string, node: unknown): RawSpec | SecretsError {
+  if (typeof node === 'string')
+    return { name, ref: node, file: false, mask: true, source: 'secrets' };
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+    return configError('the value must be a reference string or a mapping {ref, file, mask}', name);
+  }
+  const options = node as Record<string, unknown>;
+  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
+  if (unknown.length > 0) {
+    return configError(
+      `unknown option(s) ${unknown.join(', ')}: allowed are ref, file, mask`,
+      name,
+    );
+  }
+  const { ref, file = false, mask = true } = options;
+  if (typeof ref !== 'string') return configError('"ref" must be a reference string', name);
+  if (typeof file !== 'boolean') return configError('"file" must be true or false', name);
+  if (typeof mask !== 'boolean') return configError('"mask" must be true or false', name);
+  return { name, ref, file, mask, source: 'secrets' };
+}
+
+/** Parses the `secrets` input: a YAML mapping `NAME: ref` or `NAME: {ref, file, mask}`. */
+export function parseSecretsYaml(text: string): { raw: RawSpec[]; errors: SecretsError[] } {
+  if (text.trim() === '') return { raw: [], errors: [] };
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    return {
+      raw: [],
+      errors: [configError(`the secrets input is not valid YAML: ${first?.message}`)],
+    };
+  }
+  const root = document.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return { raw: [], errors: [] };
+  if (!isMap(root)) {
+    return {
+      raw: [],
+      errors: [configError('the secrets input must be a YAML mapping of NAME: ref')],
+    };
+  }
+  const raw: RawSpec[] = [];
+  const errors: SecretsError[] = [];
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 50 });
+  } catch (thrown) {
+    return {
+      raw: [],
+      errors: [configError(`the secrets input cannot be read: ${describe(thrown)}`)],
+    };
+  }
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? pair.key.value : pair.key;
+    if (typeof key !== 'string') {
+      errors.push(configError(`secret names must be strings, got ${JSON.stringify(String(key))}`));
+      continue;
+    }
+    const entry = readOptions(key, (value as Record<string, unknown>)[key]);
+    if (entry instanceof SecretsError) errors.push(entry);
+    else raw.push(entry);
+  }
+  return { raw, errors };
+}
+
+/** Step env values that are references, as 1Password's own action finds them. */
+export function discoverEnvRefs(env: Readonly<Record<string, string | undefined>>): RawSpec[] {
+  return Object.entries(env)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && looksLikeRef(entry[1]))
+    .filter(([name]) => !/^(INPUT|STATE)_/i.test(name))
+    .map(([name, ref]) => ({ name, ref, file: false, mask: true, source: 'env' }));
+}
+
+/** The entries of a dotenv file whose values are references; returns the others' names too. */
+export function parseEnvFile(text: string): { raw: RawSpec[]; skipped: string[] } {
+  const entries = Object.entries(parseDotenv(text));
+  return {
+    raw: entries
+      .filter(([, value]) => looksLikeRef(value))
+      .map(([name, ref]) => ({ name, ref, file: false, mask: true, source: 'env-file' })),
+    skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
+  };
+}
+
+/** Checks names (pattern, reserved, duplicates across all sources) and parses every reference. */
+export function buildSpecs(raw: readonly RawSpec[], defaultVault?: string): ParsedSpecs {
+  const specs: SecretSpec[] = [];
+  const errors: SecretsError[] = [];
+  const seen = new Map<string, RawSpec>();
+  for (const entry of raw) {
+    const problem = nameProblem(entry.name);
+    if (problem) {
+      errors.push(configError(problem, entry.name));
+      continue;
+    }
+    const earlier = seen.get(nameKey(entry.name));
+    if (earlier) {
+      errors.push(
+        configError(
+          `"${entry.name}" is given twice (${earlier.source} and ${entry.source}); names are case-insensitive`,
+          entry.name,
+        ),
+      );
+      continue;
+    }
+    seen.set(nameKey(entry.name), entry);
+    try {
+      const ref = parseRef(entry.ref, entry.source === 'secrets' ? defaultVault : undefined);
+      specs.push({
+        name: entry.name,
+        ref,
+        file: entry.file,
+        mask: entry.mask,
+        source: entry.source,
+      });
+    } catch (thrown) {
+      if (!(thrown instanceof SecretsError)) throw thrown;
+      // Only text written as a reference is echoed: anything else may be a pasted value.
+      errors.push(thrown.forSecret(entry.name, looksLikeRef(entry.ref) ? entry.ref : undefined));
+    }
+  }
+  return { specs, errors };
+}
