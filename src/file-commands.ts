@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import { EOL } from 'node:os';
 
 export type FileCommand = 'GITHUB_OUTPUT' | 'GITHUB_ENV';
 
@@ -12,7 +13,7 @@ export function heredoc(name: string, value: string): string {
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`the value of ${name} contains the file-command delimiter`);
   }
-  return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 
 export function appendFileCommand(

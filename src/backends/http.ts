@@ -2,6 +2,7 @@
  * A small HTTP client for one origin: one keep-alive pool, bounded concurrency, a timeout on
  * every attempt, and retries of transient faults with jittered backoff and Retry-After.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { redact } from '../redact.ts';
 
@@ -208,6 +209,8 @@ export class HttpClient {
       signal,
     });
     const body = new Uint8Array(await response.body.arrayBuffer());
+    // The pool frees the connection one turn after the body ends: wait for it, so the next request reuses it.
+    await nextTurn();
     const header = (name: string) => {
       const value = response.headers[name];
       return Array.isArray(value) ? value[0] : value;

@@ -1,0 +1,297 @@
+/** The Connect backend and the shared resolver against the fake Connect server. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ConnectSource } from '../../src/backends/connect.ts';
+import type { Clock, RetryPolicy } from '../../src/backends/http.ts';
+import { openSource } from '../../src/backends/select.ts';
+import { Code, SecretsError } from '../../src/errors.ts';
+import type { Inputs } from '../../src/inputs.ts';
+import { parseRef } from '../../src/refs.ts';
+import { type Outcome, Resolver } from '../../src/resolve.ts';
+import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
+import { totp } from '../fakes/totp.ts';
+import { CONNECT_TOKEN, IDS, MFA_OTP_URI, VALUES, VAULTS } from '../fixtures/vault-data.ts';
+
+/** A clock whose sleeps take no real time but are recorded. */
+function fakeClock(): Clock & { slept: number[] } {
+  let now = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+    random: () => 0.5,
+  };
+}
+
+const FAST: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  budgetMs: 30_000,
+  attemptTimeoutMs: 2_000,
+};
+
+function source(server: FakeConnect, options: { clock?: Clock; policy?: RetryPolicy; token?: string } = {}) {
+  return new ConnectSource({
+    host: new URL(server.url),
+    token: options.token ?? CONNECT_TOKEN,
+    policy: options.policy ?? FAST,
+    clock: options.clock ?? fakeClock(),
+  });
+}
+
+async function resolveAll(server: FakeConnect, refs: string[], options = {}): Promise<Map<string, Outcome>> {
+  const connect = source(server, options);
+  try {
+    return await new Resolver(connect).resolveAll(refs.map((ref) => parseRef(ref)));
+  } finally {
+    await connect.close();
+  }
+}
+
+async function resolveOne(server: FakeConnect, ref: string, options = {}): Promise<Outcome | undefined> {
+  const outcomes = await resolveAll(server, [ref], options);
+  return outcomes.get(parseRef(ref).text);
+}
+
+function valueOf(outcome: Outcome | undefined): string {
+  assert.ok(outcome && !(outcome instanceof SecretsError), `expected a value, got ${String(outcome)}`);
+  assert.equal(outcome.kind, 'value');
+  assert.equal(typeof outcome.value, 'string');
+  return outcome.value as string;
+}
+
+function failure(outcome: Outcome | undefined): SecretsError {
+  assert.ok(outcome instanceof SecretsError, 'expected a failure');
+  return outcome;
+}
+
+describe('Connect backend over HTTP', () => {
+  let server: FakeConnect;
+  before(async () => {
+    server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
+  });
+  after(() => server.close());
+  beforeEach(() => server.reset());
+
+  const cases: [string, string][] = [
+    ['op://Engineering/deploy/password', VALUES.deployPassword],
+    ['op://Engineering/deploy/username', VALUES.deployUsername],
+    ['op://Engineering/deploy/notesPlain', VALUES.deployNotes],
+    ['op://Engineering/services/loom/deploy/token', VALUES.loomDeployToken],
+    ['op://Platform/db/staging/password', VALUES.dbStagingPassword],
+    ['op://Platform/queue/eu/password', VALUES.queueEuPassword],
+    ['op://Platform/api/key', VALUES.apiKeyUnsectioned],
+    ['op://Platform/api/primary/key', VALUES.apiKeyPrimary],
+    [`op://${IDS.vaults.engineering}/${IDS.items.deploy}/token`, VALUES.deployToken],
+    [`op://Engineering/${IDS.items.idTarget}/token`, VALUES.idTargetToken],
+    ["op://Engineering/Clé d'accès (prod)/token", VALUES.cleToken],
+  ];
+  for (const [ref, expected] of cases) {
+    it(`resolves ${ref}`, async () => {
+      assert.equal(valueOf(await resolveOne(server, ref)), expected);
+    });
+  }
+
+  it('gives the current one-time code for ?attribute=otp, and the seed without it', async () => {
+    const code = valueOf(await resolveOne(server, 'op://Engineering/mfa/one-time password?attribute=otp'));
+    assert.match(code, /^\d{6}$/);
+    assert.ok([totp(MFA_OTP_URI), totp(MFA_OTP_URI, Date.now() - 30_000)].includes(code));
+    assert.equal(valueOf(await resolveOne(server, 'op://Engineering/mfa/one-time password')), MFA_OTP_URI);
+  });
+
+  it('converts an SSH key to OpenSSH format on request', async () => {
+    const key = valueOf(await resolveOne(server, 'op://Engineering/ssh/private key?ssh-format=openssh'));
+    assert.match(key, /^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+-----END OPENSSH PRIVATE KEY-----\n$/);
+    const otp = failure(await resolveOne(server, 'op://Engineering/deploy/password?attribute=otp'));
+    assert.equal(otp.code, Code.refInvalid);
+  });
+
+  const failures: [string, string, RegExp][] = [
+    ['op://Nowhere/deploy/password', Code.refNotFound, /vault "Nowhere" not found/],
+    ['op://Engineering/nothing/password', Code.refNotFound, /item "nothing" not found in vault "Engineering"/],
+    ['op://Engineering/deploy/nothing', Code.refNotFound, /field "nothing" not found in item "deploy"/],
+    ['op://Engineering/twin/token', Code.refAmbiguous, /2 items are titled "twin"/],
+    ['op://Shared/x/y', Code.refAmbiguous, /2 vaults are titled "Shared"/],
+    ['op://Platform/cache/prod/url', Code.refAmbiguous, /both readings match/],
+    ['op://Platform/dup-field/secret', Code.refAmbiguous, /fields are labelled "secret"/],
+    [`op://${IDS.vaults.restricted}/x/y`, Code.accessDenied, /may not read vault/],
+    ['op://Platform/nothing/here/password', Code.refNotFound, /item "nothing\/here" not found.*; and item "nothing" not found/],
+  ];
+  for (const [ref, code, message] of failures) {
+    it(`reports ${ref} as ${code}`, async () => {
+      const error = failure(await resolveOne(server, ref));
+      assert.equal(error.code, code);
+      assert.match(error.message, message);
+    });
+  }
+
+  it('fetches each vault list, item list and item once, in parallel, on kept-alive connections', async () => {
+    server.reset();
+    const slow = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, latencyMs: 20 });
+    try {
+      const refs = [
+        'op://Engineering/deploy/password',
+        'op://Engineering/deploy/username',
+        'op://Engineering/deploy/token',
+        'op://Engineering/mfa/username',
+        'op://Platform/api/key',
+        'op://Platform/api/primary/key',
+        'op://Platform/queue/eu/password',
+        'op://Engineering/deploy/password',
+      ];
+      const outcomes = await resolveAll(slow, refs);
+      assert.equal(outcomes.size, 7);
+      for (const outcome of outcomes.values()) valueOf(outcome);
+      const paths = slow.requests.map((request) => request.path);
+      assert.equal(paths.filter((path) => path === '/v1/vaults').length, 1);
+      assert.equal(paths.filter((path) => /^\/v1\/vaults\/[^/]+\/items$/.test(path)).length, 2);
+      const items = paths.filter((path) => /\/items\/[^/]+$/.test(path));
+      assert.equal(new Set(items).size, items.length, 'an item was fetched twice');
+      // deploy, mfa, api, queue; the four-segment ref reads "queue/eu" by title only, without a fetch.
+      assert.equal(items.length, 4);
+      assert.ok(slow.maxConcurrency >= 2, `requests did not overlap (max ${slow.maxConcurrency})`);
+      assert.ok(slow.connections <= slow.maxConcurrency, `connections were not reused: ${slow.connections} for ${slow.requests.length} requests, max ${slow.maxConcurrency} at once`);
+      for (const request of slow.requests) assert.equal(request.authorization, `Bearer ${CONNECT_TOKEN}`);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('fails the whole run when the token is rejected (401), without retrying or echoing it', async () => {
+    const token = `${CONNECT_TOKEN.slice(0, -4)}AAAA`;
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password'], { token }), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      assert.equal(error.secret, undefined);
+      assert.match(error.message, /rejected the token \(401/);
+      assert.ok(!error.message.includes(token));
+      return true;
+    });
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('retries 5xx, 408, 429 and dropped connections, honouring Retry-After', async () => {
+    server.fault({ path: '/v1/vaults' }, [
+      { status: 503 },
+      { status: 429, headers: { 'retry-after': '2' } },
+      { drop: true },
+      { status: 408 },
+    ]);
+    const clock = fakeClock();
+    const policy = { ...FAST, attempts: 5 };
+    assert.equal(valueOf(await resolveOne(server, 'op://Engineering/deploy/password', { clock, policy })), VALUES.deployPassword);
+    assert.equal(server.requests.filter((request) => request.path === '/v1/vaults').length, 5);
+    assert.equal(clock.slept.length, 4);
+    assert.ok((clock.slept[1] ?? 0) >= 2_000, `Retry-After ignored: ${clock.slept.join(', ')}`);
+    assert.ok(clock.slept.every((ms) => ms > 0));
+  });
+
+  it('gives up on a 5xx storm with SECRETS_PROVIDER_UNAVAILABLE after the attempts', async () => {
+    server.fault({ path: '/v1/vaults' }, Array.from({ length: 10 }, () => ({ status: 500 })));
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      assert.match(error.message, /HTTP 500 after 4 attempts/);
+      return true;
+    });
+    assert.equal(server.requests.length, FAST.attempts);
+  });
+
+  const never: [string, number][] = [
+    ['400', 400],
+    ['403', 403],
+    ['404', 404],
+  ];
+  for (const [name, status] of never) {
+    it(`never retries ${name}`, async () => {
+      server.fault({ path: `/v1/vaults/${IDS.vaults.engineering}/items` }, [{ status }]);
+      const error = failure(await resolveOne(server, 'op://Engineering/deploy/password'));
+      const expected = { 400: Code.refInvalid, 403: Code.accessDenied, 404: Code.refNotFound }[status];
+      assert.equal(error.code, expected);
+      assert.equal(server.requests.filter((request) => request.path.endsWith('/items')).length, 1);
+    });
+  }
+
+  it('refuses an answer that is not the API JSON (HTML with 200, malformed JSON)', async () => {
+    server.fault({ path: '/v1/vaults' }, [{ rawBody: '<html>login</html>', contentType: 'text/html' }]);
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), /something other than the API's JSON/);
+    server.fault({ path: '/v1/vaults' }, [{ rawBody: '[{"id": ' }]);
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), /something other than the API's JSON/);
+  });
+
+  it('bounds a server that never answers by the attempt timeout', async () => {
+    server.fault({ path: '/v1/vaults' }, [{ hang: true }, { hang: true }]);
+    const started = Date.now();
+    const policy = { ...FAST, attempts: 2, attemptTimeoutMs: 200 };
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password'], { policy }), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      return true;
+    });
+    assert.ok(Date.now() - started < 5_000);
+  });
+});
+
+describe('Connect backend over HTTPS', () => {
+  const inputs = (server: FakeConnect, connectCa?: string): Inputs => ({
+    secrets: '',
+    authMode: 'connect',
+    serviceAccountToken: undefined,
+    serviceAccountResolver: 'sdk',
+    account: undefined,
+    connectHost: server.url,
+    connectToken: CONNECT_TOKEN,
+    connectCa,
+    vault: undefined,
+    exportEnv: false,
+    unsetPrevious: false,
+    refreshAfterSeconds: 3600,
+  });
+
+  async function viaInputs(server: FakeConnect, connectCa?: string): Promise<Outcome | undefined> {
+    const { source: opened } = openSource('connect', inputs(server, connectCa));
+    try {
+      const ref = parseRef('op://Engineering/deploy/token');
+      return (await new Resolver(opened).resolveAll([ref])).get(ref.text);
+    } finally {
+      await opened.close();
+    }
+  }
+
+  it('trusts connect-ca given as a file path and as PEM text', async () => {
+    const server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, tls: true });
+    try {
+      assert.match(server.url, /^https:/);
+      assert.equal(valueOf(await viaInputs(server, TLS.ca)), VALUES.deployToken);
+      assert.equal(valueOf(await viaInputs(server, readFileSync(TLS.ca, 'utf8'))), VALUES.deployToken);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a certificate it does not trust, even with NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {
+    const server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, tls: 'untrusted' });
+    const previous = process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
+    process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
+    try {
+      await assert.rejects(viaInputs(server, TLS.ca), (error) => {
+        assert.ok(error instanceof SecretsError);
+        assert.equal(error.code, Code.providerUnavailable);
+        assert.match(error.message, /TLS failure/);
+        return true;
+      });
+      await assert.rejects(viaInputs(server), /TLS failure/);
+      assert.equal(server.requests.length, 0, 'a request crossed an untrusted connection');
+    } finally {
+      if (previous === undefined) delete process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
+      else process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = previous;
+      await server.close();
+    }
+  });
+});
