@@ -36,7 +36,10 @@ const FAST: RetryPolicy = {
   attemptTimeoutMs: 2_000,
 };
 
-function source(server: FakeConnect, options: { clock?: Clock; policy?: RetryPolicy; token?: string } = {}) {
+function source(
+  server: FakeConnect,
+  options: { clock?: Clock; policy?: RetryPolicy; token?: string } = {},
+) {
   return new ConnectSource({
     host: new URL(server.url),
     token: options.token ?? CONNECT_TOKEN,
@@ -45,7 +48,11 @@ function source(server: FakeConnect, options: { clock?: Clock; policy?: RetryPol
   });
 }
 
-async function resolveAll(server: FakeConnect, refs: string[], options = {}): Promise<Map<string, Outcome>> {
+async function resolveAll(
+  server: FakeConnect,
+  refs: string[],
+  options = {},
+): Promise<Map<string, Outcome>> {
   const connect = source(server, options);
   try {
     return await new Resolver(connect).resolveAll(refs.map((ref) => parseRef(ref)));
@@ -54,13 +61,20 @@ async function resolveAll(server: FakeConnect, refs: string[], options = {}): Pr
   }
 }
 
-async function resolveOne(server: FakeConnect, ref: string, options = {}): Promise<Outcome | undefined> {
+async function resolveOne(
+  server: FakeConnect,
+  ref: string,
+  options = {},
+): Promise<Outcome | undefined> {
   const outcomes = await resolveAll(server, [ref], options);
   return outcomes.get(parseRef(ref).text);
 }
 
-function valueOf(outcome: Outcome | undefined): string {
-  assert.ok(outcome && !(outcome instanceof SecretsError), `expected a value, got ${String(outcome)}`);
+function expectValue(outcome: Outcome | undefined): string {
+  assert.ok(
+    outcome && !(outcome instanceof SecretsError),
+    `expected a value, got ${String(outcome)}`,
+  );
   assert.equal(outcome.kind, 'value');
   assert.equal(typeof outcome.value, 'string');
   return outcome.value as string;
@@ -94,34 +108,56 @@ describe('Connect backend over HTTP', () => {
   ];
   for (const [ref, expected] of cases) {
     it(`resolves ${ref}`, async () => {
-      assert.equal(valueOf(await resolveOne(server, ref)), expected);
+      assert.equal(expectValue(await resolveOne(server, ref)), expected);
     });
   }
 
   it('gives the current one-time code for ?attribute=otp, and the seed without it', async () => {
-    const code = valueOf(await resolveOne(server, 'op://Engineering/mfa/one-time password?attribute=otp'));
+    const code = expectValue(
+      await resolveOne(server, 'op://Engineering/mfa/one-time password?attribute=otp'),
+    );
     assert.match(code, /^\d{6}$/);
     assert.ok([totp(MFA_OTP_URI), totp(MFA_OTP_URI, Date.now() - 30_000)].includes(code));
-    assert.equal(valueOf(await resolveOne(server, 'op://Engineering/mfa/one-time password')), MFA_OTP_URI);
+    assert.equal(
+      expectValue(await resolveOne(server, 'op://Engineering/mfa/one-time password')),
+      MFA_OTP_URI,
+    );
   });
 
   it('converts an SSH key to OpenSSH format on request', async () => {
-    const key = valueOf(await resolveOne(server, 'op://Engineering/ssh/private key?ssh-format=openssh'));
-    assert.match(key, /^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+-----END OPENSSH PRIVATE KEY-----\n$/);
+    const key = expectValue(
+      await resolveOne(server, 'op://Engineering/ssh/private key?ssh-format=openssh'),
+    );
+    assert.match(
+      key,
+      /^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+-----END OPENSSH PRIVATE KEY-----\n$/,
+    );
     const otp = failure(await resolveOne(server, 'op://Engineering/deploy/password?attribute=otp'));
     assert.equal(otp.code, Code.refInvalid);
   });
 
   const failures: [string, string, RegExp][] = [
     ['op://Nowhere/deploy/password', Code.refNotFound, /vault "Nowhere" not found/],
-    ['op://Engineering/nothing/password', Code.refNotFound, /item "nothing" not found in vault "Engineering"/],
-    ['op://Engineering/deploy/nothing', Code.refNotFound, /field "nothing" not found in item "deploy"/],
+    [
+      'op://Engineering/nothing/password',
+      Code.refNotFound,
+      /item "nothing" not found in vault "Engineering"/,
+    ],
+    [
+      'op://Engineering/deploy/nothing',
+      Code.refNotFound,
+      /field "nothing" not found in item "deploy"/,
+    ],
     ['op://Engineering/twin/token', Code.refAmbiguous, /2 items are titled "twin"/],
     ['op://Shared/x/y', Code.refAmbiguous, /2 vaults are titled "Shared"/],
     ['op://Platform/cache/prod/url', Code.refAmbiguous, /both readings match/],
     ['op://Platform/dup-field/secret', Code.refAmbiguous, /fields are labelled "secret"/],
     [`op://${IDS.vaults.restricted}/x/y`, Code.accessDenied, /may not read vault/],
-    ['op://Platform/nothing/here/password', Code.refNotFound, /item "nothing\/here" not found.*; and item "nothing" not found/],
+    [
+      'op://Platform/nothing/here/password',
+      Code.refNotFound,
+      /item "nothing\/here" not found.*; and item "nothing" not found/,
+    ],
   ];
   for (const [ref, code, message] of failures) {
     it(`reports ${ref} as ${code}`, async () => {
@@ -147,7 +183,7 @@ describe('Connect backend over HTTP', () => {
       ];
       const outcomes = await resolveAll(slow, refs);
       assert.equal(outcomes.size, 7);
-      for (const outcome of outcomes.values()) valueOf(outcome);
+      for (const outcome of outcomes.values()) expectValue(outcome);
       const paths = slow.requests.map((request) => request.path);
       assert.equal(paths.filter((path) => path === '/v1/vaults').length, 1);
       assert.equal(paths.filter((path) => /^\/v1\/vaults\/[^/]+\/items$/.test(path)).length, 2);
@@ -156,8 +192,12 @@ describe('Connect backend over HTTP', () => {
       // deploy, mfa, api, queue; the four-segment ref reads "queue/eu" by title only, without a fetch.
       assert.equal(items.length, 4);
       assert.ok(slow.maxConcurrency >= 2, `requests did not overlap (max ${slow.maxConcurrency})`);
-      assert.ok(slow.connections <= slow.maxConcurrency, `connections were not reused: ${slow.connections} for ${slow.requests.length} requests, max ${slow.maxConcurrency} at once`);
-      for (const request of slow.requests) assert.equal(request.authorization, `Bearer ${CONNECT_TOKEN}`);
+      assert.ok(
+        slow.connections <= slow.maxConcurrency,
+        `connections were not reused: ${slow.connections} for ${slow.requests.length} requests, max ${slow.maxConcurrency} at once`,
+      );
+      for (const request of slow.requests)
+        assert.equal(request.authorization, `Bearer ${CONNECT_TOKEN}`);
     } finally {
       await slow.close();
     }
@@ -165,14 +205,17 @@ describe('Connect backend over HTTP', () => {
 
   it('fails the whole run when the token is rejected (401), without retrying or echoing it', async () => {
     const token = `${CONNECT_TOKEN.slice(0, -4)}AAAA`;
-    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password'], { token }), (error) => {
-      assert.ok(error instanceof SecretsError);
-      assert.equal(error.code, Code.providerUnavailable);
-      assert.equal(error.secret, undefined);
-      assert.match(error.message, /rejected the token \(401/);
-      assert.ok(!error.message.includes(token));
-      return true;
-    });
+    await assert.rejects(
+      resolveAll(server, ['op://Engineering/deploy/password'], { token }),
+      (error) => {
+        assert.ok(error instanceof SecretsError);
+        assert.equal(error.code, Code.providerUnavailable);
+        assert.equal(error.secret, undefined);
+        assert.match(error.message, /rejected the token \(401/);
+        assert.ok(!error.message.includes(token));
+        return true;
+      },
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -185,7 +228,10 @@ describe('Connect backend over HTTP', () => {
     ]);
     const clock = fakeClock();
     const policy = { ...FAST, attempts: 5 };
-    assert.equal(valueOf(await resolveOne(server, 'op://Engineering/deploy/password', { clock, policy })), VALUES.deployPassword);
+    assert.equal(
+      expectValue(await resolveOne(server, 'op://Engineering/deploy/password', { clock, policy })),
+      VALUES.deployPassword,
+    );
     assert.equal(server.requests.filter((request) => request.path === '/v1/vaults').length, 5);
     assert.equal(clock.slept.length, 4);
     assert.ok((clock.slept[1] ?? 0) >= 2_000, `Retry-After ignored: ${clock.slept.join(', ')}`);
@@ -193,7 +239,10 @@ describe('Connect backend over HTTP', () => {
   });
 
   it('gives up on a 5xx storm with SECRETS_PROVIDER_UNAVAILABLE after the attempts', async () => {
-    server.fault({ path: '/v1/vaults' }, Array.from({ length: 10 }, () => ({ status: 500 })));
+    server.fault(
+      { path: '/v1/vaults' },
+      Array.from({ length: 10 }, () => ({ status: 500 })),
+    );
     await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), (error) => {
       assert.ok(error instanceof SecretsError);
       assert.equal(error.code, Code.providerUnavailable);
@@ -212,28 +261,41 @@ describe('Connect backend over HTTP', () => {
     it(`never retries ${name}`, async () => {
       server.fault({ path: `/v1/vaults/${IDS.vaults.engineering}/items` }, [{ status }]);
       const error = failure(await resolveOne(server, 'op://Engineering/deploy/password'));
-      const expected = { 400: Code.refInvalid, 403: Code.accessDenied, 404: Code.refNotFound }[status];
+      const expected = { 400: Code.refInvalid, 403: Code.accessDenied, 404: Code.refNotFound }[
+        status
+      ];
       assert.equal(error.code, expected);
       assert.equal(server.requests.filter((request) => request.path.endsWith('/items')).length, 1);
     });
   }
 
   it('refuses an answer that is not the API JSON (HTML with 200, malformed JSON)', async () => {
-    server.fault({ path: '/v1/vaults' }, [{ rawBody: '<html>login</html>', contentType: 'text/html' }]);
-    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), /something other than the API's JSON/);
+    server.fault({ path: '/v1/vaults' }, [
+      { rawBody: '<html>login</html>', contentType: 'text/html' },
+    ]);
+    await assert.rejects(
+      resolveAll(server, ['op://Engineering/deploy/password']),
+      /something other than the API's JSON/,
+    );
     server.fault({ path: '/v1/vaults' }, [{ rawBody: '[{"id": ' }]);
-    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), /something other than the API's JSON/);
+    await assert.rejects(
+      resolveAll(server, ['op://Engineering/deploy/password']),
+      /something other than the API's JSON/,
+    );
   });
 
   it('bounds a server that never answers by the attempt timeout', async () => {
     server.fault({ path: '/v1/vaults' }, [{ hang: true }, { hang: true }]);
     const started = Date.now();
     const policy = { ...FAST, attempts: 2, attemptTimeoutMs: 200 };
-    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password'], { policy }), (error) => {
-      assert.ok(error instanceof SecretsError);
-      assert.equal(error.code, Code.providerUnavailable);
-      return true;
-    });
+    await assert.rejects(
+      resolveAll(server, ['op://Engineering/deploy/password'], { policy }),
+      (error) => {
+        assert.ok(error instanceof SecretsError);
+        assert.equal(error.code, Code.providerUnavailable);
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 5_000);
   });
 });
@@ -268,15 +330,22 @@ describe('Connect backend over HTTPS', () => {
     const server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, tls: true });
     try {
       assert.match(server.url, /^https:/);
-      assert.equal(valueOf(await viaInputs(server, TLS.ca)), VALUES.deployToken);
-      assert.equal(valueOf(await viaInputs(server, readFileSync(TLS.ca, 'utf8'))), VALUES.deployToken);
+      assert.equal(expectValue(await viaInputs(server, TLS.ca)), VALUES.deployToken);
+      assert.equal(
+        expectValue(await viaInputs(server, readFileSync(TLS.ca, 'utf8'))),
+        VALUES.deployToken,
+      );
     } finally {
       await server.close();
     }
   });
 
   it('refuses a certificate it does not trust, even with NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {
-    const server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, tls: 'untrusted' });
+    const server = await startFakeConnect({
+      vaults: VAULTS,
+      token: CONNECT_TOKEN,
+      tls: 'untrusted',
+    });
     const previous = process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
     process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
     try {
