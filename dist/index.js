@@ -71457,7 +71457,7 @@ function optional(input, variable, env = process.env) {
   return value === void 0 || value === "" ? void 0 : value;
 }
 function oneOf(input, allowed, errors) {
-  const value = getInput(input);
+  const value = getInput(input) || allowed[0];
   const found = allowed.find((option) => option === value);
   if (found !== void 0) return found;
   errors.push(
@@ -71473,8 +71473,9 @@ function flag(input, errors) {
   errors.push(new SecretsError(Code.configInvalid, `${input} "${value}" is not true or false`));
   return false;
 }
-function seconds(input, errors) {
+function seconds(input, fallback, errors) {
   const value = getInput(input);
+  if (value === "") return fallback;
   if (/^\d{1,9}$/.test(value)) return Number(value);
   errors.push(
     new SecretsError(Code.configInvalid, `${input} "${value}" is not a whole number of seconds`)
@@ -71504,7 +71505,7 @@ function readInputs(env = process.env) {
     vault: vault(errors),
     exportEnv: flag("export-env", errors),
     unsetPrevious: flag("unset-previous", errors),
-    refreshAfterSeconds: seconds("refresh-after-seconds", errors)
+    refreshAfterSeconds: seconds("refresh-after-seconds", 3600, errors)
   });
   return { inputs, errors };
 }

@@ -40,8 +40,9 @@ function optional(input: string, variable?: string, env: Env = process.env): str
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** Empty means the default (the first option): the runner fills defaults in, a local run may not. */
 function oneOf<T extends string>(input: string, allowed: readonly T[], errors: SecretsError[]): T {
-  const value = core.getInput(input);
+  const value = core.getInput(input) || (allowed[0] as T);
   const found = allowed.find((option) => option === value);
   if (found !== undefined) return found;
   errors.push(
@@ -59,8 +60,9 @@ function flag(input: string, errors: SecretsError[]): boolean {
   return false;
 }
 
-function seconds(input: string, errors: SecretsError[]): number {
+function seconds(input: string, fallback: number, errors: SecretsError[]): number {
   const value = core.getInput(input);
+  if (value === '') return fallback;
   if (/^\d{1,9}$/.test(value)) return Number(value);
   errors.push(
     new SecretsError(Code.configInvalid, `${input} "${value}" is not a whole number of seconds`),
@@ -92,7 +94,7 @@ export function readInputs(env: Env = process.env): { inputs: Inputs; errors: Se
     vault: vault(errors),
     exportEnv: flag('export-env', errors),
     unsetPrevious: flag('unset-previous', errors),
-    refreshAfterSeconds: seconds('refresh-after-seconds', errors),
+    refreshAfterSeconds: seconds('refresh-after-seconds', 3600, errors),
   });
   return { inputs, errors };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
+import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
 import {
   CONNECT_TOKEN,
   TRICKY_VALUES,
@@ -347,5 +347,59 @@ describe('environment, files and cleanup', () => {
     assert.equal(result.exitCode, 0, result.stdout);
     assert.ok(result.stdout.includes('::debug::A => output'));
     assertNoLeak(result, [VALUES.deployToken, TRICKY_VALUES.json, CONNECT_TOKEN]);
+  });
+});
+
+describe('Connect over HTTPS', () => {
+  async function httpsStep(
+    tls: true | 'untrusted',
+    inputs: Record<string, string>,
+    env: Record<string, string> = {},
+  ) {
+    const secure = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, tls });
+    const job = new Job({ env: { OP_CONNECT_HOST: secure.url, OP_CONNECT_TOKEN: CONNECT_TOKEN } });
+    jobs.push(job);
+    try {
+      const result = await job.step({
+        inputs: { secrets: secrets({ TOKEN: 'op://Engineering/deploy/token' }), ...inputs },
+        env,
+      });
+      return { result, requests: secure.requests.length };
+    } finally {
+      await secure.close();
+    }
+  }
+
+  it('trusts connect-ca given as a path or as PEM text', async () => {
+    for (const ca of [TLS.ca, readFileSync(TLS.ca, 'utf8')]) {
+      const { result } = await httpsStep(true, { 'connect-ca': ca });
+      assert.equal(result.exitCode, 0, result.stdout);
+      assert.equal(result.outputs['TOKEN'], VALUES.deployToken);
+    }
+  });
+
+  it('honours NODE_EXTRA_CA_CERTS', async () => {
+    const { result } = await httpsStep(true, {}, { NODE_EXTRA_CA_CERTS: TLS.ca });
+    assert.equal(result.exitCode, 0, result.stdout);
+    assert.equal(result.outputs['TOKEN'], VALUES.deployToken);
+  });
+
+  it('refuses an untrusted certificate, whatever NODE_TLS_REJECT_UNAUTHORIZED says', async () => {
+    const { result, requests } = await httpsStep(
+      'untrusted',
+      { 'connect-ca': TLS.ca },
+      { NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+    );
+    assert.equal(result.exitCode, 1);
+    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errors(result)[0]?.message ?? '', /TLS/);
+    assert.equal(requests, 0);
+    assert.deepEqual(result.outputs, {});
+  });
+
+  it('rejects a connect-ca that holds no certificate', async () => {
+    const { result } = await httpsStep(true, { 'connect-ca': 'no-such-file.pem' });
+    assert.equal(result.exitCode, 1);
+    assert.equal(errors(result)[0]?.title, 'SECRETS_CONFIG_INVALID');
   });
 });
