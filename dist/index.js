@@ -70660,7 +70660,7 @@ function checkSegments(segments) {
     const position = `segment ${index + 1}`;
     if (segment.length === 0) throw invalid(`${position} is empty (${Hint.refForm})`);
     if (segment.trim() !== segment) {
-      throw invalid(`${position} "${segment}" has leading or trailing whitespace`);
+      throw invalid(`${position} has leading or trailing whitespace`);
     }
     if (CONTROL.test(segment)) throw invalid(`${position} contains a control character`);
   });
@@ -70814,6 +70814,7 @@ var HttpClient2 = class {
   async get(path) {
     const started = this.#clock.now();
     let last = "no attempt was made";
+    let lastStatus;
     for (let attempt = 1; ; attempt++) {
       const left = this.#policy.budgetMs - (this.#clock.now() - started);
       let waitMs;
@@ -70821,6 +70822,7 @@ var HttpClient2 = class {
         const response = await this.#gate.run(() => this.#attempt(path, left));
         if (!RETRIED_STATUS(response.status)) return response;
         last = `HTTP ${response.status}`;
+        lastStatus = response.status;
         waitMs = retryAfterMs(response.retryAfter, this.#clock.now());
         if (attempt >= this.#policy.attempts)
           throw new HttpFailure(`${last} after ${attempt} attempts`, response.status);
@@ -70835,7 +70837,9 @@ var HttpClient2 = class {
             true
           );
         }
-        last = code ?? redact(thrown instanceof Error ? thrown.message : String(thrown));
+        const timedOut = thrown instanceof Error && thrown.name === "TimeoutError";
+        last = timedOut ? `no answer within ${this.#policy.attemptTimeoutMs} ms` : code ?? redact(thrown instanceof Error ? thrown.message : String(thrown));
+        lastStatus = void 0;
         if (attempt >= this.#policy.attempts)
           throw new HttpFailure(`${last} after ${attempt} attempts`);
       }
@@ -70848,7 +70852,10 @@ var HttpClient2 = class {
       const remaining = this.#policy.budgetMs - (this.#clock.now() - started);
       if (delay >= remaining) {
         const asked = waitMs === void 0 ? "" : `, server asked to wait ${Math.ceil(waitMs / 1e3)} s`;
-        throw new HttpFailure(`${last} after ${attempt} attempts (retry budget spent${asked})`);
+        throw new HttpFailure(
+          `${last} after ${attempt} attempts (retry budget spent${asked})`,
+          lastStatus
+        );
       }
       await this.#clock.sleep(delay, this.#closing.signal);
     }

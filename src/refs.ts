@@ -55,7 +55,8 @@ function checkSegments(segments: readonly string[]): void {
     const position = `segment ${index + 1}`;
     if (segment.length === 0) throw invalid(`${position} is empty (${Hint.refForm})`);
     if (segment.trim() !== segment) {
-      throw invalid(`${position} "${segment}" has leading or trailing whitespace`);
+      // Not quoted: text without op:// may be a pasted value.
+      throw invalid(`${position} has leading or trailing whitespace`);
     }
     if (CONTROL.test(segment)) throw invalid(`${position} contains a control character`);
   });

@@ -155,6 +155,7 @@ export class HttpClient {
   async get(path: string): Promise<HttpResponse> {
     const started = this.#clock.now();
     let last = 'no attempt was made';
+    let lastStatus: number | undefined;
     for (let attempt = 1; ; attempt++) {
       const left = this.#policy.budgetMs - (this.#clock.now() - started);
       let waitMs: number | undefined;
@@ -162,6 +163,7 @@ export class HttpClient {
         const response = await this.#gate.run(() => this.#attempt(path, left));
         if (!RETRIED_STATUS(response.status)) return response;
         last = `HTTP ${response.status}`;
+        lastStatus = response.status;
         waitMs = retryAfterMs(response.retryAfter, this.#clock.now());
         if (attempt >= this.#policy.attempts)
           throw new HttpFailure(`${last} after ${attempt} attempts`, response.status);
@@ -176,7 +178,11 @@ export class HttpClient {
             true,
           );
         }
-        last = code ?? redact(thrown instanceof Error ? thrown.message : String(thrown));
+        const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError';
+        last = timedOut
+          ? `no answer within ${this.#policy.attemptTimeoutMs} ms`
+          : (code ?? redact(thrown instanceof Error ? thrown.message : String(thrown)));
+        lastStatus = undefined;
         if (attempt >= this.#policy.attempts)
           throw new HttpFailure(`${last} after ${attempt} attempts`);
       }
@@ -190,7 +196,10 @@ export class HttpClient {
       if (delay >= remaining) {
         const asked =
           waitMs === undefined ? '' : `, server asked to wait ${Math.ceil(waitMs / 1000)} s`;
-        throw new HttpFailure(`${last} after ${attempt} attempts (retry budget spent${asked})`);
+        throw new HttpFailure(
+          `${last} after ${attempt} attempts (retry budget spent${asked})`,
+          lastStatus,
+        );
       }
       await this.#clock.sleep(delay, this.#closing.signal);
     }

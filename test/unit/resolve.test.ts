@@ -1,0 +1,1177 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, it } from 'node:test';
+import {
+  type Attachment,
+  type Field,
+  type Item,
+  type ItemSummary,
+  type SecretSource,
+  type Section,
+  SourceError,
+  type SourceFailure,
+  type VaultSummary,
+} from '../../src/backends/source.ts';
+import { SecretsError } from '../../src/errors.ts';
+import { parseRef } from '../../src/refs.ts';
+import { envSuffix, type Outcome, Resolver } from '../../src/resolve.ts';
+
+// ---------------------------------------------------------------------------------------------
+// An in-memory backend that counts its calls.
+
+let counter = 0;
+/** A fresh 26-character ID of [a-z0-9]. */
+function newId(prefix: string): string {
+  counter++;
+  return `${prefix}${String(counter).padStart(26 - prefix.length, '0')}`;
+}
+
+interface FieldSpec {
+  label: string;
+  value: string;
+  type?: string;
+  section?: string;
+  totp?: string;
+  id?: string;
+}
+
+interface FileSpec {
+  name: string;
+  content: Uint8Array | string;
+  section?: string;
+  id?: string;
+}
+
+interface ItemSpec {
+  title: string;
+  id?: string;
+  /** Section id -> label. */
+  sections?: Record<string, string>;
+  fields?: FieldSpec[];
+  files?: FileSpec[];
+}
+
+interface VaultSpec {
+  title: string;
+  id?: string;
+  items: ItemSpec[];
+}
+
+type Failures = Partial<{
+  listVaults: SourceFailure;
+  getVault: SourceFailure;
+  listItems: Record<string, SourceFailure>;
+  getItem: Record<string, SourceFailure>;
+}>;
+
+class MemorySource implements SecretSource {
+  readonly name = 'memory';
+  readonly vaults: (VaultSummary & { items: Item[] })[] = [];
+  readonly contents = new Map<string, Uint8Array>();
+  readonly calls = {
+    listVaults: 0,
+    getVault: new Map<string, number>(),
+    listItems: new Map<string, number>(),
+    getItem: new Map<string, number>(),
+    getFile: new Map<string, number>(),
+  };
+  readonly failures: Failures;
+  /** Vaults that exist but are not listed (outside the token's scope). */
+  readonly hidden: Record<string, SourceFailure>;
+
+  constructor(
+    vaults: VaultSpec[],
+    failures: Failures = {},
+    hidden: Record<string, SourceFailure> = {},
+  ) {
+    this.failures = failures;
+    this.hidden = hidden;
+    for (const vault of vaults) {
+      const vaultId = vault.id ?? newId('v');
+      const items = vault.items.map((spec): Item => {
+        const itemId = spec.id ?? newId('i');
+        const sections: Section[] = Object.entries(spec.sections ?? {}).map(([id, label]) => ({
+          id,
+          label,
+        }));
+        const fields: Field[] = (spec.fields ?? []).map((field) => ({
+          id: field.id ?? newId('f'),
+          label: field.label,
+          type: field.type ?? 'CONCEALED',
+          value: field.value,
+          sectionId: field.section,
+          totp: field.totp,
+        }));
+        const files: Attachment[] = (spec.files ?? []).map((file) => {
+          const id = file.id ?? newId('a');
+          const bytes =
+            typeof file.content === 'string'
+              ? new TextEncoder().encode(file.content)
+              : file.content;
+          this.contents.set(`${vaultId}/${itemId}/${id}`, bytes);
+          return { id, name: file.name, sectionId: file.section };
+        });
+        return { id: itemId, title: spec.title, vaultId, sections, fields, files };
+      });
+      this.vaults.push({ id: vaultId, title: vault.title, items });
+    }
+  }
+
+  #count(map: Map<string, number>, key: string): void {
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
+
+  async listVaults(): Promise<readonly VaultSummary[]> {
+    await Promise.resolve();
+    this.calls.listVaults++;
+    const failure = this.failures.listVaults;
+    if (failure)
+      throw new SourceError(failure, `listing vaults failed (${failure}) ops_leakedtoken123`);
+    return this.vaults.map(({ id, title }) => ({ id, title }));
+  }
+
+  async getVault(vaultId: string): Promise<VaultSummary> {
+    await Promise.resolve();
+    this.#count(this.calls.getVault, vaultId);
+    const failure = this.hidden[vaultId] ?? this.failures.getVault;
+    if (failure) throw new SourceError(failure, `vault ${vaultId}: ${failure}`);
+    const vault = this.vaults.find((candidate) => candidate.id === vaultId);
+    if (!vault) throw new SourceError('not-found', `vault ${vaultId} not found`);
+    return { id: vault.id, title: vault.title };
+  }
+
+  async listItems(vaultId: string): Promise<readonly ItemSummary[]> {
+    await Promise.resolve();
+    this.#count(this.calls.listItems, vaultId);
+    const failure = this.failures.listItems?.[vaultId];
+    if (failure) throw new SourceError(failure, `listing items of ${vaultId}: ${failure}`);
+    const vault = this.vaults.find((candidate) => candidate.id === vaultId);
+    if (!vault) throw new SourceError('not-found', `vault ${vaultId} not found`);
+    return vault.items.map(({ id, title }) => ({ id, title }));
+  }
+
+  async getItem(vaultId: string, itemId: string): Promise<Item> {
+    await Promise.resolve();
+    this.#count(this.calls.getItem, `${vaultId}/${itemId}`);
+    const failure = this.failures.getItem?.[itemId];
+    if (failure) throw new SourceError(failure, `item ${itemId}: ${failure}`);
+    const item = this.vaults
+      .find((candidate) => candidate.id === vaultId)
+      ?.items.find((candidate) => candidate.id === itemId);
+    if (!item) throw new SourceError('not-found', `item ${itemId} not found`);
+    return item;
+  }
+
+  async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
+    await Promise.resolve();
+    const key = `${vaultId}/${itemId}/${fileId}`;
+    this.#count(this.calls.getFile, key);
+    const bytes = this.contents.get(key);
+    if (!bytes) throw new SourceError('not-found', `file ${fileId} not found`);
+    return bytes;
+  }
+
+  async close(): Promise<void> {}
+
+  vaultId(title: string): string {
+    const vault = this.vaults.find((candidate) => candidate.title === title);
+    assert.ok(vault, `vault ${title}`);
+    return vault.id;
+  }
+
+  itemId(vaultTitle: string, itemTitle: string): string {
+    const item = this.vaults
+      .find((candidate) => candidate.title === vaultTitle)
+      ?.items.find((candidate) => candidate.title === itemTitle);
+    assert.ok(item, `item ${itemTitle}`);
+    return item.id;
+  }
+
+  /** Total getItem calls, and the largest count for any one item. */
+  itemCalls(): { total: number; max: number } {
+    const counts = [...this.calls.getItem.values()];
+    return { total: counts.reduce((a, b) => a + b, 0), max: Math.max(0, ...counts) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+async function resolveOne(source: SecretSource, raw: string): Promise<Outcome> {
+  const ref = parseRef(raw);
+  const outcomes = await new Resolver(source).resolveAll([ref]);
+  const outcome = outcomes.get(ref.text);
+  assert.ok(outcome !== undefined, `an outcome for ${ref.text}`);
+  return outcome;
+}
+
+function valueFrom(outcome: Outcome): string | Uint8Array {
+  if (outcome instanceof SecretsError) assert.fail(`${outcome.code}: ${outcome.message}`);
+  assert.equal(outcome.kind, 'value');
+  if (outcome.kind !== 'value') throw new Error('unreachable');
+  return outcome.value;
+}
+
+async function value(source: SecretSource, raw: string): Promise<string | Uint8Array> {
+  return valueFrom(await resolveOne(source, raw));
+}
+
+async function failure(source: SecretSource, raw: string, code: string): Promise<SecretsError> {
+  const outcome = await resolveOne(source, raw);
+  assert.ok(outcome instanceof SecretsError, `expected ${code}, got ${JSON.stringify(outcome)}`);
+  assert.equal(outcome.code, code, outcome.message);
+  return outcome;
+}
+
+function itemFields(outcome: Outcome): { suffix: string; value: string }[] {
+  if (outcome instanceof SecretsError) assert.fail(`${outcome.code}: ${outcome.message}`);
+  assert.equal(outcome.kind, 'item');
+  if (outcome.kind !== 'item') throw new Error('unreachable');
+  return outcome.fields.map(({ suffix, value }) => ({ suffix, value }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('envSuffix', () => {
+  const cases: [string, string][] = [
+    ['api key', 'API_KEY'],
+    ['password', 'PASSWORD'],
+    ['API_KEY', 'API_KEY'],
+    ['api-key', 'API_KEY'],
+    ['api  --  key', 'API_KEY'],
+    ['  api key  ', 'API_KEY'],
+    ['__x__', 'X'],
+    ['-leading and trailing-', 'LEADING_AND_TRAILING'],
+    ['one.two/three', 'ONE_TWO_THREE'],
+    ['x1 y2', 'X1_Y2'],
+    ['2fa code', '2FA_CODE'],
+    ['Clé', 'CL'],
+    ["clé d'accès", 'CL_D_ACC_S'],
+    ['***', ''],
+    ['', ''],
+    ['☃', ''],
+  ];
+  for (const [text, expected] of cases) {
+    it(`${JSON.stringify(text)} -> ${JSON.stringify(expected)}`, () =>
+      assert.equal(envSuffix(text), expected));
+  }
+});
+
+describe('Resolver: cost', () => {
+  it('lists vaults once, each vault’s items once, and fetches each item once', async () => {
+    const source = new MemorySource([
+      {
+        title: 'Engineering',
+        items: [
+          {
+            title: 'deploy',
+            fields: [
+              { label: 'token', value: 'deploy-token' },
+              { label: 'user', value: 'deployer' },
+              { label: 'url', value: 'https://deploy' },
+            ],
+          },
+          { title: 'db', fields: [{ label: 'password', value: 'db-pass' }] },
+          { title: 'unused', fields: [{ label: 'x', value: 'y' }] },
+        ],
+      },
+      {
+        title: 'Platform',
+        items: [
+          {
+            title: 'tls',
+            sections: { s1: 'prod' },
+            fields: [
+              { label: 'cert', value: 'CERT' },
+              { label: 'key', value: 'KEY', section: 's1' },
+            ],
+          },
+        ],
+      },
+      { title: 'Untouched', items: [{ title: 'x', fields: [{ label: 'y', value: 'z' }] }] },
+    ]);
+    const raws = [
+      'op://Engineering/deploy/token',
+      'op://Engineering/deploy/user',
+      'op://Engineering/deploy/url',
+      'op://Engineering/deploy/token', // the same ref twice
+      'op://Engineering/db/password',
+      'op://Platform/tls/cert',
+      'op://Platform/tls/prod/key', // four segments: item "tls/prod" or item "tls" section "prod"
+      'op://Platform/tls/*',
+    ];
+    const refs = raws.map((raw) => parseRef(raw));
+    const outcomes = await new Resolver(source).resolveAll(refs);
+
+    assert.equal(outcomes.size, new Set(raws).size, 'each distinct ref once');
+    assert.equal(
+      valueFrom(outcomes.get('op://Engineering/deploy/token') as Outcome),
+      'deploy-token',
+    );
+    assert.equal(valueFrom(outcomes.get('op://Engineering/deploy/user') as Outcome), 'deployer');
+    assert.equal(valueFrom(outcomes.get('op://Engineering/db/password') as Outcome), 'db-pass');
+    assert.equal(valueFrom(outcomes.get('op://Platform/tls/cert') as Outcome), 'CERT');
+    assert.equal(valueFrom(outcomes.get('op://Platform/tls/prod/key') as Outcome), 'KEY');
+
+    assert.equal(source.calls.listVaults, 1);
+    assert.deepEqual(
+      [...source.calls.listItems.entries()].sort(),
+      [
+        [source.vaultId('Engineering'), 1],
+        [source.vaultId('Platform'), 1],
+      ].sort(),
+    );
+    assert.equal(source.calls.getVault.size, 0);
+    const { total, max } = source.itemCalls();
+    assert.equal(max, 1, 'no item fetched twice');
+    assert.equal(total, 3, 'deploy, db and tls');
+  });
+
+  it('a vault named by title in one ref and by ID in another is listed once', async () => {
+    const source = new MemorySource([
+      {
+        title: 'Engineering',
+        items: [
+          {
+            title: 'deploy',
+            fields: [
+              { label: 'token', value: 't' },
+              { label: 'user', value: 'u' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const vaultId = source.vaultId('Engineering');
+    const itemId = source.itemId('Engineering', 'deploy');
+    const outcomes = await new Resolver(source).resolveAll([
+      parseRef('op://Engineering/deploy/token'),
+      parseRef(`op://${vaultId}/deploy/user`),
+      parseRef(`op://${vaultId}/${itemId}/token`),
+    ]);
+    assert.equal(outcomes.size, 3);
+    for (const outcome of outcomes.values()) assert.ok(!(outcome instanceof SecretsError));
+    assert.equal(source.calls.listVaults, 1);
+    assert.equal(source.calls.listItems.get(vaultId), 1);
+    assert.deepEqual(source.itemCalls(), { total: 1, max: 1 });
+  });
+
+  it('fetches an item once for a hundred refs', async () => {
+    const fields = Array.from({ length: 100 }, (_, index) => ({
+      label: `f${index}`,
+      value: `v${index}`,
+    }));
+    const source = new MemorySource([{ title: 'V', items: [{ title: 'big', fields }] }]);
+    const refs = fields.map((field) => parseRef(`op://V/big/${field.label}`));
+    const outcomes = await new Resolver(source).resolveAll(refs);
+    assert.equal(outcomes.size, 100);
+    for (const field of fields) {
+      assert.equal(valueFrom(outcomes.get(`op://V/big/${field.label}`) as Outcome), field.value);
+    }
+    assert.equal(source.calls.listVaults, 1);
+    assert.equal(source.calls.listItems.get(source.vaultId('V')), 1);
+    assert.deepEqual(source.itemCalls(), { total: 1, max: 1 });
+  });
+
+  it('a Resolver reused for a second batch does not fetch again', async () => {
+    const source = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            fields: [
+              { label: 'a', value: '1' },
+              { label: 'b', value: '2' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const resolver = new Resolver(source);
+    await resolver.resolveAll([parseRef('op://V/I/a')]);
+    await resolver.resolveAll([parseRef('op://V/I/b')]);
+    assert.equal(source.calls.listVaults, 1);
+    assert.deepEqual(source.itemCalls(), { total: 1, max: 1 });
+  });
+});
+
+describe('Resolver: vaults and items', () => {
+  function twoItems(): MemorySource {
+    return new MemorySource([
+      {
+        title: 'Engineering',
+        items: [
+          { title: 'deploy', fields: [{ label: 'token', value: 'by-title' }] },
+          { title: 'services/loom/deploy', fields: [{ label: 'token', value: 'multi-segment' }] },
+          { title: "Clé d'accès (prod)", fields: [{ label: 'token', value: 'unicode' }] },
+        ],
+      },
+      { title: 'Équipe ☃', items: [{ title: 'x', fields: [{ label: 'y', value: 'snow' }] }] },
+    ]);
+  }
+
+  it('finds a vault and an item by title', async () => {
+    assert.equal(await value(twoItems(), 'op://Engineering/deploy/token'), 'by-title');
+  });
+
+  it('finds an item by a multi-segment title', async () => {
+    assert.equal(
+      await value(twoItems(), 'op://Engineering/services/loom/deploy/token'),
+      'multi-segment',
+    );
+  });
+
+  it('finds unicode and punctuation titles', async () => {
+    const source = twoItems();
+    assert.equal(await value(source, "op://Engineering/Clé d'accès (prod)/token"), 'unicode');
+    assert.equal(await value(source, 'op://Équipe ☃/x/y'), 'snow');
+  });
+
+  it('finds a vault and an item by ID', async () => {
+    const source = twoItems();
+    const vaultId = source.vaultId('Engineering');
+    const itemId = source.itemId('Engineering', 'deploy');
+    assert.equal(await value(source, `op://${vaultId}/${itemId}/token`), 'by-title');
+  });
+
+  it('titles match exactly (case and whitespace matter)', async () => {
+    await failure(twoItems(), 'op://Engineering/Deploy/token', 'SECRETS_REF_NOT_FOUND');
+    await failure(twoItems(), 'op://engineering/deploy/token', 'SECRETS_REF_NOT_FOUND');
+  });
+
+  it('an ID wins over a title that looks like another item’s ID', async () => {
+    const wanted = newId('i');
+    const source = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          { title: 'decoy', id: newId('i'), fields: [{ label: 'f', value: 'by-title' }] },
+          { title: 'real', id: wanted, fields: [{ label: 'f', value: 'by-id' }] },
+        ],
+      },
+    ]);
+    // Rename the decoy to carry the wanted ID as its title.
+    const vault = source.vaults[0];
+    assert.ok(vault);
+    const decoy = vault.items[0];
+    assert.ok(decoy);
+    vault.items[0] = { ...decoy, title: wanted };
+    assert.equal(await value(source, `op://V/${wanted}/f`), 'by-id');
+  });
+
+  it('an ID wins over a vault titled like another vault’s ID', async () => {
+    const wanted = newId('v');
+    const source = new MemorySource([
+      { title: 'decoy', items: [{ title: 'I', fields: [{ label: 'f', value: 'decoy' }] }] },
+      {
+        title: 'real',
+        id: wanted,
+        items: [{ title: 'I', fields: [{ label: 'f', value: 'real' }] }],
+      },
+    ]);
+    const decoy = source.vaults[0];
+    assert.ok(decoy);
+    source.vaults[0] = { ...decoy, title: wanted };
+    assert.equal(await value(source, `op://${wanted}/I/f`), 'real');
+  });
+
+  it('two items with the same title are SECRETS_REF_AMBIGUOUS', async () => {
+    const source = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          { title: 'dup', fields: [{ label: 'f', value: '1' }] },
+          { title: 'dup', fields: [{ label: 'f', value: '2' }] },
+        ],
+      },
+    ]);
+    const error = await failure(source, 'op://V/dup/f', 'SECRETS_REF_AMBIGUOUS');
+    assert.ok(!error.message.includes('"1"') && !error.message.includes('"2"'));
+    // Either can still be named by its ID.
+    const id = source.vaults[0]?.items[1]?.id ?? '';
+    assert.equal(await value(source, `op://V/${id}/f`), '2');
+  });
+
+  it('two vaults with the same title are SECRETS_REF_AMBIGUOUS', async () => {
+    const source = new MemorySource([
+      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: '1' }] }] },
+      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: '2' }] }] },
+    ]);
+    await failure(source, 'op://V/I/f', 'SECRETS_REF_AMBIGUOUS');
+  });
+
+  it('a missing vault is SECRETS_REF_NOT_FOUND naming the vault', async () => {
+    const error = await failure(twoItems(), 'op://Nope/deploy/token', 'SECRETS_REF_NOT_FOUND');
+    assert.match(error.message, /Nope/);
+  });
+
+  it('a missing item is SECRETS_REF_NOT_FOUND naming the item', async () => {
+    const error = await failure(twoItems(), 'op://Engineering/nope/token', 'SECRETS_REF_NOT_FOUND');
+    assert.match(error.message, /nope/);
+    assert.match(error.message, /item/);
+  });
+
+  it('a missing field is SECRETS_REF_NOT_FOUND naming the field', async () => {
+    const error = await failure(
+      twoItems(),
+      'op://Engineering/deploy/nope',
+      'SECRETS_REF_NOT_FOUND',
+    );
+    assert.match(error.message, /nope/);
+    assert.match(error.message, /field/);
+  });
+
+  it('an unlisted vault ID is asked for: not-found', async () => {
+    const source = twoItems();
+    const missing = newId('v');
+    await failure(source, `op://${missing}/deploy/token`, 'SECRETS_REF_NOT_FOUND');
+    assert.equal(source.calls.getVault.get(missing), 1);
+  });
+
+  it('an unlisted vault ID the token may not read is SECRETS_ACCESS_DENIED', async () => {
+    const hiddenId = newId('v');
+    const source = new MemorySource([], {}, { [hiddenId]: 'denied' });
+    await failure(source, `op://${hiddenId}/I/f`, 'SECRETS_ACCESS_DENIED');
+  });
+
+  it('values are exact: never trimmed', async () => {
+    const exact = '  leading\nmiddle\r\ntrailing  \n\n';
+    const source = new MemorySource([
+      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: exact }] }] },
+    ]);
+    assert.equal(await value(source, 'op://V/I/f'), exact);
+  });
+
+  it('an empty field value resolves to the empty string', async () => {
+    const source = new MemorySource([
+      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: '' }] }] },
+    ]);
+    assert.equal(await value(source, 'op://V/I/f'), '');
+  });
+
+  it('a failing ref does not affect the others', async () => {
+    const source = twoItems();
+    const refs = ['op://Engineering/deploy/token', 'op://Engineering/deploy/nope'].map((raw) =>
+      parseRef(raw),
+    );
+    const outcomes = await new Resolver(source).resolveAll(refs);
+    assert.equal(valueFrom(outcomes.get('op://Engineering/deploy/token') as Outcome), 'by-title');
+    assert.ok(outcomes.get('op://Engineering/deploy/nope') instanceof SecretsError);
+  });
+});
+
+describe('Resolver: four-segment readings', () => {
+  function source(options: { path: boolean; section: boolean; itemA?: boolean }): MemorySource {
+    const items: ItemSpec[] = [];
+    if (options.path) items.push({ title: 'a/b', fields: [{ label: 'F', value: 'from-path' }] });
+    if (options.section) {
+      items.push({
+        title: 'a',
+        sections: { sb: 'b' },
+        fields: [
+          { label: 'F', value: 'from-section', section: 'sb' },
+          { label: 'other', value: 'x' },
+        ],
+      });
+    } else if (options.itemA) {
+      items.push({ title: 'a', sections: { sc: 'c' }, fields: [{ label: 'F', value: 'outside' }] });
+    }
+    return new MemorySource([{ title: 'V', items }]);
+  }
+
+  it('only the item path matches', async () => {
+    assert.equal(await value(source({ path: true, section: false }), 'op://V/a/b/F'), 'from-path');
+  });
+
+  it('only the item path matches, while item "a" exists without section "b"', async () => {
+    assert.equal(
+      await value(source({ path: true, section: false, itemA: true }), 'op://V/a/b/F'),
+      'from-path',
+    );
+  });
+
+  it('only the section matches', async () => {
+    assert.equal(
+      await value(source({ path: false, section: true }), 'op://V/a/b/F'),
+      'from-section',
+    );
+  });
+
+  it('both readings match: SECRETS_REF_AMBIGUOUS', async () => {
+    const error = await failure(
+      source({ path: true, section: true }),
+      'op://V/a/b/F',
+      'SECRETS_REF_AMBIGUOUS',
+    );
+    assert.ok(!error.message.includes('from-path') && !error.message.includes('from-section'));
+  });
+
+  it('neither matches: SECRETS_REF_NOT_FOUND mentioning both readings', async () => {
+    const error = await failure(
+      new MemorySource([{ title: 'V', items: [{ title: 'other', fields: [] }] }]),
+      'op://V/a/b/F',
+      'SECRETS_REF_NOT_FOUND',
+    );
+    assert.match(error.message, /a\/b/, 'mentions item "a/b"');
+    assert.match(error.message, /"a"/, 'mentions item "a"');
+  });
+
+  it('neither matches although both items exist: NOT_FOUND mentioning field and section', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          { title: 'a/b', fields: [{ label: 'G', value: '1' }] },
+          {
+            title: 'a',
+            sections: { sb: 'b' },
+            fields: [{ label: 'G', value: '2', section: 'sb' }],
+          },
+        ],
+      },
+    ]);
+    const error = await failure(data, 'op://V/a/b/F', 'SECRETS_REF_NOT_FOUND');
+    assert.match(error.message, /a\/b/);
+    assert.match(error.message, /section "b"/);
+  });
+
+  it('the section reading only sees the fields of that section', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'a',
+            sections: { sb: 'b', sc: 'c' },
+            fields: [
+              { label: 'F', value: 'outside' },
+              { label: 'F', value: 'in-c', section: 'sc' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const error = await failure(data, 'op://V/a/b/F', 'SECRETS_REF_NOT_FOUND');
+    assert.match(error.message, /F/);
+    assert.equal(await value(data, 'op://V/a/c/F'), 'in-c');
+  });
+
+  it('five segments have only the item-path reading', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          { title: 'a/b/c', fields: [{ label: 'F', value: 'deep' }] },
+          {
+            title: 'a/b',
+            sections: { sc: 'c' },
+            fields: [{ label: 'F', value: 'no', section: 'sc' }],
+          },
+        ],
+      },
+    ]);
+    assert.equal(await value(data, 'op://V/a/b/c/F'), 'deep');
+  });
+
+  it('a bare item/section/field in the default vault has both readings too', async () => {
+    const ref = parseRef('a/b/F', 'V');
+    const outcomes = await new Resolver(source({ path: true, section: true })).resolveAll([ref]);
+    const outcome = outcomes.get('op://V/a/b/F');
+    assert.ok(outcome instanceof SecretsError);
+    assert.equal(outcome.code, 'SECRETS_REF_AMBIGUOUS');
+  });
+});
+
+describe('Resolver: fields', () => {
+  it('the field outside any section wins over one in a section', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            sections: { s1: 'extra' },
+            fields: [
+              { label: 'password', value: 'in-section', section: 's1' },
+              { label: 'password', value: 'outside' },
+            ],
+          },
+        ],
+      },
+    ]);
+    assert.equal(await value(data, 'op://V/I/password'), 'outside');
+    assert.equal(await value(data, 'op://V/I/extra/password'), 'in-section');
+  });
+
+  it('same label in two sections, none outside: SECRETS_REF_AMBIGUOUS', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            sections: { s1: 'one', s2: 'two' },
+            fields: [
+              { label: 'password', value: 'a', section: 's1' },
+              { label: 'password', value: 'b', section: 's2' },
+            ],
+          },
+        ],
+      },
+    ]);
+    await failure(data, 'op://V/I/password', 'SECRETS_REF_AMBIGUOUS');
+    assert.equal(await value(data, 'op://V/I/one/password'), 'a');
+  });
+
+  it('same label twice outside sections: SECRETS_REF_AMBIGUOUS', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            fields: [
+              { label: 'password', value: 'a' },
+              { label: 'password', value: 'b' },
+            ],
+          },
+        ],
+      },
+    ]);
+    await failure(data, 'op://V/I/password', 'SECRETS_REF_AMBIGUOUS');
+  });
+
+  it('same label twice in one section: SECRETS_REF_AMBIGUOUS', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            sections: { s1: 'sec' },
+            fields: [
+              { label: 'key', value: 'a', section: 's1' },
+              { label: 'key', value: 'b', section: 's1' },
+            ],
+          },
+        ],
+      },
+    ]);
+    await failure(data, 'op://V/I/sec/key', 'SECRETS_REF_AMBIGUOUS');
+  });
+
+  it('a field may be named by its ID', async () => {
+    const fieldId = newId('f');
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            fields: [
+              { label: 'dup', value: 'a', id: fieldId },
+              { label: 'dup', value: 'b' },
+            ],
+          },
+        ],
+      },
+    ]);
+    assert.equal(await value(data, `op://V/I/${fieldId}`), 'a');
+  });
+});
+
+describe('Resolver: query options', () => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  function data(): MemorySource {
+    return new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            fields: [
+              { label: 'password', value: 'pw' },
+              {
+                label: 'one-time password',
+                value: 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP',
+                type: 'OTP',
+                totp: '123456',
+              },
+              { label: 'private key', value: pkcs8, type: 'SSHKEY' },
+              { label: 'broken key', value: 'not a key', type: 'SSHKEY' },
+            ],
+            files: [{ name: 'notes.txt', content: 'hello' }],
+          },
+        ],
+      },
+    ]);
+  }
+
+  it('?attribute=otp gives the current code', async () => {
+    assert.equal(await value(data(), 'op://V/I/one-time password?attribute=otp'), '123456');
+  });
+
+  it('?attribute=totp gives the current code', async () => {
+    assert.equal(await value(data(), 'op://V/I/one-time password?attribute=totp'), '123456');
+  });
+
+  it('?attribute=otp on a non-OTP field is SECRETS_REF_INVALID', async () => {
+    const error = await failure(data(), 'op://V/I/password?attribute=otp', 'SECRETS_REF_INVALID');
+    assert.ok(!error.message.includes('pw"'), 'no value in the message');
+  });
+
+  it('?ssh-format=openssh on a non-SSHKEY field is SECRETS_REF_INVALID', async () => {
+    await failure(data(), 'op://V/I/password?ssh-format=openssh', 'SECRETS_REF_INVALID');
+  });
+
+  it('?ssh-format=openssh on an OTP field is SECRETS_REF_INVALID', async () => {
+    await failure(data(), 'op://V/I/one-time password?ssh-format=openssh', 'SECRETS_REF_INVALID');
+  });
+
+  it('?ssh-format=openssh converts an ed25519 PKCS#8 key', async () => {
+    const converted = await value(data(), 'op://V/I/private key?ssh-format=openssh');
+    assert.equal(typeof converted, 'string');
+    assert.ok(
+      String(converted).startsWith('-----BEGIN OPENSSH PRIVATE KEY-----'),
+      String(converted).slice(0, 40),
+    );
+    assert.match(String(converted), /-----END OPENSSH PRIVATE KEY-----\n?$/);
+  });
+
+  it('without the option the key is returned as stored', async () => {
+    assert.equal(await value(data(), 'op://V/I/private key'), pkcs8);
+  });
+
+  it('an unconvertible SSH key is SECRETS_REF_INVALID without quoting it', async () => {
+    const error = await failure(
+      data(),
+      'op://V/I/broken key?ssh-format=openssh',
+      'SECRETS_REF_INVALID',
+    );
+    assert.ok(!error.message.includes('not a key'));
+  });
+
+  it('a query option on an attached file is SECRETS_REF_INVALID', async () => {
+    await failure(data(), 'op://V/I/notes.txt?attribute=otp', 'SECRETS_REF_INVALID');
+  });
+});
+
+describe('Resolver: whole items', () => {
+  it('names each field, with sections, skipping empty values', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'service',
+            sections: { s1: 'Database Info', s2: '' },
+            fields: [
+              { label: 'api key', value: 'k' },
+              { label: 'username', value: 'me', type: 'STRING' },
+              { label: 'host name', value: 'db.local', section: 's1' },
+              { label: 'port', value: '5432', section: 's1' },
+              { label: 'in unlabelled', value: 'u', section: 's2' },
+              { label: 'empty', value: '' },
+              { label: 'one-time password', value: 'otpauth://x', type: 'OTP', totp: '654321' },
+            ],
+            files: [{ name: 'attachment.txt', content: 'not exported' }],
+          },
+        ],
+      },
+    ]);
+    const fields = itemFields(await resolveOne(data, 'op://V/service/*'));
+    assert.deepEqual(
+      fields.sort((a, b) => a.suffix.localeCompare(b.suffix)),
+      [
+        { suffix: 'API_KEY', value: 'k' },
+        { suffix: 'DATABASE_INFO_HOST_NAME', value: 'db.local' },
+        { suffix: 'DATABASE_INFO_PORT', value: '5432' },
+        { suffix: 'IN_UNLABELLED', value: 'u' },
+        { suffix: 'ONE_TIME_PASSWORD', value: '654321' },
+        { suffix: 'USERNAME', value: 'me' },
+      ],
+    );
+    assert.equal(data.calls.getFile.size, 0, 'attachments are not fetched');
+  });
+
+  it('values of a whole item are exact', async () => {
+    const pem = '-----BEGIN X-----\nabc\n-----END X-----\n';
+    const data = new MemorySource([
+      { title: 'V', items: [{ title: 'I', fields: [{ label: 'pem', value: pem }] }] },
+    ]);
+    assert.deepEqual(itemFields(await resolveOne(data, 'op://V/I/*')), [
+      { suffix: 'PEM', value: pem },
+    ]);
+  });
+
+  it('the item path before * is every segment (no section reading)', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          { title: 'a/b', fields: [{ label: 'x', value: 'path' }] },
+          {
+            title: 'a',
+            sections: { sb: 'b' },
+            fields: [{ label: 'x', value: 'section', section: 'sb' }],
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(itemFields(await resolveOne(data, 'op://V/a/b/*')), [
+      { suffix: 'X', value: 'path' },
+    ]);
+  });
+
+  const collisions: { why: string; item: ItemSpec; names: string[] }[] = [
+    {
+      why: 'two labels that map to one name',
+      item: {
+        title: 'I',
+        fields: [
+          { label: 'api key', value: '1' },
+          { label: 'api-key', value: '2' },
+        ],
+      },
+      names: ['api key', 'api-key'],
+    },
+    {
+      why: 'a section and label against a plain label',
+      item: {
+        title: 'I',
+        sections: { s1: 'db' },
+        fields: [
+          { label: 'db host', value: '1' },
+          { label: 'host', value: '2', section: 's1' },
+        ],
+      },
+      names: ['db host', 'host'],
+    },
+    {
+      why: 'the same label twice',
+      item: {
+        title: 'I',
+        fields: [
+          { label: 'password', value: '1' },
+          { label: 'password', value: '2' },
+        ],
+      },
+      names: ['password'],
+    },
+    {
+      why: 'a label that maps to nothing',
+      item: { title: 'I', fields: [{ label: '***', value: '1' }] },
+      names: ['***'],
+    },
+  ];
+  for (const c of collisions) {
+    it(`${c.why}: SECRETS_CONFIG_INVALID naming the fields`, async () => {
+      const data = new MemorySource([{ title: 'V', items: [c.item] }]);
+      const error = await failure(data, 'op://V/I/*', 'SECRETS_CONFIG_INVALID');
+      for (const name of c.names) assert.ok(error.message.includes(name), `names ${name}`);
+    });
+  }
+
+  it('a field in an unlabelled section collides with the same label outside sections', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            sections: { s0: '' },
+            fields: [
+              { label: 'token', value: '1' },
+              { label: 'token', value: '2', section: 's0' },
+            ],
+          },
+        ],
+      },
+    ]);
+    await failure(data, 'op://V/I/*', 'SECRETS_CONFIG_INVALID');
+  });
+
+  it('empty fields do not collide', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            fields: [
+              { label: 'api key', value: 'k' },
+              { label: 'api-key', value: '' },
+            ],
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(itemFields(await resolveOne(data, 'op://V/I/*')), [
+      { suffix: 'API_KEY', value: 'k' },
+    ]);
+  });
+});
+
+describe('Resolver: attached files', () => {
+  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x2d, 0x2d, 0x0a, 0x0d, 0x0a, 0x00, 0xff]);
+
+  it('a file resolves to its bytes, exactly', async () => {
+    const data = new MemorySource([
+      { title: 'V', items: [{ title: 'I', files: [{ name: 'bundle.pem', content: bytes }] }] },
+    ]);
+    const resolved = await value(data, 'op://V/I/bundle.pem');
+    assert.ok(resolved instanceof Uint8Array);
+    assert.deepEqual([...resolved], [...bytes]);
+  });
+
+  it('a file may be named by its ID', async () => {
+    const fileId = newId('a');
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [{ title: 'I', files: [{ name: 'x.pem', content: 'pem', id: fileId }] }],
+      },
+    ]);
+    assert.deepEqual(
+      Buffer.from((await value(data, `op://V/I/${fileId}`)) as Uint8Array).toString(),
+      'pem',
+    );
+  });
+
+  it('a field of the same label wins over the file', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            fields: [{ label: 'cert.pem', value: 'field-value' }],
+            files: [{ name: 'cert.pem', content: 'file-content' }],
+          },
+        ],
+      },
+    ]);
+    assert.equal(await value(data, 'op://V/I/cert.pem'), 'field-value');
+    assert.equal(data.calls.getFile.size, 0);
+  });
+
+  it('two files with the same name are SECRETS_REF_AMBIGUOUS', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            files: [
+              { name: 'dup.txt', content: '1' },
+              { name: 'dup.txt', content: '2' },
+            ],
+          },
+        ],
+      },
+    ]);
+    await failure(data, 'op://V/I/dup.txt', 'SECRETS_REF_AMBIGUOUS');
+  });
+
+  it('a file in a section through the four-segment form', async () => {
+    const data = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          {
+            title: 'I',
+            sections: { s1: 'certs' },
+            files: [{ name: 'ca.pem', content: 'CA', section: 's1' }],
+          },
+        ],
+      },
+    ]);
+    assert.equal(
+      Buffer.from((await value(data, 'op://V/I/certs/ca.pem')) as Uint8Array).toString(),
+      'CA',
+    );
+  });
+
+  it('each file is fetched once for several refs', async () => {
+    const data = new MemorySource([
+      { title: 'V', items: [{ title: 'I', files: [{ name: 'f.txt', content: 'x' }] }] },
+    ]);
+    const id = data.vaults[0]?.items[0]?.files[0]?.id ?? '';
+    await new Resolver(data).resolveAll([parseRef('op://V/I/f.txt'), parseRef(`op://V/I/${id}`)]);
+    assert.deepEqual([...data.calls.getFile.values()], [1]);
+  });
+});
+
+describe('Resolver: backend failures', () => {
+  function data(failures: Failures): MemorySource {
+    return new MemorySource(
+      [{ title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: 'v' }] }] }],
+      failures,
+    );
+  }
+
+  it("SourceError('unavailable') makes resolveAll reject with SECRETS_PROVIDER_UNAVAILABLE", async () => {
+    const source = data({ listVaults: 'unavailable' });
+    await assert.rejects(
+      new Resolver(source).resolveAll([parseRef('op://V/I/f'), parseRef('op://V/I/g')]),
+      (thrown: unknown) => {
+        assert.ok(thrown instanceof SecretsError);
+        assert.equal(thrown.code, 'SECRETS_PROVIDER_UNAVAILABLE');
+        assert.equal(thrown.secret, undefined, 'one failure for the whole provider');
+        assert.ok(!thrown.message.includes('ops_leakedtoken123'), 'tokens are scrubbed');
+        return true;
+      },
+    );
+  });
+
+  it('unavailable while fetching an item also rejects', async () => {
+    const source = data({});
+    const itemId = source.itemId('V', 'I');
+    source.failures.getItem = { [itemId]: 'unavailable' };
+    await assert.rejects(
+      new Resolver(source).resolveAll([parseRef('op://V/I/f')]),
+      (thrown: unknown) =>
+        thrown instanceof SecretsError && thrown.code === 'SECRETS_PROVIDER_UNAVAILABLE',
+    );
+  });
+
+  it("SourceError('denied') is a SECRETS_ACCESS_DENIED outcome", async () => {
+    const source = data({});
+    source.failures.listItems = { [source.vaultId('V')]: 'denied' };
+    const outcomes = await new Resolver(source).resolveAll([parseRef('op://V/I/f')]);
+    const outcome = outcomes.get('op://V/I/f');
+    assert.ok(outcome instanceof SecretsError);
+    assert.equal(outcome.code, 'SECRETS_ACCESS_DENIED');
+  });
+
+  it("SourceError('invalid') is a SECRETS_REF_INVALID outcome", async () => {
+    const source = data({});
+    source.failures.getItem = { [source.itemId('V', 'I')]: 'invalid' };
+    await failure(source, 'op://V/I/f', 'SECRETS_REF_INVALID');
+  });
+
+  it("SourceError('not-found') is a SECRETS_REF_NOT_FOUND outcome", async () => {
+    const source = data({});
+    source.failures.getItem = { [source.itemId('V', 'I')]: 'not-found' };
+    await failure(source, 'op://V/I/f', 'SECRETS_REF_NOT_FOUND');
+  });
+
+  it('an unexpected exception is a provider failure, scrubbed', async () => {
+    const source = data({});
+    source.listVaults = async () => {
+      throw new Error('boom Bearer abc.def');
+    };
+    await assert.rejects(
+      new Resolver(source).resolveAll([parseRef('op://V/I/f')]),
+      (thrown: unknown) => {
+        assert.ok(thrown instanceof SecretsError);
+        assert.equal(thrown.code, 'SECRETS_PROVIDER_UNAVAILABLE');
+        assert.ok(!thrown.message.includes('abc.def'));
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chooseMode, connectUrl, extraCertificates, type Mode } from '../../src/backends/select.ts';
+import { SecretsError } from '../../src/errors.ts';
+import type { AuthMode, Inputs } from '../../src/inputs.ts';
+
+function inputs(overrides: Partial<Inputs>): Inputs {
+  return {
+    secrets: '',
+    authMode: 'auto',
+    serviceAccountToken: undefined,
+    serviceAccountResolver: 'sdk',
+    account: undefined,
+    connectHost: undefined,
+    connectToken: undefined,
+    connectCa: undefined,
+    vault: undefined,
+    exportEnv: false,
+    unsetPrevious: false,
+    refreshAfterSeconds: 3600,
+    ...overrides,
+  };
+}
+
+function isCode(code: string, check?: (error: SecretsError) => void) {
+  return (thrown: unknown): boolean => {
+    assert.ok(thrown instanceof SecretsError, `expected a SecretsError, got ${String(thrown)}`);
+    assert.equal(thrown.code, code);
+    check?.(thrown);
+    return true;
+  };
+}
+
+describe('chooseMode: every auth-mode x credentials combination', () => {
+  const modes: AuthMode[] = ['auto', 'service-account', 'connect', 'cli'];
+  for (const authMode of modes) {
+    for (const sa of [false, true]) {
+      for (const host of [false, true]) {
+        for (const token of [false, true]) {
+          const given = inputs({
+            authMode,
+            ...(sa ? { serviceAccountToken: 'ops_token' } : {}),
+            ...(host ? { connectHost: 'https://connect.example.com' } : {}),
+            ...(token ? { connectToken: 'connect-token' } : {}),
+          });
+          const label = `${authMode}: sa=${sa} host=${host} token=${token}`;
+
+          let expected: { mode: Mode; warns: boolean } | { missing: string[]; present: string[] };
+          switch (authMode) {
+            case 'auto':
+              if (host && token) expected = { mode: 'connect', warns: sa };
+              else if (sa) expected = { mode: 'service-account', warns: false };
+              else
+                expected = {
+                  missing: ['OP_SERVICE_ACCOUNT_TOKEN', 'OP_CONNECT_HOST', 'OP_CONNECT_TOKEN'],
+                  present: [],
+                };
+              break;
+            case 'service-account':
+              expected = sa
+                ? { mode: 'service-account', warns: false }
+                : { missing: ['OP_SERVICE_ACCOUNT_TOKEN'], present: [] };
+              break;
+            case 'connect':
+              expected =
+                host && token
+                  ? { mode: 'connect', warns: false }
+                  : {
+                      missing: [
+                        ...(host ? [] : ['connect-host', 'OP_CONNECT_HOST']),
+                        ...(token ? [] : ['connect-token', 'OP_CONNECT_TOKEN']),
+                      ],
+                      present: [
+                        ...(host ? ['OP_CONNECT_HOST'] : []),
+                        ...(token ? ['OP_CONNECT_TOKEN'] : []),
+                      ],
+                    };
+              break;
+            case 'cli':
+              expected = { mode: 'cli', warns: false };
+              break;
+          }
+
+          it(label, () => {
+            if ('mode' in expected) {
+              const choice = chooseMode(given);
+              assert.equal(choice.mode, expected.mode);
+              assert.equal(choice.warnings.length > 0, expected.warns, 'warning');
+              for (const warning of choice.warnings) assert.doesNotMatch(warning, /ops_token/);
+            } else {
+              const { missing, present } = expected;
+              assert.throws(
+                () => chooseMode(given),
+                isCode('SECRETS_PROVIDER_UNAVAILABLE', (error) => {
+                  assert.equal(error.secret, undefined, 'a provider failure, not per secret');
+                  for (const name of missing) assert.ok(error.message.includes(name), name);
+                  for (const name of present) {
+                    assert.ok(!error.message.includes(name), `does not ask for ${name}`);
+                  }
+                }),
+              );
+            }
+          });
+        }
+      }
+    }
+  }
+});
+
+describe('connectUrl', () => {
+  const accepted: [string, boolean][] = [
+    ['http://localhost:8080', false],
+    ['http://LOCALHOST:8080', false],
+    ['http://127.0.0.1:8080', false],
+    ['http://127.1.2.3', false],
+    ['http://[::1]:8080', false],
+    ['https://connect.example.com', false],
+    ['https://connect.example.com:8443', false],
+    ['https://10.0.0.5', false],
+    ['http://connect.example.com', true],
+    ['http://connect.example.com:8080', true],
+    ['http://10.0.0.5:8080', true],
+    ['http://192.168.1.10', true],
+    ['http://localhost.evil.example', true],
+    ['http://127.0.0.1.nip.io', true],
+    ['http://[2001:db8::1]:8080', true],
+  ];
+  for (const [host, warns] of accepted) {
+    it(`${host}: ${warns ? 'warning' : 'no warning'}`, () => {
+      const { url, warnings } = connectUrl(host);
+      assert.ok(url instanceof URL);
+      assert.equal(warnings.length > 0, warns);
+    });
+  }
+
+  const rejected: [string, string][] = [
+    ['ftp://connect.example.com', 'bad scheme'],
+    ['file:///etc/passwd', 'bad scheme'],
+    ['ws://connect.example.com', 'bad scheme'],
+    ['connect.example.com', 'no scheme'],
+    ['localhost:8080', 'no scheme (parsed as a scheme)'],
+    ['', 'empty'],
+    ['not a url', 'garbage'],
+    ['https://user:s3cretpass@connect.example.com', 'credentials in URL'],
+    ['https://user@connect.example.com', 'user in URL'],
+    ['https://connect.example.com/?token=abc', 'query'],
+    ['https://connect.example.com?x=1', 'query'],
+    ['https://connect.example.com/#frag', 'fragment'],
+  ];
+  for (const [host, why] of rejected) {
+    it(`${why}: ${JSON.stringify(host)} is SECRETS_CONFIG_INVALID`, () => {
+      assert.throws(
+        () => connectUrl(host),
+        isCode('SECRETS_CONFIG_INVALID', (error) => {
+          assert.ok(!error.message.includes('s3cretpass'), 'no password in the message');
+        }),
+      );
+    });
+  }
+});
+
+describe('extraCertificates', () => {
+  let dir: string;
+  let caPem: string;
+  let otherPem: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'select-test-'));
+    const fixture = new URL('../fixtures/tls/ca.pem', import.meta.url);
+    const other = new URL('../fixtures/tls/other-ca.pem', import.meta.url);
+    if (existsSync(fixture) && existsSync(other)) {
+      caPem = readFileSync(fixture, 'utf8');
+      otherPem = readFileSync(other, 'utf8');
+    } else {
+      const make = (name: string) => {
+        execFileSync('openssl', [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          join(dir, `${name}-key.pem`),
+          '-out',
+          join(dir, `${name}.pem`),
+          '-days',
+          '1',
+          '-subj',
+          `/CN=${name}`,
+        ]);
+        return readFileSync(join(dir, `${name}.pem`), 'utf8');
+      };
+      caPem = make('ca');
+      otherPem = make('other');
+    }
+    writeFileSync(join(dir, 'ca.pem'), caPem);
+    writeFileSync(join(dir, 'bundle.pem'), `${caPem}\n${otherPem}`);
+    writeFileSync(join(dir, 'garbage.pem'), 'this is not a certificate\n');
+    writeFileSync(
+      join(dir, 'broken.pem'),
+      '-----BEGIN CERTIFICATE-----\nAAAAnotbase64der\n-----END CERTIFICATE-----\n',
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('PEM text', () => {
+    const certs = extraCertificates(caPem);
+    assert.equal(certs.length, 1);
+    assert.match(certs[0] ?? '', /^-----BEGIN CERTIFICATE-----/);
+  });
+
+  it('PEM text with two certificates', () => {
+    assert.equal(extraCertificates(`${caPem}${otherPem}`).length, 2);
+  });
+
+  it('an absolute file path', () => {
+    assert.equal(extraCertificates(join(dir, 'ca.pem')).length, 1);
+  });
+
+  it('a path relative to cwd', () => {
+    assert.equal(extraCertificates('bundle.pem', dir).length, 2);
+    assert.equal(extraCertificates('./ca.pem', dir).length, 1);
+  });
+
+  const bad: [string, string][] = [
+    ['no such file', 'missing.pem'],
+    ['garbage text', 'not a certificate at all'],
+    ['a file without a certificate', 'garbage.pem'],
+    ['a certificate block that does not parse', 'broken.pem'],
+    [
+      'PEM text that does not parse',
+      '-----BEGIN CERTIFICATE-----\nZm9vYmFy\n-----END CERTIFICATE-----',
+    ],
+    [
+      'a private key instead of a certificate',
+      '-----BEGIN PRIVATE KEY-----\nZm9vYmFy\n-----END PRIVATE KEY-----',
+    ],
+  ];
+  for (const [why, value] of bad) {
+    it(`${why} is SECRETS_CONFIG_INVALID`, () => {
+      assert.throws(() => extraCertificates(value, dir), isCode('SECRETS_CONFIG_INVALID'));
+    });
+  }
+});
