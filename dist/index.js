@@ -70713,7 +70713,7 @@ function looksLikeRef(value) {
 
 // src/backends/http.ts
 var import_undici2 = __toESM(require_undici2(), 1);
-import { setImmediate as nextTurn } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 var DEFAULT_POLICY = {
   attempts: 5,
   baseDelayMs: 250,
@@ -70723,14 +70723,7 @@ var DEFAULT_POLICY = {
 };
 var realClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve3, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve3, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  }),
+  sleep: (ms, signal) => sleep(ms, void 0, { signal }),
   random: Math.random
 };
 var HttpFailure = class extends Error {
@@ -70813,51 +70806,52 @@ var HttpClient2 = class {
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
   async get(path) {
     const started = this.#clock.now();
-    let last = "no attempt was made";
-    let lastStatus;
+    const elapsed = () => this.#clock.now() - started;
     for (let attempt = 1; ; attempt++) {
-      const left = this.#policy.budgetMs - (this.#clock.now() - started);
-      let waitMs;
-      try {
-        const response = await this.#gate.run(() => this.#attempt(path, left));
-        if (!RETRIED_STATUS(response.status)) return response;
-        last = `HTTP ${response.status}`;
-        lastStatus = response.status;
-        waitMs = retryAfterMs(response.retryAfter, this.#clock.now());
-        if (attempt >= this.#policy.attempts)
-          throw new HttpFailure(`${last} after ${attempt} attempts`, response.status);
-      } catch (thrown) {
-        if (thrown instanceof HttpFailure) throw thrown;
-        if (this.#closing.signal.aborted) throw new HttpFailure("the run was cancelled");
-        const code = errorCode(thrown);
-        if (code && TLS_CODES.has(code)) {
-          throw new HttpFailure(
-            `TLS failure (${code}): ${redact(thrown.message)}`,
-            void 0,
-            true
-          );
-        }
-        const timedOut = thrown instanceof Error && thrown.name === "TimeoutError";
-        last = timedOut ? `no answer within ${this.#policy.attemptTimeoutMs} ms` : code ?? redact(thrown instanceof Error ? thrown.message : String(thrown));
-        lastStatus = void 0;
-        if (attempt >= this.#policy.attempts)
-          throw new HttpFailure(`${last} after ${attempt} attempts`);
-      }
+      const outcome = await this.#gate.run(
+        () => this.#try(path, this.#policy.budgetMs - elapsed())
+      );
+      if (!("reason" in outcome)) return outcome;
+      const failed = `${outcome.reason} after ${attempt} attempts`;
+      if (attempt >= this.#policy.attempts) throw new HttpFailure(failed, outcome.status);
       const backoff = Math.min(
         this.#policy.maxDelayMs,
         this.#policy.baseDelayMs * 2 ** (attempt - 1)
       );
-      const jittered = backoff / 2 + this.#clock.random() * backoff / 2;
-      const delay = Math.max(jittered, waitMs ?? 0);
-      const remaining = this.#policy.budgetMs - (this.#clock.now() - started);
-      if (delay >= remaining) {
-        const asked = waitMs === void 0 ? "" : `, server asked to wait ${Math.ceil(waitMs / 1e3)} s`;
-        throw new HttpFailure(
-          `${last} after ${attempt} attempts (retry budget spent${asked})`,
-          lastStatus
-        );
+      const delay = Math.max(
+        backoff / 2 + this.#clock.random() * backoff / 2,
+        outcome.waitMs ?? 0
+      );
+      if (delay >= this.#policy.budgetMs - elapsed()) {
+        const asked = outcome.waitMs === void 0 ? "" : `, server asked to wait ${Math.ceil(outcome.waitMs / 1e3)} s`;
+        throw new HttpFailure(`${failed} (retry budget spent${asked})`, outcome.status);
       }
       await this.#clock.sleep(delay, this.#closing.signal);
+    }
+  }
+  /** One attempt: a final response, a transient fault worth retrying, or a thrown HttpFailure. */
+  async #try(path, leftMs) {
+    try {
+      const response = await this.#attempt(path, leftMs);
+      if (!RETRIED_STATUS(response.status)) return response;
+      return {
+        reason: `HTTP ${response.status}`,
+        status: response.status,
+        waitMs: retryAfterMs(response.retryAfter, this.#clock.now())
+      };
+    } catch (thrown) {
+      if (this.#closing.signal.aborted) throw new HttpFailure("the run was cancelled");
+      const code = errorCode(thrown);
+      const message = redact(thrown instanceof Error ? thrown.message : String(thrown));
+      if (code && TLS_CODES.has(code)) {
+        throw new HttpFailure(`TLS failure (${code}): ${message}`, void 0, true);
+      }
+      const timedOut = thrown instanceof Error && thrown.name === "TimeoutError";
+      return {
+        reason: timedOut ? `no answer within ${this.#policy.attemptTimeoutMs} ms` : code ?? message,
+        status: void 0,
+        waitMs: void 0
+      };
     }
   }
   async #attempt(path, leftMs) {
@@ -71269,7 +71263,7 @@ function previouslyManaged(env) {
 }
 function maskEntries(entries) {
   for (const entry of entries) {
-    if (!entry.mask || typeof entry.value !== "string" || entry.value === "") continue;
+    if (!entry.mask || typeof entry.value !== "string" || entry.value.trim() === "") continue;
     setSecret(entry.value);
   }
 }
@@ -71634,7 +71628,7 @@ var Resolver = class {
     );
     const matched = outcomes.filter((outcome) => isResolved(outcome));
     const hard = outcomes.find((outcome) => !isResolved(outcome) && !(outcome instanceof NotFound));
-    if (hard !== void 0) throw hard;
+    if (hard !== void 0) throw toSecretsError(hard);
     if (matched.length > 1) {
       const [path, sectioned] = ref.readings;
       throw ambiguous(
@@ -71840,13 +71834,15 @@ function exportedAs(spec, exportEnv) {
   return ["output", ...exportEnv ? ["env"] : [], ...spec.file ? ["file"] : []].join(", ");
 }
 function rows(specs, inputs, failures) {
+  const runFailure = failures.find((error2) => error2.secret === void 0);
   return specs.map((spec) => {
-    const failure = failures.find((error2) => error2.secret === spec.name);
+    const failure = failures.find((error2) => error2.secret === spec.name) ?? runFailure;
+    const ok = failures.length === 0;
     return {
       name: spec.name,
       ref: spec.ref.text,
-      exported: failure ? "nothing" : exportedAs(spec, inputs.exportEnv),
-      result: failure ? failure.code : "resolved"
+      exported: ok ? exportedAs(spec, inputs.exportEnv) : "nothing",
+      result: failure?.code ?? (ok ? "resolved" : "resolved, not exported")
     };
   });
 }

@@ -43,7 +43,8 @@ export function previouslyManaged(env: Readonly<Record<string, string | undefine
 /** The runner masks the whole value, each line, and their encoded forms. */
 export function maskEntries(entries: readonly Entry[]): void {
   for (const entry of entries) {
-    if (!entry.mask || typeof entry.value !== 'string' || entry.value === '') continue;
+    // Blank values cannot be masked (the runner warns on them); bytes that are not text are never printed.
+    if (!entry.mask || typeof entry.value !== 'string' || entry.value.trim() === '') continue;
     core.setSecret(entry.value);
   }
 }

@@ -27,7 +27,7 @@ export function isId(segment: string): boolean {
   return ID_PATTERN.test(segment);
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+// eslint-disable-next-line no-control-regex -- control characters are what it rejects
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function hasControlCharacter(text: string): boolean {

@@ -85,7 +85,7 @@ export class Resolver {
     );
     const matched = outcomes.filter((outcome): outcome is Resolved => isResolved(outcome));
     const hard = outcomes.find((outcome) => !isResolved(outcome) && !(outcome instanceof NotFound));
-    if (hard !== undefined) throw hard;
+    if (hard !== undefined) throw toSecretsError(hard);
     if (matched.length > 1) {
       const [path, sectioned] = ref.readings as [Reading, Reading];
       throw ambiguous(

@@ -35,13 +35,15 @@ function rows(
   inputs: Inputs,
   failures: readonly SecretsError[],
 ): Row[] {
+  const runFailure = failures.find((error) => error.secret === undefined);
   return specs.map((spec) => {
-    const failure = failures.find((error) => error.secret === spec.name);
+    const failure = failures.find((error) => error.secret === spec.name) ?? runFailure;
+    const ok = failures.length === 0;
     return {
       name: spec.name,
       ref: spec.ref.text,
-      exported: failure ? 'nothing' : exportedAs(spec, inputs.exportEnv),
-      result: failure ? failure.code : 'resolved',
+      exported: ok ? exportedAs(spec, inputs.exportEnv) : 'nothing',
+      result: failure?.code ?? (ok ? 'resolved' : 'resolved, not exported'),
     };
   });
 }

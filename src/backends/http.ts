@@ -2,7 +2,7 @@
  * A small HTTP client for one origin: one keep-alive pool, bounded concurrency, a timeout on
  * every attempt, and retries of transient faults with jittered backoff and Retry-After.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { redact } from '../redact.ts';
 
@@ -33,15 +33,7 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      });
-    }),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
   random: Math.random,
 };
 
@@ -63,6 +55,13 @@ export class HttpFailure extends Error {
     this.status = status;
     this.tls = tls;
   }
+}
+
+/** A fault worth another attempt: a network error, a timeout, 408, 429 or 5xx. */
+interface Transient {
+  readonly reason: string;
+  readonly status: number | undefined;
+  readonly waitMs: number | undefined;
 }
 
 export interface HttpClientOptions {
@@ -154,54 +153,58 @@ export class HttpClient {
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
   async get(path: string): Promise<HttpResponse> {
     const started = this.#clock.now();
-    let last = 'no attempt was made';
-    let lastStatus: number | undefined;
+    const elapsed = () => this.#clock.now() - started;
     for (let attempt = 1; ; attempt++) {
-      const left = this.#policy.budgetMs - (this.#clock.now() - started);
-      let waitMs: number | undefined;
-      try {
-        const response = await this.#gate.run(() => this.#attempt(path, left));
-        if (!RETRIED_STATUS(response.status)) return response;
-        last = `HTTP ${response.status}`;
-        lastStatus = response.status;
-        waitMs = retryAfterMs(response.retryAfter, this.#clock.now());
-        if (attempt >= this.#policy.attempts)
-          throw new HttpFailure(`${last} after ${attempt} attempts`, response.status);
-      } catch (thrown) {
-        if (thrown instanceof HttpFailure) throw thrown;
-        if (this.#closing.signal.aborted) throw new HttpFailure('the run was cancelled');
-        const code = errorCode(thrown);
-        if (code && TLS_CODES.has(code)) {
-          throw new HttpFailure(
-            `TLS failure (${code}): ${redact((thrown as Error).message)}`,
-            undefined,
-            true,
-          );
-        }
-        const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError';
-        last = timedOut
-          ? `no answer within ${this.#policy.attemptTimeoutMs} ms`
-          : (code ?? redact(thrown instanceof Error ? thrown.message : String(thrown)));
-        lastStatus = undefined;
-        if (attempt >= this.#policy.attempts)
-          throw new HttpFailure(`${last} after ${attempt} attempts`);
-      }
+      const outcome = await this.#gate.run(() =>
+        this.#try(path, this.#policy.budgetMs - elapsed()),
+      );
+      if (!('reason' in outcome)) return outcome;
+      const failed = `${outcome.reason} after ${attempt} attempts`;
+      if (attempt >= this.#policy.attempts) throw new HttpFailure(failed, outcome.status);
       const backoff = Math.min(
         this.#policy.maxDelayMs,
         this.#policy.baseDelayMs * 2 ** (attempt - 1),
       );
-      const jittered = backoff / 2 + (this.#clock.random() * backoff) / 2;
-      const delay = Math.max(jittered, waitMs ?? 0);
-      const remaining = this.#policy.budgetMs - (this.#clock.now() - started);
-      if (delay >= remaining) {
+      const delay = Math.max(
+        backoff / 2 + (this.#clock.random() * backoff) / 2,
+        outcome.waitMs ?? 0,
+      );
+      if (delay >= this.#policy.budgetMs - elapsed()) {
         const asked =
-          waitMs === undefined ? '' : `, server asked to wait ${Math.ceil(waitMs / 1000)} s`;
-        throw new HttpFailure(
-          `${last} after ${attempt} attempts (retry budget spent${asked})`,
-          lastStatus,
-        );
+          outcome.waitMs === undefined
+            ? ''
+            : `, server asked to wait ${Math.ceil(outcome.waitMs / 1000)} s`;
+        throw new HttpFailure(`${failed} (retry budget spent${asked})`, outcome.status);
       }
       await this.#clock.sleep(delay, this.#closing.signal);
+    }
+  }
+
+  /** One attempt: a final response, a transient fault worth retrying, or a thrown HttpFailure. */
+  async #try(path: string, leftMs: number): Promise<HttpResponse | Transient> {
+    try {
+      const response = await this.#attempt(path, leftMs);
+      if (!RETRIED_STATUS(response.status)) return response;
+      return {
+        reason: `HTTP ${response.status}`,
+        status: response.status,
+        waitMs: retryAfterMs(response.retryAfter, this.#clock.now()),
+      };
+    } catch (thrown) {
+      if (this.#closing.signal.aborted) throw new HttpFailure('the run was cancelled');
+      const code = errorCode(thrown);
+      const message = redact(thrown instanceof Error ? thrown.message : String(thrown));
+      if (code && TLS_CODES.has(code)) {
+        throw new HttpFailure(`TLS failure (${code}): ${message}`, undefined, true);
+      }
+      const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError';
+      return {
+        reason: timedOut
+          ? `no answer within ${this.#policy.attemptTimeoutMs} ms`
+          : (code ?? message),
+        status: undefined,
+        waitMs: undefined,
+      };
     }
   }
 

@@ -173,6 +173,8 @@ describe('resolving through Connect', () => {
     assert.equal(errors(result).length, 1);
     assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
     assert.ok(result.masks.includes(wrong), 'the token was not masked');
+    assert.match(result.summary, /SECRETS_PROVIDER_UNAVAILABLE/);
+    assert.doesNotMatch(result.summary, />resolved</);
     assertNoLeak(result, [wrong]);
   });
 

@@ -29,15 +29,7 @@ import { totp } from './totp.ts';
 export interface FakeField {
   id: string;
   type:
-    | 'STRING'
-    | 'EMAIL'
-    | 'CONCEALED'
-    | 'URL'
-    | 'OTP'
-    | 'DATE'
-    | 'MONTH_YEAR'
-    | 'MENU'
-    | 'SSHKEY';
+    'STRING' | 'EMAIL' | 'CONCEALED' | 'URL' | 'OTP' | 'DATE' | 'MONTH_YEAR' | 'MENU' | 'SSHKEY';
   purpose?: '' | 'USERNAME' | 'PASSWORD' | 'NOTES';
   label?: string;
   value?: string;

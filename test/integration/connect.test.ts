@@ -73,7 +73,7 @@ async function resolveOne(
 function expectValue(outcome: Outcome | undefined): string {
   assert.ok(
     outcome && !(outcome instanceof SecretsError),
-    `expected a value, got ${String(outcome)}`,
+    `expected a value, got ${outcome instanceof SecretsError ? outcome.message : 'nothing'}`,
   );
   assert.equal(outcome.kind, 'value');
   assert.equal(typeof outcome.value, 'string');

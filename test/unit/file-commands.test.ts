@@ -58,10 +58,10 @@ describe('appendFileCommand', () => {
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'file-commands-test-'));
-    fs.appendFileSync = ((...args: Parameters<typeof original>) => {
+    fs.appendFileSync = (...args: Parameters<typeof original>) => {
       appends.push(String(args[0]));
       return original(...args);
-    }) as typeof original;
+    };
     syncBuiltinESMExports();
   });
   after(() => {
