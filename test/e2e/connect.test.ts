@@ -245,6 +245,29 @@ describe('environment, files and cleanup', () => {
     assertNoLeak(result, Object.values(expected));
   });
 
+  it('round-trips tricky values byte for byte through the environment of later steps', async () => {
+    const job = newJob();
+    const names = Object.entries(TRICKY_VALUES).map(
+      ([label, value]) => [`T_${label.toUpperCase()}`, label, value] as const,
+    );
+    const result = await job.step({
+      inputs: {
+        secrets: secrets(
+          Object.fromEntries(
+            names.map(([name, label]) => [name, `op://Engineering/tricky/${label}`]),
+          ),
+        ),
+        'export-env': 'true',
+      },
+    });
+    assert.equal(result.exitCode, 0, result.stdout);
+    for (const [name, , value] of names) {
+      assert.equal(result.exportedEnv[name], value, `${name} changed in GITHUB_ENV`);
+      assert.equal(job.env[name], value, `${name} changed on its way to later steps`);
+    }
+    assertNoLeak(result, Object.values(TRICKY_VALUES));
+  });
+
   it('unsets what an earlier run exported', async () => {
     const job = newJob();
     const first = await job.step({
