@@ -70713,7 +70713,10 @@ function looksLikeRef(value) {
 
 // src/backends/http.ts
 var import_undici2 = __toESM(require_undici2(), 1);
-import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurn } from "node:timers/promises";
+
+// src/backends/retry.ts
+import { setTimeout as sleep } from "node:timers/promises";
 var DEFAULT_POLICY = {
   attempts: 5,
   baseDelayMs: 250,
@@ -70726,6 +70729,55 @@ var realClock = {
   sleep: (ms, signal) => sleep(ms, void 0, { signal }),
   random: Math.random
 };
+function isTransient(outcome) {
+  return typeof outcome === "object" && outcome !== null && "transient" in outcome;
+}
+var RetriesExhausted = class extends Error {
+  /** The last HTTP status, when the last fault was one. */
+  status;
+  constructor(message, status) {
+    super(message);
+    this.name = "RetriesExhausted";
+    this.status = status;
+  }
+};
+async function retrying(attempt, policy, clock, signal) {
+  const started = clock.now();
+  const left = () => policy.budgetMs - (clock.now() - started);
+  for (let count = 1; ; count++) {
+    const outcome = await attempt(Math.min(policy.attemptTimeoutMs, left()));
+    if (!isTransient(outcome)) return outcome;
+    const failed = `${outcome.transient} after ${count} attempts`;
+    if (count >= policy.attempts) throw new RetriesExhausted(failed, outcome.status);
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (count - 1));
+    const delay = Math.max(backoff / 2 + clock.random() * backoff / 2, outcome.waitMs ?? 0);
+    if (delay >= left()) {
+      const asked = outcome.waitMs === void 0 ? "" : `, server asked to wait ${Math.ceil(outcome.waitMs / 1e3)} s`;
+      throw new RetriesExhausted(`${failed} (retry budget spent${asked})`, outcome.status);
+    }
+    await clock.sleep(delay, signal);
+  }
+}
+var Gate = class {
+  #free;
+  #waiting = [];
+  constructor(size) {
+    this.#free = size;
+  }
+  async run(task) {
+    if (this.#free > 0) this.#free--;
+    else await new Promise((resolve3) => this.#waiting.push(resolve3));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+};
+
+// src/backends/http.ts
 var HttpFailure = class extends Error {
   /** Set when the last answer was an HTTP status rather than a network fault. */
   status;
@@ -70763,24 +70815,6 @@ function retryAfterMs(header, now) {
   const date = Date.parse(header);
   return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
 }
-var Gate = class {
-  #free;
-  #waiting = [];
-  constructor(size) {
-    this.#free = size;
-  }
-  async run(task) {
-    if (this.#free > 0) this.#free--;
-    else await new Promise((resolve3) => this.#waiting.push(resolve3));
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
-};
 var HttpClient2 = class {
   #pool;
   #headers;
@@ -70805,28 +70839,17 @@ var HttpClient2 = class {
   }
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
   async get(path) {
-    const started = this.#clock.now();
-    const elapsed = () => this.#clock.now() - started;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#gate.run(
-        () => this.#try(path, this.#policy.budgetMs - elapsed())
+    try {
+      return await retrying(
+        (leftMs) => this.#gate.run(() => this.#try(path, leftMs)),
+        this.#policy,
+        this.#clock,
+        this.#closing.signal
       );
-      if (!("reason" in outcome)) return outcome;
-      const failed = `${outcome.reason} after ${attempt} attempts`;
-      if (attempt >= this.#policy.attempts) throw new HttpFailure(failed, outcome.status);
-      const backoff = Math.min(
-        this.#policy.maxDelayMs,
-        this.#policy.baseDelayMs * 2 ** (attempt - 1)
-      );
-      const delay = Math.max(
-        backoff / 2 + this.#clock.random() * backoff / 2,
-        outcome.waitMs ?? 0
-      );
-      if (delay >= this.#policy.budgetMs - elapsed()) {
-        const asked = outcome.waitMs === void 0 ? "" : `, server asked to wait ${Math.ceil(outcome.waitMs / 1e3)} s`;
-        throw new HttpFailure(`${failed} (retry budget spent${asked})`, outcome.status);
-      }
-      await this.#clock.sleep(delay, this.#closing.signal);
+    } catch (thrown) {
+      if (thrown instanceof HttpFailure) throw thrown;
+      if (thrown instanceof RetriesExhausted) throw new HttpFailure(thrown.message, thrown.status);
+      throw new HttpFailure("the run was cancelled");
     }
   }
   /** One attempt: a final response, a transient fault worth retrying, or a thrown HttpFailure. */
@@ -70835,7 +70858,7 @@ var HttpClient2 = class {
       const response = await this.#attempt(path, leftMs);
       if (!RETRIED_STATUS(response.status)) return response;
       return {
-        reason: `HTTP ${response.status}`,
+        transient: `HTTP ${response.status}`,
         status: response.status,
         waitMs: retryAfterMs(response.retryAfter, this.#clock.now())
       };
@@ -70848,9 +70871,7 @@ var HttpClient2 = class {
       }
       const timedOut = thrown instanceof Error && thrown.name === "TimeoutError";
       return {
-        reason: timedOut ? `no answer within ${this.#policy.attemptTimeoutMs} ms` : code ?? message,
-        status: void 0,
-        waitMs: void 0
+        transient: timedOut ? `no answer within ${Math.round(leftMs)} ms` : code ?? message
       };
     }
   }

@@ -2,13 +2,8 @@
 
 import { Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
-import {
-  type Clock,
-  HttpClient,
-  HttpFailure,
-  type HttpResponse,
-  type RetryPolicy,
-} from './http.ts';
+import { HttpClient, HttpFailure, type HttpResponse } from './http.ts';
+import type { Clock, RetryPolicy } from './retry.ts';
 import type {
   Attachment,
   Field,

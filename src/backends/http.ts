@@ -2,40 +2,19 @@
  * A small HTTP client for one origin: one keep-alive pool, bounded concurrency, a timeout on
  * every attempt, and retries of transient faults with jittered backoff and Retry-After.
  */
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { redact } from '../redact.ts';
-
-export interface RetryPolicy {
-  /** Attempts per request, the first included. */
-  readonly attempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** Time one request may take, its attempts and waits together. */
-  readonly budgetMs: number;
-  readonly attemptTimeoutMs: number;
-}
-
-export const DEFAULT_POLICY: RetryPolicy = {
-  attempts: 5,
-  baseDelayMs: 250,
-  maxDelayMs: 8_000,
-  budgetMs: 30_000,
-  attemptTimeoutMs: 15_000,
-};
-
-/** Time, injectable so that retry tests take no real time. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-  random(): number;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
-  random: Math.random,
-};
+import {
+  type Clock,
+  DEFAULT_POLICY,
+  Gate,
+  RetriesExhausted,
+  type RetryPolicy,
+  realClock,
+  retrying,
+  type Transient,
+} from './retry.ts';
 
 export interface HttpResponse {
   readonly status: number;
@@ -55,13 +34,6 @@ export class HttpFailure extends Error {
     this.status = status;
     this.tls = tls;
   }
-}
-
-/** A fault worth another attempt: a network error, a timeout, 408, 429 or 5xx. */
-interface Transient {
-  readonly reason: string;
-  readonly status: number | undefined;
-  readonly waitMs: number | undefined;
 }
 
 export interface HttpClientOptions {
@@ -104,28 +76,6 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Limits how many requests run at once, so that timeouts measure the request, not the queue. */
-class Gate {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.#free = size;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
-}
-
 export class HttpClient {
   readonly #pool: Pool;
   readonly #headers: Readonly<Record<string, string>>;
@@ -152,31 +102,17 @@ export class HttpClient {
 
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
   async get(path: string): Promise<HttpResponse> {
-    const started = this.#clock.now();
-    const elapsed = () => this.#clock.now() - started;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#gate.run(() =>
-        this.#try(path, this.#policy.budgetMs - elapsed()),
+    try {
+      return await retrying(
+        (leftMs) => this.#gate.run(() => this.#try(path, leftMs)),
+        this.#policy,
+        this.#clock,
+        this.#closing.signal,
       );
-      if (!('reason' in outcome)) return outcome;
-      const failed = `${outcome.reason} after ${attempt} attempts`;
-      if (attempt >= this.#policy.attempts) throw new HttpFailure(failed, outcome.status);
-      const backoff = Math.min(
-        this.#policy.maxDelayMs,
-        this.#policy.baseDelayMs * 2 ** (attempt - 1),
-      );
-      const delay = Math.max(
-        backoff / 2 + (this.#clock.random() * backoff) / 2,
-        outcome.waitMs ?? 0,
-      );
-      if (delay >= this.#policy.budgetMs - elapsed()) {
-        const asked =
-          outcome.waitMs === undefined
-            ? ''
-            : `, server asked to wait ${Math.ceil(outcome.waitMs / 1000)} s`;
-        throw new HttpFailure(`${failed} (retry budget spent${asked})`, outcome.status);
-      }
-      await this.#clock.sleep(delay, this.#closing.signal);
+    } catch (thrown) {
+      if (thrown instanceof HttpFailure) throw thrown;
+      if (thrown instanceof RetriesExhausted) throw new HttpFailure(thrown.message, thrown.status);
+      throw new HttpFailure('the run was cancelled');
     }
   }
 
@@ -186,7 +122,7 @@ export class HttpClient {
       const response = await this.#attempt(path, leftMs);
       if (!RETRIED_STATUS(response.status)) return response;
       return {
-        reason: `HTTP ${response.status}`,
+        transient: `HTTP ${response.status}`,
         status: response.status,
         waitMs: retryAfterMs(response.retryAfter, this.#clock.now()),
       };
@@ -199,11 +135,7 @@ export class HttpClient {
       }
       const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError';
       return {
-        reason: timedOut
-          ? `no answer within ${this.#policy.attemptTimeoutMs} ms`
-          : (code ?? message),
-        status: undefined,
-        waitMs: undefined,
+        transient: timedOut ? `no answer within ${Math.round(leftMs)} ms` : (code ?? message),
       };
     }
   }

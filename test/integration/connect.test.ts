@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ConnectSource } from '../../src/backends/connect.ts';
-import type { Clock, RetryPolicy } from '../../src/backends/http.ts';
+import type { Clock, RetryPolicy } from '../../src/backends/retry.ts';
 import { openSource } from '../../src/backends/select.ts';
 import { Code, SecretsError } from '../../src/errors.ts';
 import type { Inputs } from '../../src/inputs.ts';

@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
-import {
-  type Clock,
-  DEFAULT_POLICY,
-  HttpClient,
-  HttpFailure,
-  type RetryPolicy,
-  retryAfterMs,
-} from '../../src/backends/http.ts';
+import { HttpClient, HttpFailure, retryAfterMs } from '../../src/backends/http.ts';
+import { type Clock, DEFAULT_POLICY, type RetryPolicy } from '../../src/backends/retry.ts';
 
 describe('retryAfterMs', () => {
   const now = Date.UTC(2030, 0, 1, 12, 0, 0);
