@@ -1,4 +1,4 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __fileURLToPath(new URL('.', import.meta.url));
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
@@ -1013,16 +1013,16 @@ var require_util = __commonJS({
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object) {
-      if (object === null) {
+    function isBlobLike(object2) {
+      if (object2 === null) {
         return false;
-      } else if (object instanceof Blob2) {
+      } else if (object2 instanceof Blob2) {
         return true;
-      } else if (typeof object !== "object") {
+      } else if (typeof object2 !== "object") {
         return false;
       } else {
-        const sTag = object[Symbol.toStringTag];
-        return (sTag === "Blob" || sTag === "File") && ("stream" in object && typeof object.stream === "function" || "arrayBuffer" in object && typeof object.arrayBuffer === "function");
+        const sTag = object2[Symbol.toStringTag];
+        return (sTag === "Blob" || sTag === "File") && ("stream" in object2 && typeof object2.stream === "function" || "arrayBuffer" in object2 && typeof object2.arrayBuffer === "function");
       }
     }
     function buildURL(url, queryParams) {
@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path3 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path3 && path3[0] !== "/") {
+          path3 = `/${path3}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path3}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1304,8 +1304,8 @@ var require_util = __commonJS({
         }
       );
     }
-    function isFormDataLike(object) {
-      return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object2) {
+      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path3, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path3);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path3, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path3,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path3, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path3);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path3, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path3,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path3, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path3);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1676,9 +1676,9 @@ var require_request = __commonJS({
     var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
-    var Request = class {
+    var Request2 = class {
       constructor(origin, {
-        path,
+        path: path3,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path !== "string") {
+        if (typeof path3 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path3[0] !== "/" && !(path3.startsWith("http://") || path3.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path3)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path3, query) : path3;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2041,7 +2041,7 @@ var require_request = __commonJS({
         request.headers.push(key, val);
       }
     }
-    module.exports = Request;
+    module.exports = Request2;
   }
 });
 
@@ -4138,8 +4138,8 @@ var require_util2 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object) {
-      return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
+    function isErrorLike(object2) {
+      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
@@ -4564,7 +4564,7 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -4572,7 +4572,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function keys() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key");
           }
         },
@@ -4581,7 +4581,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function values() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "value");
           }
         },
@@ -4590,7 +4590,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function entries() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
         },
@@ -4599,7 +4599,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
@@ -4612,7 +4612,7 @@ var require_util2 = __commonJS({
           }
         }
       };
-      return Object.defineProperties(object.prototype, {
+      return Object.defineProperties(object2.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -5012,8 +5012,8 @@ var require_file = __commonJS({
       }
     };
     webidl.converters.Blob = webidl.interfaceConverter(Blob2);
-    function isFileLike(object) {
-      return object instanceof File2 || object && (typeof object.stream === "function" || typeof object.arrayBuffer === "function") && object[Symbol.toStringTag] === "File";
+    function isFileLike(object2) {
+      return object2 instanceof File2 || object2 && (typeof object2.stream === "function" || typeof object2.arrayBuffer === "function") && object2[Symbol.toStringTag] === "File";
     }
     module.exports = { FileLike, isFileLike };
   }
@@ -5461,12 +5461,12 @@ var require_body = __commonJS({
         }
       });
     }
-    function extractBody(object, keepalive = false) {
+    function extractBody(object2, keepalive = false) {
       let stream = null;
-      if (object instanceof ReadableStream) {
-        stream = object;
-      } else if (isBlobLike(object)) {
-        stream = object.stream();
+      if (object2 instanceof ReadableStream) {
+        stream = object2;
+      } else if (isBlobLike(object2)) {
+        stream = object2.stream();
       } else {
         stream = new ReadableStream({
           async pull(controller) {
@@ -5486,17 +5486,17 @@ var require_body = __commonJS({
       let source = null;
       let length = null;
       let type = null;
-      if (typeof object === "string") {
-        source = object;
+      if (typeof object2 === "string") {
+        source = object2;
         type = "text/plain;charset=UTF-8";
-      } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+      } else if (object2 instanceof URLSearchParams) {
+        source = object2.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (isArrayBuffer(object)) {
-        source = new Uint8Array(object.slice());
-      } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
-      } else if (util.isFormDataLike(object)) {
+      } else if (isArrayBuffer(object2)) {
+        source = new Uint8Array(object2.slice());
+      } else if (ArrayBuffer.isView(object2)) {
+        source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
+      } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -5506,7 +5506,7 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
@@ -5534,7 +5534,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source = object2;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -5545,22 +5545,22 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }
         };
         type = `multipart/form-data; boundary=${boundary}`;
-      } else if (isBlobLike(object)) {
-        source = object;
-        length = object.size;
-        if (object.type) {
-          type = object.type;
+      } else if (isBlobLike(object2)) {
+        source = object2;
+        length = object2.size;
+        if (object2.type) {
+          type = object2.type;
         }
-      } else if (typeof object[Symbol.asyncIterator] === "function") {
+      } else if (typeof object2[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object2) || object2.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
+        stream = object2 instanceof ReadableStream ? object2 : ReadableStreamFrom(object2);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
@@ -5569,7 +5569,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         let iterator;
         stream = new ReadableStream({
           async start() {
-            iterator = action(object)[Symbol.asyncIterator]();
+            iterator = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
             const { value, done } = await iterator.next();
@@ -5597,12 +5597,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = { stream, source, length };
       return [body, type];
     }
-    function safelyExtractBody(object, keepalive = false) {
-      if (object instanceof ReadableStream) {
-        assert(!util.isDisturbed(object), "The body has already been consumed.");
-        assert(!object.locked, "The stream is locked.");
+    function safelyExtractBody(object2, keepalive = false) {
+      if (object2 instanceof ReadableStream) {
+        assert(!util.isDisturbed(object2), "The body has already been consumed.");
+        assert(!object2.locked, "The stream is locked.");
       }
-      return extractBody(object, keepalive);
+      return extractBody(object2, keepalive);
     }
     function cloneBody(instance, body) {
       const [out1, out2] = body.stream.tee();
@@ -5682,12 +5682,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
-    async function consumeBody(object, convertBytesToJSValue, instance) {
-      webidl.brandCheck(object, instance);
-      if (bodyUnusable(object)) {
+    async function consumeBody(object2, convertBytesToJSValue, instance) {
+      webidl.brandCheck(object2, instance);
+      if (bodyUnusable(object2)) {
         throw new TypeError("Body is unusable: Body has already been read");
       }
-      throwIfAborted(object[kState]);
+      throwIfAborted(object2[kState]);
       const promise = createDeferredPromise();
       const errorSteps = (error2) => promise.reject(error2);
       const successSteps = (data) => {
@@ -5697,15 +5697,15 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           errorSteps(e);
         }
       };
-      if (object[kState].body == null) {
+      if (object2[kState].body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
       }
-      await fullyReadBody(object[kState].body, successSteps, errorSteps);
+      await fullyReadBody(object2[kState].body, successSteps, errorSteps);
       return promise.promise;
     }
-    function bodyUnusable(object) {
-      const body = object[kState].body;
+    function bodyUnusable(object2) {
+      const body = object2[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
     function parseJSONFromBytes(bytes) {
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path, host, upgrade, blocking, reset } = request;
+      const { method, path: path3, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path3} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path3, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path3;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path3 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path3;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7625,7 +7625,7 @@ var require_client = __commonJS({
     var http = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
-    var Request = require_request();
+    var Request2 = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
       InvalidArgumentError,
@@ -7868,7 +7868,7 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler) {
         const origin = opts.origin || this[kUrl].origin;
-        const request = new Request(origin, opts, handler);
+        const request = new Request2(origin, opts, handler);
         this[kQueue].push(request);
         if (this[kResuming]) {
         } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path3 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path3;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path3) {
+      if (typeof path3 !== "string") {
+        return path3;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path3.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path3;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path3, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path3);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3 }) => matchValue(safeUrl(path3), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path3, method, body, headers, query } = opts;
       return {
-        path,
+        path: path3,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path3, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path3,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11686,10 +11686,10 @@ var require_dns = __commonJS({
               return;
             }
             this.setRecords(origin, addresses);
-            const records2 = this.#records.get(origin.hostname);
+            const records3 = this.#records.get(origin.hostname);
             const ip = this.pick(
               origin,
-              records2,
+              records3,
               newOpts.affinity
             );
             let port;
@@ -11752,7 +11752,7 @@ var require_dns = __commonJS({
       }
       #defaultPick(origin, hostnameRecords, affinity) {
         let ip = null;
-        const { records: records2, offset } = hostnameRecords;
+        const { records: records3, offset } = hostnameRecords;
         let family;
         if (this.dualStack) {
           if (affinity == null) {
@@ -11764,13 +11764,13 @@ var require_dns = __commonJS({
               affinity = (hostnameRecords.offset & 1) === 1 ? 6 : 4;
             }
           }
-          if (records2[affinity] != null && records2[affinity].ips.length > 0) {
-            family = records2[affinity];
+          if (records3[affinity] != null && records3[affinity].ips.length > 0) {
+            family = records3[affinity];
           } else {
-            family = records2[affinity === 4 ? 6 : 4];
+            family = records3[affinity === 4 ? 6 : 4];
           }
         } else {
-          family = records2[affinity];
+          family = records3[affinity];
         }
         if (family == null || family.ips.length === 0) {
           return ip;
@@ -11793,7 +11793,7 @@ var require_dns = __commonJS({
       }
       setRecords(origin, addresses) {
         const timestamp = Date.now();
-        const records2 = { records: { 4: null, 6: null } };
+        const records3 = { records: { 4: null, 6: null } };
         for (const record of addresses) {
           record.timestamp = timestamp;
           if (typeof record.ttl === "number") {
@@ -11801,11 +11801,11 @@ var require_dns = __commonJS({
           } else {
             record.ttl = this.#maxTTL;
           }
-          const familyRecords = records2.records[record.family] ?? { ips: [] };
+          const familyRecords = records3.records[record.family] ?? { ips: [] };
           familyRecords.ips.push(record);
-          records2.records[record.family] = familyRecords;
+          records3.records[record.family] = familyRecords;
         }
-        this.#records.set(origin.hostname, records2);
+        this.#records.set(origin.hostname, records3);
       }
       getHandler(meta, opts) {
         return new DNSDispatchHandler(this, meta, opts);
@@ -11951,10 +11951,10 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
-      if (Array.isArray(object)) {
-        for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
+    function fill(headers, object2) {
+      if (Array.isArray(object2)) {
+        for (let i = 0; i < object2.length; ++i) {
+          const header = object2[i];
           if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -11963,10 +11963,10 @@ var require_headers = __commonJS({
           }
           appendHeader(headers, header[0], header[1]);
         }
-      } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
+      } else if (typeof object2 === "object" && object2 !== null) {
+        const keys = Object.keys(object2);
         for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers, keys[i], object[keys[i]]);
+          appendHeader(headers, keys[i], object2[keys[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -12036,10 +12036,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -12164,7 +12164,7 @@ var require_headers = __commonJS({
         }
       }
     };
-    var Headers2 = class _Headers {
+    var Headers3 = class _Headers {
       #guard;
       #headersList;
       constructor(init = void 0) {
@@ -12314,13 +12314,13 @@ var require_headers = __commonJS({
         o.#headersList = list;
       }
     };
-    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
-    Reflect.deleteProperty(Headers2, "getHeadersGuard");
-    Reflect.deleteProperty(Headers2, "setHeadersGuard");
-    Reflect.deleteProperty(Headers2, "getHeadersList");
-    Reflect.deleteProperty(Headers2, "setHeadersList");
-    iteratorMixin("Headers", Headers2, kHeadersSortedMap, 0, 1);
-    Object.defineProperties(Headers2.prototype, {
+    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
+    Reflect.deleteProperty(Headers3, "getHeadersGuard");
+    Reflect.deleteProperty(Headers3, "setHeadersGuard");
+    Reflect.deleteProperty(Headers3, "getHeadersList");
+    Reflect.deleteProperty(Headers3, "setHeadersList");
+    iteratorMixin("Headers", Headers3, kHeadersSortedMap, 0, 1);
+    Object.defineProperties(Headers3.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -12338,7 +12338,7 @@ var require_headers = __commonJS({
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+        if (!util.types.isProxy(V) && iterator === Headers3.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -12359,7 +12359,7 @@ var require_headers = __commonJS({
       fill,
       // for test.
       compareHeaderName,
-      Headers: Headers2,
+      Headers: Headers3,
       HeadersList,
       getHeadersGuard,
       setHeadersGuard,
@@ -12373,7 +12373,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12400,7 +12400,7 @@ var require_response = __commonJS({
     var assert = __require("node:assert");
     var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response = class _Response {
+    var Response2 = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12451,7 +12451,7 @@ var require_response = __commonJS({
         }
         init = webidl.converters.ResponseInit(init);
         this[kState] = makeResponse({});
-        this[kHeaders] = new Headers2(kConstruct);
+        this[kHeaders] = new Headers3(kConstruct);
         setHeadersGuard(this[kHeaders], "response");
         setHeadersList(this[kHeaders], this[kState].headersList);
         let bodyWithType = null;
@@ -12543,8 +12543,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12560,7 +12560,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12693,9 +12693,9 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       response[kState] = innerResponse;
-      response[kHeaders] = new Headers2(kConstruct);
+      response[kHeaders] = new Headers3(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
       setHeadersGuard(response[kHeaders], guard);
       if (hasFinalizationRegistry && innerResponse.body?.stream) {
@@ -12761,7 +12761,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse
     };
@@ -12815,7 +12815,7 @@ var require_request2 = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/web/fetch/request.js"(exports, module) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
-    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
+    var { Headers: Headers3, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12871,7 +12871,7 @@ var require_request2 = __commonJS({
       }
     }
     var patchMethodWarning = false;
-    var Request = class _Request {
+    var Request2 = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
       constructor(input, init = {}) {
         webidl.util.markAsUncloneable(this);
@@ -13083,7 +13083,7 @@ var require_request2 = __commonJS({
             requestFinalizer.register(ac, { signal, abort }, abort);
           }
         }
-        this[kHeaders] = new Headers2(kConstruct);
+        this[kHeaders] = new Headers3(kConstruct);
         setHeadersList(this[kHeaders], request.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
@@ -13318,7 +13318,7 @@ var require_request2 = __commonJS({
         return `Request ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Request);
+    mixinBody(Request2);
     function makeRequest(init) {
       return {
         method: init.method ?? "GET",
@@ -13369,15 +13369,15 @@ var require_request2 = __commonJS({
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request = new Request(kConstruct);
+      const request = new Request2(kConstruct);
       request[kState] = innerRequest;
       request[kSignal] = signal;
-      request[kHeaders] = new Headers2(kConstruct);
+      request[kHeaders] = new Headers3(kConstruct);
       setHeadersList(request[kHeaders], innerRequest.headersList);
       setHeadersGuard(request[kHeaders], guard);
       return request;
     }
-    Object.defineProperties(Request.prototype, {
+    Object.defineProperties(Request2.prototype, {
       method: kEnumerableProperty,
       url: kEnumerableProperty,
       headers: kEnumerableProperty,
@@ -13404,13 +13404,13 @@ var require_request2 = __commonJS({
       }
     });
     webidl.converters.Request = webidl.interfaceConverter(
-      Request
+      Request2
     );
     webidl.converters.RequestInfo = function(V, prefix, argument) {
       if (typeof V === "string") {
         return webidl.converters.USVString(V, prefix, argument);
       }
-      if (V instanceof Request) {
+      if (V instanceof Request2) {
         return webidl.converters.Request(V, prefix, argument);
       }
       return webidl.converters.USVString(V, prefix, argument);
@@ -13501,7 +13501,7 @@ var require_request2 = __commonJS({
         converter: webidl.converters.any
       }
     ]);
-    module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest };
+    module.exports = { Request: Request2, makeRequest, fromInnerRequest, cloneRequest };
   }
 });
 
@@ -13517,7 +13517,7 @@ var require_fetch = __commonJS({
       fromInnerResponse
     } = require_response();
     var { HeadersList } = require_headers();
-    var { Request, cloneRequest } = require_request2();
+    var { Request: Request2, cloneRequest } = require_request2();
     var zlib = __require("node:zlib");
     var {
       bytesMatch,
@@ -13607,12 +13607,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request2(input, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -15431,8 +15431,8 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response, cloneResponse, fromInnerResponse } = require_response();
-    var { Request, fromInnerRequest } = require_request2();
+    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
+    var { Request: Request2, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
     var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util2();
@@ -15506,7 +15506,7 @@ var require_cache = __commonJS({
         }
         const fetchControllers = [];
         for (const request of requests) {
-          const r = new Request(request)[kState];
+          const r = new Request2(request)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15590,10 +15590,10 @@ var require_cache = __commonJS({
         request = webidl.converters.RequestInfo(request, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request instanceof Request) {
+        if (request instanceof Request2) {
           innerRequest = request[kState];
         } else {
-          innerRequest = new Request(request)[kState];
+          innerRequest = new Request2(request)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15671,14 +15671,14 @@ var require_cache = __commonJS({
         request = webidl.converters.RequestInfo(request, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request instanceof Request) {
+        if (request instanceof Request2) {
           r = request[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
           assert(typeof request === "string");
-          r = new Request(request)[kState];
+          r = new Request2(request)[kState];
         }
         const operations = [];
         const operation = {
@@ -15717,13 +15717,13 @@ var require_cache = __commonJS({
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
         if (request !== void 0) {
-          if (request instanceof Request) {
+          if (request instanceof Request2) {
             r = request[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request === "string") {
-            r = new Request(request)[kState];
+            r = new Request2(request)[kState];
           }
         }
         const promise = createDeferredPromise();
@@ -15889,13 +15889,13 @@ var require_cache = __commonJS({
       #internalMatchAll(request, options, maxResponses = Infinity) {
         let r = null;
         if (request !== void 0) {
-          if (request instanceof Request) {
+          if (request instanceof Request2) {
             r = request[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request === "string") {
-            r = new Request(request)[kState];
+            r = new Request2(request)[kState];
           }
         }
         const responses = [];
@@ -15958,7 +15958,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response);
+    webidl.converters.Response = webidl.interfaceConverter(Response2);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path3) {
+      for (let i = 0; i < path3.length; ++i) {
+        const code = path3.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -16442,10 +16442,10 @@ var require_cookies = __commonJS({
     var { parseSetCookie } = require_parse();
     var { stringify } = require_util6();
     var { webidl } = require_webidl();
-    var { Headers: Headers2 } = require_headers();
+    var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const cookie = headers.get("cookie");
       const out = {};
       if (!cookie) {
@@ -16458,7 +16458,7 @@ var require_cookies = __commonJS({
       return out;
     }
     function deleteCookie(headers, name, attributes) {
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
       name = webidl.converters.DOMString(name, prefix, "name");
@@ -16472,7 +16472,7 @@ var require_cookies = __commonJS({
     }
     function getSetCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getSetCookies");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const cookies = headers.getSetCookie();
       if (!cookies) {
         return [];
@@ -16481,7 +16481,7 @@ var require_cookies = __commonJS({
     }
     function setCookie(headers, cookie) {
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
       const str2 = stringify(cookie);
       if (str2) {
@@ -17171,7 +17171,7 @@ var require_connection = __commonJS({
     var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
-    var { Headers: Headers2, getHeadersList } = require_headers();
+    var { Headers: Headers3, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
     var crypto2;
@@ -17193,7 +17193,7 @@ var require_connection = __commonJS({
         redirect: "error"
       });
       if (options.headers) {
-        const headersList = getHeadersList(new Headers2(options.headers));
+        const headersList = getHeadersList(new Headers3(options.headers));
         request.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path3 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path3 = `/${path3}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path3);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19100,7 +19100,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -20240,8 +20240,8 @@ var require_util9 = __commonJS({
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object) {
-      return object instanceof Blob;
+    function isBlobLike(object2) {
+      return object2 instanceof Blob;
     }
     function pathHasQueryOrFragment(url) {
       return url.includes("?") || url.includes("#");
@@ -20295,14 +20295,14 @@ var require_util9 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path3 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path3 && path3[0] !== "/") {
+          path3 = `/${path3}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path3}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -20543,8 +20543,8 @@ var require_util9 = __commonJS({
         bytesRead: socket.bytesRead
       };
     }
-    function isFormDataLike(object) {
-      return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object2) {
+      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if (!signal || "aborted" in signal) {
@@ -21154,9 +21154,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path3, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path);
+          debugLog("sending request to %s %s%s", method, origin, path3);
         }
       );
     }
@@ -21174,14 +21174,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path, origin },
+            request: { method, path: path3, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path,
+            path3,
             statusCode
           );
         }
@@ -21190,23 +21190,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path3, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path);
+          debugLog("trailers received from %s %s%s", method, origin, path3);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path, origin },
+            request: { method, path: path3, origin },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path,
+            path3,
             error2.message
           );
         }
@@ -22606,8 +22606,8 @@ var require_util10 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object) {
-      return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
+    function isErrorLike(object2) {
+      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
@@ -22953,7 +22953,7 @@ var require_util10 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1, brandCheck) {
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1, brandCheck) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -23001,7 +23001,7 @@ var require_util10 = __commonJS({
           }
         }
       };
-      return Object.defineProperties(object.prototype, {
+      return Object.defineProperties(object2.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -23635,9 +23635,9 @@ var require_request3 = __commonJS({
         return this.#paused;
       }
     };
-    var Request = class {
+    var Request2 = class {
       constructor(origin, {
-        path,
+        path: path3,
         method,
         body,
         headers,
@@ -23654,11 +23654,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path !== "string") {
+        if (typeof path3 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path3[0] !== "/" && !(path3.startsWith("http://") || path3.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path3)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -23738,7 +23738,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path, query) : path;
+        this.path = query ? serializePathWithQuery(path3, query) : path3;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" || method === "QUERY" : idempotent;
@@ -24021,7 +24021,7 @@ var require_request3 = __commonJS({
       }
       return isFormData(body);
     }
-    module.exports = Request;
+    module.exports = Request2;
   }
 });
 
@@ -28110,12 +28110,12 @@ var require_body2 = __commonJS({
         stream.cancel("Response object has been garbage collected").catch(noop);
       }
     });
-    function extractBody(object, keepalive = false) {
+    function extractBody(object2, keepalive = false) {
       let stream = null;
-      if (webidl.is.ReadableStream(object)) {
-        stream = object;
-      } else if (webidl.is.Blob(object)) {
-        stream = object.stream();
+      if (webidl.is.ReadableStream(object2)) {
+        stream = object2;
+      } else if (webidl.is.Blob(object2)) {
+        stream = object2.stream();
       } else {
         stream = new ReadableStream({
           start() {
@@ -28153,16 +28153,16 @@ var require_body2 = __commonJS({
       let source = null;
       let length = null;
       let type = null;
-      if (typeof object === "string") {
-        source = object;
+      if (typeof object2 === "string") {
+        source = object2;
         type = "text/plain;charset=UTF-8";
-      } else if (webidl.is.URLSearchParams(object)) {
-        source = object.toString();
+      } else if (webidl.is.URLSearchParams(object2)) {
+        source = object2.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (webidl.is.BufferSource(object)) {
-        source = webidl.util.getCopyOfBytesHeldByBufferSource(object);
-      } else if (webidl.is.FormData(object)) {
-        const boundary = getFormDataBoundary(object);
+      } else if (webidl.is.BufferSource(object2)) {
+        source = webidl.util.getCopyOfBytesHeldByBufferSource(object2);
+      } else if (webidl.is.FormData(object2)) {
+        const boundary = getFormDataBoundary(object2);
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const formdataEscape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
@@ -28171,7 +28171,7 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${formdataEscape(normalizeLinefeeds(name))}"\r
 \r
@@ -28199,7 +28199,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source = object2;
         const parts = (async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -28211,25 +28211,25 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         })();
         action = () => parts;
         type = `multipart/form-data; boundary=${boundary}`;
-      } else if (webidl.is.Blob(object)) {
-        source = object;
-        length = object.size;
-        if (object.type) {
-          type = object.type;
+      } else if (webidl.is.Blob(object2)) {
+        source = object2;
+        length = object2.size;
+        if (object2.type) {
+          type = object2.type;
         }
-      } else if (typeof object[Symbol.asyncIterator] === "function") {
+      } else if (typeof object2[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object2) || object2.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        if (webidl.is.ReadableStream(object)) {
-          stream = object;
+        if (webidl.is.ReadableStream(object2)) {
+          stream = object2;
         } else {
-          const reader = ReadableStream.from(object).getReader();
+          const reader = ReadableStream.from(object2).getReader();
           let cancelled = false;
           stream = new ReadableStream({
             async pull(controller) {
@@ -28263,12 +28263,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = { stream, source, length };
       return [body, type];
     }
-    function safelyExtractBody(object, keepalive = false) {
-      if (webidl.is.ReadableStream(object)) {
-        assert(!util.isDisturbed(object), "The body has already been consumed.");
-        assert(!object.locked, "The stream is locked.");
+    function safelyExtractBody(object2, keepalive = false) {
+      if (webidl.is.ReadableStream(object2)) {
+        assert(!util.isDisturbed(object2), "The body has already been consumed.");
+        assert(!object2.locked, "The stream is locked.");
       }
-      return extractBody(object, keepalive);
+      return extractBody(object2, keepalive);
     }
     function cloneBody(body) {
       const { 0: out1, 1: out2 } = ReadableStreamTee?.(body.stream, true) ?? body.stream.tee();
@@ -28363,14 +28363,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype, getInternalState, brandCheck) {
       Object.assign(prototype.prototype, bodyMixinMethods(brandCheck, getInternalState));
     }
-    function consumeBody(object, convertBytesToJSValue, brandCheck, getInternalState) {
+    function consumeBody(object2, convertBytesToJSValue, brandCheck, getInternalState) {
       try {
-        webidl.brandCheck(object, brandCheck);
+        webidl.brandCheck(object2, brandCheck);
       } catch (e) {
         return Promise.reject(e);
       }
-      object = getInternalState(object);
-      if (bodyUnusable(object)) {
+      object2 = getInternalState(object2);
+      if (bodyUnusable(object2)) {
         return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
       }
       const promise = Promise.withResolvers();
@@ -28382,15 +28382,15 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           errorSteps(e);
         }
       };
-      if (object.body == null) {
+      if (object2.body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
       }
-      fullyReadBody(object.body, successSteps, errorSteps);
+      fullyReadBody(object2.body, successSteps, errorSteps);
       return promise.promise;
     }
-    function bodyUnusable(object) {
-      const body = object.body;
+    function bodyUnusable(object2) {
+      const body = object2.body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
     function bodyMimeType(requestOrResponse) {
@@ -29318,7 +29318,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request) {
-      const { method, path, host, upgrade, blocking, reset } = request;
+      const { method, path: path3, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -29394,7 +29394,7 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request);
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path3} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -30556,7 +30556,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request;
+      const { method, path: path3, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
         return false;
@@ -30622,7 +30622,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path;
+          headers[HTTP2_HEADER_PATH] = path3;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -30644,7 +30644,7 @@ var require_client_h22 = __commonJS({
         setupUpgradeStream(stream, state);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path3;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       let body = state.body;
@@ -31141,7 +31141,7 @@ var require_client2 = __commonJS({
     var util = require_util9();
     var { ClientStats } = require_stats();
     var { channels } = require_diagnostics2();
-    var Request = require_request3();
+    var Request2 = require_request3();
     var DispatcherBase = require_dispatcher_base2();
     var {
       InvalidArgumentError,
@@ -31457,7 +31457,7 @@ var require_client2 = __commonJS({
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
-        const request = new Request(this[kUrl].origin, opts, handler);
+        const request = new Request2(this[kUrl].origin, opts, handler);
         this[kQueue].push(request);
         if (this[kResuming]) {
         } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
@@ -33614,10 +33614,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path3 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path3;
         opts.headers = { ...this[kProxyHeaders], ...headers };
         if (!hasHostHeader(headers)) {
           opts.headers.host = new URL(origin).host;
@@ -36082,20 +36082,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path3) {
+      if (typeof path3 !== "string") {
+        return path3;
       }
-      const pathSegments = path.split("?", 3);
+      const pathSegments = path3.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path;
+        return path3;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path3, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path3);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -36122,8 +36122,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path3)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path3), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -36162,27 +36162,27 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path) {
-      if (typeof path !== "string") {
-        return path;
+    function removeTrailingSlash(path3) {
+      if (typeof path3 !== "string") {
+        return path3;
       }
-      const queryIndex = path.indexOf("?");
-      const search = queryIndex === -1 ? "" : path.slice(queryIndex);
+      const queryIndex = path3.indexOf("?");
+      const search = queryIndex === -1 ? "" : path3.slice(queryIndex);
       if (queryIndex !== -1) {
-        path = path.slice(0, queryIndex);
+        path3 = path3.slice(0, queryIndex);
       }
-      while (path.endsWith("/")) {
-        path = path.slice(0, -1);
+      while (path3.endsWith("/")) {
+        path3 = path3.slice(0, -1);
       }
-      if (path.length === 0) {
-        path = "/";
+      if (path3.length === 0) {
+        path3 = "/";
       }
-      return path + search;
+      return path3 + search;
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path3, method, body, headers, query } = opts;
       return {
-        path,
+        path: path3,
         method,
         body,
         headers,
@@ -37054,10 +37054,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path3, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path3,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -37156,9 +37156,9 @@ var require_mock_agent2 = __commonJS({
           }
         }
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path, searchParams] = dispatchOpts.path.split("?");
+          const [path3, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path3}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler);
       }
@@ -37364,7 +37364,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir: mkdir2 } = __require("node:fs/promises");
-    var { dirname, resolve: resolve3 } = __require("node:path");
+    var { dirname: dirname3, resolve: resolve3 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { setHeader } = require_util9();
@@ -37576,12 +37576,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path = filePath || this.#snapshotPath;
-        if (!path) {
+        const path3 = filePath || this.#snapshotPath;
+        if (!path3) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve3(path), "utf8");
+          const data = await readFile(resolve3(path3), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -37595,7 +37595,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path3}`, { cause: error2 });
           }
         }
       }
@@ -37606,12 +37606,12 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path = filePath || this.#snapshotPath;
-        if (!path) {
+        const path3 = filePath || this.#snapshotPath;
+        if (!path3) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve3(path);
-        await mkdir2(dirname(resolvedPath), { recursive: true });
+        const resolvedPath = resolve3(path3);
+        await mkdir2(dirname3(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -38279,15 +38279,15 @@ var require_redirect_handler2 = __commonJS({
         });
         const baseUrl = requestOrigin ? new URL(this.opts.path, requestOrigin) : void 0;
         const { origin, pathname, search } = util.parseURL(new URL(this.location, baseUrl));
-        const path = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin}${path}`;
+        const path3 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin}${path3}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, removeContentHeaders, requestOrigin !== origin, this.stripHeadersOnRedirect, this.stripHeadersOnCrossOriginRedirect);
-        this.opts.path = path;
+        this.opts.path = path3;
         this.opts.origin = origin;
         this.opts[kRequestOrigin] = origin;
         this.opts.query = null;
@@ -38714,8 +38714,8 @@ var require_dns2 = __commonJS({
       get(hostname) {
         return this.#records.get(hostname) ?? null;
       }
-      set(hostname, records2) {
-        this.#records.set(hostname, records2);
+      set(hostname, records3) {
+        this.#records.set(hostname, records3);
       }
       delete(hostname) {
         this.#records.delete(hostname);
@@ -38764,10 +38764,10 @@ var require_dns2 = __commonJS({
               return;
             }
             this.setRecords(origin, addresses);
-            const records2 = this.storage.get(origin.hostname);
+            const records3 = this.storage.get(origin.hostname);
             const ip = this.pick(
               origin,
-              records2,
+              records3,
               newOpts.affinity
             );
             if (ip == null) {
@@ -38835,7 +38835,7 @@ var require_dns2 = __commonJS({
       }
       #defaultPick(origin, hostnameRecords, affinity) {
         let ip = null;
-        const { records: records2, offset } = hostnameRecords;
+        const { records: records3, offset } = hostnameRecords;
         let family;
         if (this.dualStack) {
           if (affinity == null) {
@@ -38847,13 +38847,13 @@ var require_dns2 = __commonJS({
               affinity = (hostnameRecords.offset & 1) === 1 ? 6 : 4;
             }
           }
-          if (records2[affinity] != null && records2[affinity].ips.length > 0) {
-            family = records2[affinity];
+          if (records3[affinity] != null && records3[affinity].ips.length > 0) {
+            family = records3[affinity];
           } else {
-            family = records2[affinity === 4 ? 6 : 4];
+            family = records3[affinity === 4 ? 6 : 4];
           }
         } else {
-          family = records2[affinity];
+          family = records3[affinity];
         }
         if (family == null || family.ips.length === 0) {
           return ip;
@@ -38875,11 +38875,11 @@ var require_dns2 = __commonJS({
         return ip;
       }
       pickFamily(origin, ipFamily) {
-        const records2 = this.storage.get(origin.hostname)?.records;
-        if (!records2) {
+        const records3 = this.storage.get(origin.hostname)?.records;
+        if (!records3) {
           return null;
         }
-        const family = records2[ipFamily];
+        const family = records3[ipFamily];
         if (!family) {
           return null;
         }
@@ -38901,7 +38901,7 @@ var require_dns2 = __commonJS({
       }
       setRecords(origin, addresses) {
         const timestamp = Date.now();
-        const records2 = { records: { 4: null, 6: null } };
+        const records3 = { records: { 4: null, 6: null } };
         let minTTL = this.#maxTTL;
         for (const record of addresses) {
           record.timestamp = timestamp;
@@ -38911,11 +38911,11 @@ var require_dns2 = __commonJS({
           } else {
             record.ttl = this.#maxTTL;
           }
-          const familyRecords = records2.records[record.family] ?? { ips: [] };
+          const familyRecords = records3.records[record.family] ?? { ips: [] };
           familyRecords.ips.push(record);
-          records2.records[record.family] = familyRecords;
+          records3.records[record.family] = familyRecords;
         }
-        this.storage.set(origin.hostname, records2, { ttl: minTTL });
+        this.storage.set(origin.hostname, records3, { ttl: minTTL });
       }
       deleteRecords(origin) {
         this.storage.delete(origin.hostname);
@@ -40255,10 +40255,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path) {
+    function deleteCachedUri(store, cacheKey, path3) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path
+        path: path3
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -40266,7 +40266,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path
+            path: path3
           });
         }
       }
@@ -40277,9 +40277,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue) ? headerValue : [headerValue];
       for (let i = 0; i < values.length; i++) {
-        const path = getSameOriginPath(cacheKey, values[i]);
-        if (path !== void 0) {
-          deleteCachedUri(store, cacheKey, path);
+        const path3 = getSameOriginPath(cacheKey, values[i]);
+        if (path3 !== void 0) {
+          deleteCachedUri(store, cacheKey, path3);
         }
       }
     }
@@ -43204,10 +43204,10 @@ var require_headers2 = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
-      if (Array.isArray(object)) {
-        for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
+    function fill(headers, object2) {
+      if (Array.isArray(object2)) {
+        for (let i = 0; i < object2.length; ++i) {
+          const header = object2[i];
           if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -43216,10 +43216,10 @@ var require_headers2 = __commonJS({
           }
           appendHeader(headers, header[0], header[1]);
         }
-      } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
+      } else if (typeof object2 === "object" && object2 !== null) {
+        const keys = Object.keys(object2);
         for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers, keys[i], object[keys[i]]);
+          appendHeader(headers, keys[i], object2[keys[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -43317,10 +43317,10 @@ var require_headers2 = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this.headersMap.get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -43449,7 +43449,7 @@ var require_headers2 = __commonJS({
     var setHeadersGuard;
     var getHeadersList;
     var setHeadersList;
-    var Headers2 = class {
+    var Headers3 = class {
       #guard;
       /**
        * @type {HeadersList}
@@ -43584,8 +43584,8 @@ var require_headers2 = __commonJS({
         };
       }
     };
-    iteratorMixin("Headers", Headers2, headersListSortAndCombine, 0, 1, webidl.is.Headers);
-    Object.defineProperties(Headers2.prototype, {
+    iteratorMixin("Headers", Headers3, headersListSortAndCombine, 0, 1, webidl.is.Headers);
+    Object.defineProperties(Headers3.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -43603,7 +43603,7 @@ var require_headers2 = __commonJS({
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === webidl.util.Types.OBJECT) {
         const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+        if (!util.types.isProxy(V) && iterator === Headers3.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -43624,7 +43624,7 @@ var require_headers2 = __commonJS({
       fill,
       // for test.
       compareHeaderName,
-      Headers: Headers2,
+      Headers: Headers3,
       HeadersList,
       getHeadersGuard,
       setHeadersGuard,
@@ -43638,7 +43638,7 @@ var require_headers2 = __commonJS({
 var require_response2 = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers2();
+    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers2();
     var { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = require_body2();
     var util = require_util9();
     var nodeUtil = __require("node:util");
@@ -43664,7 +43664,7 @@ var require_response2 = __commonJS({
     var setResponseHeaders;
     var getResponseState;
     var setResponseState;
-    var Response = class {
+    var Response2 = class {
       /** @type {Headers} */
       #headers;
       #state;
@@ -43716,7 +43716,7 @@ var require_response2 = __commonJS({
         }
         init = webidl.converters.ResponseInit(init);
         this.#state = makeResponse({});
-        this.#headers = new Headers2(kConstruct);
+        this.#headers = new Headers3(kConstruct);
         setHeadersGuard(this.#headers, "response");
         setHeadersList(this.#headers, this.#state.headersList);
         let bodyWithType = null;
@@ -43825,8 +43825,8 @@ var require_response2 = __commonJS({
         };
       }
     };
-    mixinBody(Response, getResponseState, webidl.is.Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2, getResponseState, webidl.is.Response);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -43842,7 +43842,7 @@ var require_response2 = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -43975,9 +43975,9 @@ var require_response2 = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       setResponseState(response, innerResponse);
-      const headers = new Headers2(kConstruct);
+      const headers = new Headers3(kConstruct);
       setResponseHeaders(response, headers);
       setHeadersList(headers, innerResponse.headersList);
       setHeadersGuard(headers, guard);
@@ -44035,7 +44035,7 @@ var require_response2 = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse,
       getResponseState
@@ -44048,7 +44048,7 @@ var require_request4 = __commonJS({
   "node_modules/undici/lib/web/fetch/request.js"(exports, module) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body2();
-    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers2();
+    var { Headers: Headers3, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers2();
     var util = require_util9();
     var nodeUtil = __require("node:util");
     var {
@@ -44138,7 +44138,7 @@ var require_request4 = __commonJS({
     var getRequestState;
     var setRequestState;
     var removeRequestAbortListener;
-    var Request = class {
+    var Request2 = class {
       /** @type {AbortSignal} */
       #signal;
       /** @type {import('../../dispatcher/dispatcher')} */
@@ -44332,7 +44332,7 @@ var require_request4 = __commonJS({
         }
         this.#state = request;
         this.#signal = createDependentSignal(signal);
-        this.#headers = new Headers2(kConstruct);
+        this.#headers = new Headers3(kConstruct);
         setHeadersList(this.#headers, request.headersList);
         setHeadersGuard(this.#headers, "request");
         if (mode === "no-cors") {
@@ -44584,7 +44584,7 @@ var require_request4 = __commonJS({
         };
       }
     };
-    mixinBody(Request, getRequestState, webidl.is.Request);
+    mixinBody(Request2, getRequestState, webidl.is.Request);
     function makeRequest(init) {
       return {
         method: init.method ?? "GET",
@@ -44638,17 +44638,17 @@ var require_request4 = __commonJS({
       return newRequest;
     }
     function fromInnerRequest(innerRequest, dispatcher, signal, guard) {
-      const request = new Request(kConstruct);
+      const request = new Request2(kConstruct);
       setRequestState(request, innerRequest);
       setRequestDispatcher(request, dispatcher);
       setRequestSignal(request, signal);
-      const headers = new Headers2(kConstruct);
+      const headers = new Headers3(kConstruct);
       setRequestHeaders(request, headers);
       setHeadersList(headers, innerRequest.headersList);
       setHeadersGuard(headers, guard);
       return request;
     }
-    Object.defineProperties(Request.prototype, {
+    Object.defineProperties(Request2.prototype, {
       method: kEnumerableProperty,
       url: kEnumerableProperty,
       headers: kEnumerableProperty,
@@ -44771,7 +44771,7 @@ var require_request4 = __commonJS({
       }
     ]);
     module.exports = {
-      Request,
+      Request: Request2,
       makeRequest,
       fromInnerRequest,
       cloneRequest,
@@ -44933,7 +44933,7 @@ var require_fetch2 = __commonJS({
       getResponseState
     } = require_response2();
     var { HeadersList } = require_headers2();
-    var { Request, cloneRequest, getRequestDispatcher, getRequestState, removeRequestAbortListener } = require_request4();
+    var { Request: Request2, cloneRequest, getRequestDispatcher, getRequestState, removeRequestAbortListener } = require_request4();
     var zlib = __require("node:zlib");
     var {
       makePolicyContainer,
@@ -45049,12 +45049,12 @@ var require_fetch2 = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = Promise.withResolvers();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request2(input, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -45913,13 +45913,13 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        const path = url.pathname + url.search;
+        const path3 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return dispatchWithProtocolPreference(body);
         function dispatchWithProtocolPreference(body2, allowH2) {
           return new Promise((resolve3, reject) => agent.dispatch(
             {
-              path: hasTrailingQuestionMark ? `${path}?` : path,
+              path: hasTrailingQuestionMark ? `${path3}?` : path3,
               origin: url.origin,
               method: request.method,
               body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body2,
@@ -46070,7 +46070,7 @@ var require_fetch2 = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -46118,7 +46118,7 @@ var require_cache4 = __commonJS({
     var { kEnumerableProperty, isDisturbed } = require_util9();
     var { webidl } = require_webidl2();
     var { cloneResponse, fromInnerResponse, getResponseState } = require_response2();
-    var { Request, fromInnerRequest, getRequestState } = require_request4();
+    var { Request: Request2, fromInnerRequest, getRequestState } = require_request4();
     var { fetching } = require_fetch2();
     var { urlIsHttpHttpsScheme, readAllBytes } = require_util10();
     var Cache = class {
@@ -46190,7 +46190,7 @@ var require_cache4 = __commonJS({
         }
         const fetchControllers = [];
         for (const request of requests) {
-          const r = getRequestState(new Request(request));
+          const r = getRequestState(new Request2(request));
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -46280,7 +46280,7 @@ var require_cache4 = __commonJS({
         if (webidl.is.Request(request)) {
           innerRequest = getRequestState(request);
         } else {
-          innerRequest = getRequestState(new Request(request));
+          innerRequest = getRequestState(new Request2(request));
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -46365,7 +46365,7 @@ var require_cache4 = __commonJS({
           }
         } else {
           assert(typeof request === "string");
-          r = getRequestState(new Request(request));
+          r = getRequestState(new Request2(request));
         }
         const operations = [];
         const operation = {
@@ -46410,7 +46410,7 @@ var require_cache4 = __commonJS({
               return [];
             }
           } else if (typeof request === "string") {
-            r = getRequestState(new Request(request));
+            r = getRequestState(new Request2(request));
           }
         }
         const promise = Promise.withResolvers();
@@ -46583,7 +46583,7 @@ var require_cache4 = __commonJS({
               return [];
             }
           } else if (typeof request === "string") {
-            r = getRequestState(new Request(request));
+            r = getRequestState(new Request2(request));
           }
         }
         const responses = [];
@@ -46853,9 +46853,9 @@ var require_util12 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path3) {
+      for (let i = 0; i < path3.length; ++i) {
+        const code = path3.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude non-ascii and DEL
         code === 59) {
@@ -47911,7 +47911,7 @@ var require_connection2 = __commonJS({
     var { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = require_util13();
     var { makeRequest } = require_request4();
     var { fetching } = require_fetch2();
-    var { Headers: Headers2, getHeadersList } = require_headers2();
+    var { Headers: Headers3, getHeadersList } = require_headers2();
     var { getDecodeSplit } = require_util10();
     var { WebsocketFrameSend } = require_frame2();
     var assert = __require("node:assert");
@@ -47933,7 +47933,7 @@ var require_connection2 = __commonJS({
         useURLCredentials: true
       });
       if (options.headers) {
-        const headersList = getHeadersList(new Headers2(options.headers));
+        const headersList = getHeadersList(new Headers3(options.headers));
         request.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
@@ -48012,15 +48012,15 @@ var require_connection2 = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code, reason, validate = false) {
+    function closeWebSocketConnection(object2, code, reason, validate = false) {
       code ??= null;
       reason ??= "";
       if (validate) validateCloseCodeAndReason(code, reason);
-      if (isClosed(object.readyState) || isClosing(object.readyState)) {
-      } else if (!isEstablished(object.readyState)) {
-        failWebsocketConnection(object);
-        object.readyState = states.CLOSING;
-      } else if (!object.closeState.has(sentCloseFrameState.SENT) && !object.closeState.has(sentCloseFrameState.RECEIVED)) {
+      if (isClosed(object2.readyState) || isClosing(object2.readyState)) {
+      } else if (!isEstablished(object2.readyState)) {
+        failWebsocketConnection(object2);
+        object2.readyState = states.CLOSING;
+      } else if (!object2.closeState.has(sentCloseFrameState.SENT) && !object2.closeState.has(sentCloseFrameState.RECEIVED)) {
         const frame = new WebsocketFrameSend();
         if (reason.length !== 0 && code === null) {
           code = 1e3;
@@ -48038,11 +48038,11 @@ var require_connection2 = __commonJS({
         } else {
           frame.frameData = emptyBuffer;
         }
-        object.socket.write(frame.createFrame(opcodes.CLOSE));
-        object.closeState.add(sentCloseFrameState.SENT);
-        object.readyState = states.CLOSING;
+        object2.socket.write(frame.createFrame(opcodes.CLOSE));
+        object2.closeState.add(sentCloseFrameState.SENT);
+        object2.readyState = states.CLOSING;
       } else {
-        object.readyState = states.CLOSING;
+        object2.readyState = states.CLOSING;
       }
     }
     function failHandshake(handler, response, code, reason, cause) {
@@ -50384,11 +50384,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path3 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path3 = `/${path3}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path3);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -50429,7 +50429,7 @@ var require_undici2 = __commonJS({
       err.stack = stack ? `${stack}
 ${captureLines}` : capture.stack;
     }
-    module.exports.fetch = function fetch(init, options = void 0) {
+    module.exports.fetch = function fetch2(init, options = void 0) {
       return fetchImpl(init, options).catch((err) => {
         if (currentFilename) {
           appendFetchStackTrace(err, currentFilename);
@@ -50497,11 +50497,2476 @@ ${captureLines}` : capture.stack;
   }
 });
 
+// node_modules/@1password/sdk-core/nodejs/core.js
+var require_core = __commonJS({
+  "node_modules/@1password/sdk-core/nodejs/core.js"(exports, module) {
+    var imports = {};
+    imports["__wbindgen_placeholder__"] = module.exports;
+    var wasm;
+    var { TextDecoder: TextDecoder2, TextEncoder: TextEncoder2 } = __require("util");
+    var cachedTextDecoder = new TextDecoder2("utf-8", { ignoreBOM: true, fatal: true });
+    cachedTextDecoder.decode();
+    var cachedUint8ArrayMemory0 = null;
+    function getUint8ArrayMemory0() {
+      if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
+        cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
+      }
+      return cachedUint8ArrayMemory0;
+    }
+    function getStringFromWasm0(ptr, len) {
+      ptr = ptr >>> 0;
+      return cachedTextDecoder.decode(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+    }
+    function addToExternrefTable0(obj) {
+      const idx = wasm.__externref_table_alloc();
+      wasm.__wbindgen_export_2.set(idx, obj);
+      return idx;
+    }
+    function handleError(f, args) {
+      try {
+        return f.apply(this, args);
+      } catch (e) {
+        const idx = addToExternrefTable0(e);
+        wasm.__wbindgen_exn_store(idx);
+      }
+    }
+    function getArrayU8FromWasm0(ptr, len) {
+      ptr = ptr >>> 0;
+      return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
+    }
+    function isLikeNone(x) {
+      return x === void 0 || x === null;
+    }
+    var WASM_VECTOR_LEN = 0;
+    var cachedTextEncoder = new TextEncoder2("utf-8");
+    var encodeString = typeof cachedTextEncoder.encodeInto === "function" ? function(arg, view) {
+      return cachedTextEncoder.encodeInto(arg, view);
+    } : function(arg, view) {
+      const buf = cachedTextEncoder.encode(arg);
+      view.set(buf);
+      return {
+        read: arg.length,
+        written: buf.length
+      };
+    };
+    function passStringToWasm0(arg, malloc, realloc) {
+      if (realloc === void 0) {
+        const buf = cachedTextEncoder.encode(arg);
+        const ptr2 = malloc(buf.length, 1) >>> 0;
+        getUint8ArrayMemory0().subarray(ptr2, ptr2 + buf.length).set(buf);
+        WASM_VECTOR_LEN = buf.length;
+        return ptr2;
+      }
+      let len = arg.length;
+      let ptr = malloc(len, 1) >>> 0;
+      const mem = getUint8ArrayMemory0();
+      let offset = 0;
+      for (; offset < len; offset++) {
+        const code = arg.charCodeAt(offset);
+        if (code > 127) break;
+        mem[ptr + offset] = code;
+      }
+      if (offset !== len) {
+        if (offset !== 0) {
+          arg = arg.slice(offset);
+        }
+        ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+        const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+        const ret = encodeString(arg, view);
+        offset += ret.written;
+        ptr = realloc(ptr, len, offset, 1) >>> 0;
+      }
+      WASM_VECTOR_LEN = offset;
+      return ptr;
+    }
+    var cachedDataViewMemory0 = null;
+    function getDataViewMemory0() {
+      if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || cachedDataViewMemory0.buffer.detached === void 0 && cachedDataViewMemory0.buffer !== wasm.memory.buffer) {
+        cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
+      }
+      return cachedDataViewMemory0;
+    }
+    var CLOSURE_DTORS = typeof FinalizationRegistry === "undefined" ? { register: () => {
+    }, unregister: () => {
+    } } : new FinalizationRegistry((state) => {
+      wasm.__wbindgen_export_5.get(state.dtor)(state.a, state.b);
+    });
+    function makeMutClosure(arg0, arg1, dtor, f) {
+      const state = { a: arg0, b: arg1, cnt: 1, dtor };
+      const real = (...args) => {
+        state.cnt++;
+        const a = state.a;
+        state.a = 0;
+        try {
+          return f(a, state.b, ...args);
+        } finally {
+          if (--state.cnt === 0) {
+            wasm.__wbindgen_export_5.get(state.dtor)(a, state.b);
+            CLOSURE_DTORS.unregister(state);
+          } else {
+            state.a = a;
+          }
+        }
+      };
+      real.original = state;
+      CLOSURE_DTORS.register(real, state, state);
+      return real;
+    }
+    function debugString(val) {
+      const type = typeof val;
+      if (type == "number" || type == "boolean" || val == null) {
+        return `${val}`;
+      }
+      if (type == "string") {
+        return `"${val}"`;
+      }
+      if (type == "symbol") {
+        const description = val.description;
+        if (description == null) {
+          return "Symbol";
+        } else {
+          return `Symbol(${description})`;
+        }
+      }
+      if (type == "function") {
+        const name = val.name;
+        if (typeof name == "string" && name.length > 0) {
+          return `Function(${name})`;
+        } else {
+          return "Function";
+        }
+      }
+      if (Array.isArray(val)) {
+        const length = val.length;
+        let debug2 = "[";
+        if (length > 0) {
+          debug2 += debugString(val[0]);
+        }
+        for (let i = 1; i < length; i++) {
+          debug2 += ", " + debugString(val[i]);
+        }
+        debug2 += "]";
+        return debug2;
+      }
+      const builtInMatches = /\[object ([^\]]+)\]/.exec(toString.call(val));
+      let className;
+      if (builtInMatches && builtInMatches.length > 1) {
+        className = builtInMatches[1];
+      } else {
+        return toString.call(val);
+      }
+      if (className == "Object") {
+        try {
+          return "Object(" + JSON.stringify(val) + ")";
+        } catch (_) {
+          return "Object";
+        }
+      }
+      if (val instanceof Error) {
+        return `${val.name}: ${val.message}
+${val.stack}`;
+      }
+      return className;
+    }
+    module.exports.init_client = function(config) {
+      const ptr0 = passStringToWasm0(config, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len0 = WASM_VECTOR_LEN;
+      const ret = wasm.init_client(ptr0, len0);
+      return ret;
+    };
+    function takeFromExternrefTable0(idx) {
+      const value = wasm.__wbindgen_export_2.get(idx);
+      wasm.__externref_table_dealloc(idx);
+      return value;
+    }
+    module.exports.invoke_sync = function(parameters) {
+      let deferred3_0;
+      let deferred3_1;
+      try {
+        const ptr0 = passStringToWasm0(parameters, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.invoke_sync(ptr0, len0);
+        var ptr2 = ret[0];
+        var len2 = ret[1];
+        if (ret[3]) {
+          ptr2 = 0;
+          len2 = 0;
+          throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred3_0 = ptr2;
+        deferred3_1 = len2;
+        return getStringFromWasm0(ptr2, len2);
+      } finally {
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+      }
+    };
+    module.exports.init_client_oidc = function(config, fetcher) {
+      const ptr0 = passStringToWasm0(config, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len0 = WASM_VECTOR_LEN;
+      const ret = wasm.init_client_oidc(ptr0, len0, fetcher);
+      return ret;
+    };
+    module.exports.release_client = function(client_id) {
+      const ptr0 = passStringToWasm0(client_id, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len0 = WASM_VECTOR_LEN;
+      const ret = wasm.release_client(ptr0, len0);
+      if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
+      }
+    };
+    module.exports.invoke = function(parameters) {
+      const ptr0 = passStringToWasm0(parameters, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len0 = WASM_VECTOR_LEN;
+      const ret = wasm.invoke(ptr0, len0);
+      return ret;
+    };
+    function __wbg_adapter_30(arg0, arg1) {
+      wasm._dyn_core__ops__function__FnMut_____Output___R_as_wasm_bindgen__closure__WasmClosure___describe__invoke__ha87580c8ddcf1766(arg0, arg1);
+    }
+    function __wbg_adapter_33(arg0, arg1, arg2) {
+      wasm.closure3862_externref_shim(arg0, arg1, arg2);
+    }
+    function __wbg_adapter_147(arg0, arg1, arg2, arg3) {
+      wasm.closure3973_externref_shim(arg0, arg1, arg2, arg3);
+    }
+    var __wbindgen_enum_RequestCache = ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"];
+    var __wbindgen_enum_RequestCredentials = ["omit", "same-origin", "include"];
+    var __wbindgen_enum_RequestMode = ["same-origin", "no-cors", "cors", "navigate"];
+    module.exports.__wbg_abort_410ec47a64ac6117 = function(arg0, arg1) {
+      arg0.abort(arg1);
+    };
+    module.exports.__wbg_abort_775ef1d17fc65868 = function(arg0) {
+      arg0.abort();
+    };
+    module.exports.__wbg_append_8c7dd8d641a5f01b = function() {
+      return handleError(function(arg0, arg1, arg2, arg3, arg4) {
+        arg0.append(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
+      }, arguments);
+    };
+    module.exports.__wbg_arrayBuffer_d1b44c4390db422f = function() {
+      return handleError(function(arg0) {
+        const ret = arg0.arrayBuffer();
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_buffer_609cc3eee51ed158 = function(arg0) {
+      const ret = arg0.buffer;
+      return ret;
+    };
+    module.exports.__wbg_call_672a4d21634d4a24 = function() {
+      return handleError(function(arg0, arg1) {
+        const ret = arg0.call(arg1);
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_call_7cccdd69e0791ae2 = function() {
+      return handleError(function(arg0, arg1, arg2) {
+        const ret = arg0.call(arg1, arg2);
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_clearTimeout_42d9ccd50822fd3a = function(arg0) {
+      const ret = clearTimeout(arg0);
+      return ret;
+    };
+    module.exports.__wbg_crypto_86f2631e91b51511 = function(arg0) {
+      const ret = arg0.crypto;
+      return ret;
+    };
+    module.exports.__wbg_done_769e5ede4b31c67b = function(arg0) {
+      const ret = arg0.done;
+      return ret;
+    };
+    module.exports.__wbg_fetch_509096533071c657 = function(arg0, arg1) {
+      const ret = arg0.fetch(arg1);
+      return ret;
+    };
+    module.exports.__wbg_fetch_6bbc32f991730587 = function(arg0) {
+      const ret = fetch(arg0);
+      return ret;
+    };
+    module.exports.__wbg_getFullYear_17d3c9e4db748eb7 = function(arg0) {
+      const ret = arg0.getFullYear();
+      return ret;
+    };
+    module.exports.__wbg_getRandomValues_1c61fac11405ffdc = function() {
+      return handleError(function(arg0, arg1) {
+        globalThis.crypto.getRandomValues(getArrayU8FromWasm0(arg0, arg1));
+      }, arguments);
+    };
+    module.exports.__wbg_getRandomValues_b3f15fcbfabb0f8b = function() {
+      return handleError(function(arg0, arg1) {
+        arg0.getRandomValues(arg1);
+      }, arguments);
+    };
+    module.exports.__wbg_getTimezoneOffset_6b5752021c499c47 = function(arg0) {
+      const ret = arg0.getTimezoneOffset();
+      return ret;
+    };
+    module.exports.__wbg_get_67b2ba62fc30de12 = function() {
+      return handleError(function(arg0, arg1) {
+        const ret = Reflect.get(arg0, arg1);
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_has_a5ea9117f258a0ec = function() {
+      return handleError(function(arg0, arg1) {
+        const ret = Reflect.has(arg0, arg1);
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_headers_9cb51cfd2ac780a4 = function(arg0) {
+      const ret = arg0.headers;
+      return ret;
+    };
+    module.exports.__wbg_instanceof_Response_f2cc20d9f7dfd644 = function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Response;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    };
+    module.exports.__wbg_instanceof_Window_def73ea0955fc569 = function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Window;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    };
+    module.exports.__wbg_instanceof_WorkerGlobalScope_dbdbdea7e3b56493 = function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof WorkerGlobalScope;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    };
+    module.exports.__wbg_iterator_9a24c88df860dc65 = function() {
+      const ret = Symbol.iterator;
+      return ret;
+    };
+    module.exports.__wbg_languages_2420955220685766 = function(arg0) {
+      const ret = arg0.languages;
+      return ret;
+    };
+    module.exports.__wbg_languages_d8dad509faf757df = function(arg0) {
+      const ret = arg0.languages;
+      return ret;
+    };
+    module.exports.__wbg_length_a446193dc22c12f8 = function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    };
+    module.exports.__wbg_msCrypto_d562bbe83e0d4b91 = function(arg0) {
+      const ret = arg0.msCrypto;
+      return ret;
+    };
+    module.exports.__wbg_navigator_0a9bf1120e24fec2 = function(arg0) {
+      const ret = arg0.navigator;
+      return ret;
+    };
+    module.exports.__wbg_navigator_1577371c070c8947 = function(arg0) {
+      const ret = arg0.navigator;
+      return ret;
+    };
+    module.exports.__wbg_new0_f788a2397c7ca929 = function() {
+      const ret = /* @__PURE__ */ new Date();
+      return ret;
+    };
+    module.exports.__wbg_new_018dcc2d6c8c2f6a = function() {
+      return handleError(function() {
+        const ret = new Headers();
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_new_23a2665fac83c611 = function(arg0, arg1) {
+      try {
+        var state0 = { a: arg0, b: arg1 };
+        var cb0 = (arg02, arg12) => {
+          const a = state0.a;
+          state0.a = 0;
+          try {
+            return __wbg_adapter_147(a, state0.b, arg02, arg12);
+          } finally {
+            state0.a = a;
+          }
+        };
+        const ret = new Promise(cb0);
+        return ret;
+      } finally {
+        state0.a = state0.b = 0;
+      }
+    };
+    module.exports.__wbg_new_31a97dac4f10fab7 = function(arg0) {
+      const ret = new Date(arg0);
+      return ret;
+    };
+    module.exports.__wbg_new_405e22f390576ce2 = function() {
+      const ret = new Object();
+      return ret;
+    };
+    module.exports.__wbg_new_a12002a7f91c75be = function(arg0) {
+      const ret = new Uint8Array(arg0);
+      return ret;
+    };
+    module.exports.__wbg_new_e25e5aab09ff45db = function() {
+      return handleError(function() {
+        const ret = new AbortController();
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_newnoargs_105ed471475aaf50 = function(arg0, arg1) {
+      const ret = new Function(getStringFromWasm0(arg0, arg1));
+      return ret;
+    };
+    module.exports.__wbg_newwithbyteoffsetandlength_d97e637ebe145a9a = function(arg0, arg1, arg2) {
+      const ret = new Uint8Array(arg0, arg1 >>> 0, arg2 >>> 0);
+      return ret;
+    };
+    module.exports.__wbg_newwithlength_a381634e90c276d4 = function(arg0) {
+      const ret = new Uint8Array(arg0 >>> 0);
+      return ret;
+    };
+    module.exports.__wbg_newwithstrandinit_06c535e0a867c635 = function() {
+      return handleError(function(arg0, arg1, arg2) {
+        const ret = new Request(getStringFromWasm0(arg0, arg1), arg2);
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_next_25feadfc0913fea9 = function(arg0) {
+      const ret = arg0.next;
+      return ret;
+    };
+    module.exports.__wbg_next_6574e1a8a62d1055 = function() {
+      return handleError(function(arg0) {
+        const ret = arg0.next();
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_node_e1f24f89a7336c2e = function(arg0) {
+      const ret = arg0.node;
+      return ret;
+    };
+    module.exports.__wbg_now_807e54c39636c349 = function() {
+      const ret = Date.now();
+      return ret;
+    };
+    module.exports.__wbg_now_d18023d54d4e5500 = function(arg0) {
+      const ret = arg0.now();
+      return ret;
+    };
+    module.exports.__wbg_parse_def2e24ef1252aff = function() {
+      return handleError(function(arg0, arg1) {
+        const ret = JSON.parse(getStringFromWasm0(arg0, arg1));
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_process_3975fd6c72f520aa = function(arg0) {
+      const ret = arg0.process;
+      return ret;
+    };
+    module.exports.__wbg_queueMicrotask_97d92b4fcc8a61c5 = function(arg0) {
+      queueMicrotask(arg0);
+    };
+    module.exports.__wbg_queueMicrotask_d3219def82552485 = function(arg0) {
+      const ret = arg0.queueMicrotask;
+      return ret;
+    };
+    module.exports.__wbg_randomFillSync_f8c153b79f285817 = function() {
+      return handleError(function(arg0, arg1) {
+        arg0.randomFillSync(arg1);
+      }, arguments);
+    };
+    module.exports.__wbg_require_b74f47fc2d022fd6 = function() {
+      return handleError(function() {
+        const ret = module.require;
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_resolve_4851785c9c5f573d = function(arg0) {
+      const ret = Promise.resolve(arg0);
+      return ret;
+    };
+    module.exports.__wbg_self_b29ea9f89ecb0567 = function() {
+      return handleError(function() {
+        const ret = self.self;
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_setTimeout_4ec014681668a581 = function(arg0, arg1) {
+      const ret = setTimeout(arg0, arg1);
+      return ret;
+    };
+    module.exports.__wbg_set_65595bdd868b3009 = function(arg0, arg1, arg2) {
+      arg0.set(arg1, arg2 >>> 0);
+    };
+    module.exports.__wbg_setbody_5923b78a95eedf29 = function(arg0, arg1) {
+      arg0.body = arg1;
+    };
+    module.exports.__wbg_setcache_12f17c3a980650e4 = function(arg0, arg1) {
+      arg0.cache = __wbindgen_enum_RequestCache[arg1];
+    };
+    module.exports.__wbg_setcredentials_c3a22f1cd105a2c6 = function(arg0, arg1) {
+      arg0.credentials = __wbindgen_enum_RequestCredentials[arg1];
+    };
+    module.exports.__wbg_setheaders_834c0bdb6a8949ad = function(arg0, arg1) {
+      arg0.headers = arg1;
+    };
+    module.exports.__wbg_setmethod_3c5280fe5d890842 = function(arg0, arg1, arg2) {
+      arg0.method = getStringFromWasm0(arg1, arg2);
+    };
+    module.exports.__wbg_setmode_5dc300b865044b65 = function(arg0, arg1) {
+      arg0.mode = __wbindgen_enum_RequestMode[arg1];
+    };
+    module.exports.__wbg_setsignal_75b21ef3a81de905 = function(arg0, arg1) {
+      arg0.signal = arg1;
+    };
+    module.exports.__wbg_signal_aaf9ad74119f20a4 = function(arg0) {
+      const ret = arg0.signal;
+      return ret;
+    };
+    module.exports.__wbg_static_accessor_GLOBAL_88a902d13a557d07 = function() {
+      const ret = typeof global === "undefined" ? null : global;
+      return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+    };
+    module.exports.__wbg_static_accessor_GLOBAL_THIS_56578be7e9f832b0 = function() {
+      const ret = typeof globalThis === "undefined" ? null : globalThis;
+      return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+    };
+    module.exports.__wbg_static_accessor_SELF_37c5d418e4bf5819 = function() {
+      const ret = typeof self === "undefined" ? null : self;
+      return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+    };
+    module.exports.__wbg_static_accessor_WINDOW_5de37043a91a9c40 = function() {
+      const ret = typeof window === "undefined" ? null : window;
+      return isLikeNone(ret) ? 0 : addToExternrefTable0(ret);
+    };
+    module.exports.__wbg_static_accessor_performance_da77b3a901a72934 = function() {
+      const ret = performance;
+      return ret;
+    };
+    module.exports.__wbg_status_f6360336ca686bf0 = function(arg0) {
+      const ret = arg0.status;
+      return ret;
+    };
+    module.exports.__wbg_stringify_f7ed6987935b4a24 = function() {
+      return handleError(function(arg0) {
+        const ret = JSON.stringify(arg0);
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbg_subarray_aa9065fa9dc5df96 = function(arg0, arg1, arg2) {
+      const ret = arg0.subarray(arg1 >>> 0, arg2 >>> 0);
+      return ret;
+    };
+    module.exports.__wbg_then_44b73946d2fb3e7d = function(arg0, arg1) {
+      const ret = arg0.then(arg1);
+      return ret;
+    };
+    module.exports.__wbg_then_48b406749878a531 = function(arg0, arg1, arg2) {
+      const ret = arg0.then(arg1, arg2);
+      return ret;
+    };
+    module.exports.__wbg_toLocaleDateString_e5424994746e8415 = function(arg0, arg1, arg2, arg3) {
+      const ret = arg0.toLocaleDateString(getStringFromWasm0(arg1, arg2), arg3);
+      return ret;
+    };
+    module.exports.__wbg_url_ae10c34ca209681d = function(arg0, arg1) {
+      const ret = arg1.url;
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32(arg0 + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32(arg0 + 4 * 0, ptr1, true);
+    };
+    module.exports.__wbg_value_cd1ffa7b1ab794f1 = function(arg0) {
+      const ret = arg0.value;
+      return ret;
+    };
+    module.exports.__wbg_values_99f7a68c7f313d66 = function(arg0) {
+      const ret = arg0.values();
+      return ret;
+    };
+    module.exports.__wbg_versions_4e31226f5e8dc909 = function(arg0) {
+      const ret = arg0.versions;
+      return ret;
+    };
+    module.exports.__wbg_window_aa5515e600e96252 = function() {
+      return handleError(function() {
+        const ret = window.window;
+        return ret;
+      }, arguments);
+    };
+    module.exports.__wbindgen_cb_drop = function(arg0) {
+      const obj = arg0.original;
+      if (obj.cnt-- == 1) {
+        obj.a = 0;
+        return true;
+      }
+      const ret = false;
+      return ret;
+    };
+    module.exports.__wbindgen_closure_wrapper13816 = function(arg0, arg1, arg2) {
+      const ret = makeMutClosure(arg0, arg1, 3841, __wbg_adapter_30);
+      return ret;
+    };
+    module.exports.__wbindgen_closure_wrapper13863 = function(arg0, arg1, arg2) {
+      const ret = makeMutClosure(arg0, arg1, 3863, __wbg_adapter_33);
+      return ret;
+    };
+    module.exports.__wbindgen_debug_string = function(arg0, arg1) {
+      const ret = debugString(arg1);
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32(arg0 + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32(arg0 + 4 * 0, ptr1, true);
+    };
+    module.exports.__wbindgen_init_externref_table = function() {
+      const table = wasm.__wbindgen_export_2;
+      const offset = table.grow(4);
+      table.set(0, void 0);
+      table.set(offset + 0, void 0);
+      table.set(offset + 1, null);
+      table.set(offset + 2, true);
+      table.set(offset + 3, false);
+      ;
+    };
+    module.exports.__wbindgen_is_function = function(arg0) {
+      const ret = typeof arg0 === "function";
+      return ret;
+    };
+    module.exports.__wbindgen_is_object = function(arg0) {
+      const val = arg0;
+      const ret = typeof val === "object" && val !== null;
+      return ret;
+    };
+    module.exports.__wbindgen_is_string = function(arg0) {
+      const ret = typeof arg0 === "string";
+      return ret;
+    };
+    module.exports.__wbindgen_is_undefined = function(arg0) {
+      const ret = arg0 === void 0;
+      return ret;
+    };
+    module.exports.__wbindgen_memory = function() {
+      const ret = wasm.memory;
+      return ret;
+    };
+    module.exports.__wbindgen_number_new = function(arg0) {
+      const ret = arg0;
+      return ret;
+    };
+    module.exports.__wbindgen_string_get = function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "string" ? obj : void 0;
+      var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32(arg0 + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32(arg0 + 4 * 0, ptr1, true);
+    };
+    module.exports.__wbindgen_string_new = function(arg0, arg1) {
+      const ret = getStringFromWasm0(arg0, arg1);
+      return ret;
+    };
+    module.exports.__wbindgen_throw = function(arg0, arg1) {
+      throw new Error(getStringFromWasm0(arg0, arg1));
+    };
+    var path3 = __require("path").join(__dirname, "core_bg.wasm");
+    var bytes = __require("fs").readFileSync(path3);
+    var wasmModule = new WebAssembly.Module(bytes);
+    var wasmInstance = new WebAssembly.Instance(wasmModule, imports);
+    wasm = wasmInstance.exports;
+    module.exports.__wasm = wasm;
+    wasm.__wbindgen_start();
+  }
+});
+
+// node_modules/@1password/sdk/dist/types.js
+var require_types = __commonJS({
+  "node_modules/@1password/sdk/dist/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ReplacerFunc = exports.ReviverFunc = exports.UPDATE_ITEM_HISTORY = exports.UPDATE_ITEMS = exports.SEND_ITEMS = exports.REVEAL_ITEM_PASSWORD = exports.RECOVER_VAULT = exports.READ_ITEMS = exports.PRINT_ITEMS = exports.NO_ACCESS = exports.MANAGE_VAULT = exports.IMPORT_ITEMS = exports.EXPORT_ITEMS = exports.DELETE_ITEMS = exports.CREATE_ITEMS = exports.ARCHIVE_ITEMS = exports.WordListType = exports.SeparatorType = exports.VaultType = exports.AllowedRecipientType = exports.AllowedType = exports.ItemShareDuration = exports.ItemState = exports.AutofillBehavior = exports.ItemFieldType = exports.ItemCategory = exports.VaultAccessorType = exports.GroupState = exports.GroupType = void 0;
+    var GroupType;
+    (function(GroupType2) {
+      GroupType2["Owners"] = "owners";
+      GroupType2["Administrators"] = "administrators";
+      GroupType2["Recovery"] = "recovery";
+      GroupType2["ExternalAccountManagers"] = "externalAccountManagers";
+      GroupType2["TeamMembers"] = "teamMembers";
+      GroupType2["UserDefined"] = "userDefined";
+      GroupType2["Unsupported"] = "unsupported";
+    })(GroupType || (exports.GroupType = GroupType = {}));
+    var GroupState;
+    (function(GroupState2) {
+      GroupState2["Active"] = "active";
+      GroupState2["Deleted"] = "deleted";
+      GroupState2["Unsupported"] = "unsupported";
+    })(GroupState || (exports.GroupState = GroupState = {}));
+    var VaultAccessorType;
+    (function(VaultAccessorType2) {
+      VaultAccessorType2["User"] = "user";
+      VaultAccessorType2["Group"] = "group";
+      VaultAccessorType2["Broker"] = "broker";
+    })(VaultAccessorType || (exports.VaultAccessorType = VaultAccessorType = {}));
+    var ItemCategory;
+    (function(ItemCategory2) {
+      ItemCategory2["Login"] = "Login";
+      ItemCategory2["SecureNote"] = "SecureNote";
+      ItemCategory2["CreditCard"] = "CreditCard";
+      ItemCategory2["CryptoWallet"] = "CryptoWallet";
+      ItemCategory2["Identity"] = "Identity";
+      ItemCategory2["Password"] = "Password";
+      ItemCategory2["Document"] = "Document";
+      ItemCategory2["ApiCredentials"] = "ApiCredentials";
+      ItemCategory2["BankAccount"] = "BankAccount";
+      ItemCategory2["Database"] = "Database";
+      ItemCategory2["DriverLicense"] = "DriverLicense";
+      ItemCategory2["Email"] = "Email";
+      ItemCategory2["MedicalRecord"] = "MedicalRecord";
+      ItemCategory2["Membership"] = "Membership";
+      ItemCategory2["OutdoorLicense"] = "OutdoorLicense";
+      ItemCategory2["Passport"] = "Passport";
+      ItemCategory2["Rewards"] = "Rewards";
+      ItemCategory2["Router"] = "Router";
+      ItemCategory2["Server"] = "Server";
+      ItemCategory2["SshKey"] = "SshKey";
+      ItemCategory2["SocialSecurityNumber"] = "SocialSecurityNumber";
+      ItemCategory2["SoftwareLicense"] = "SoftwareLicense";
+      ItemCategory2["Person"] = "Person";
+      ItemCategory2["Unsupported"] = "Unsupported";
+    })(ItemCategory || (exports.ItemCategory = ItemCategory = {}));
+    var ItemFieldType;
+    (function(ItemFieldType2) {
+      ItemFieldType2["Text"] = "Text";
+      ItemFieldType2["Concealed"] = "Concealed";
+      ItemFieldType2["CreditCardType"] = "CreditCardType";
+      ItemFieldType2["CreditCardNumber"] = "CreditCardNumber";
+      ItemFieldType2["Phone"] = "Phone";
+      ItemFieldType2["Url"] = "Url";
+      ItemFieldType2["Totp"] = "Totp";
+      ItemFieldType2["Email"] = "Email";
+      ItemFieldType2["Reference"] = "Reference";
+      ItemFieldType2["SshKey"] = "SshKey";
+      ItemFieldType2["Menu"] = "Menu";
+      ItemFieldType2["MonthYear"] = "MonthYear";
+      ItemFieldType2["Address"] = "Address";
+      ItemFieldType2["Date"] = "Date";
+      ItemFieldType2["Unsupported"] = "Unsupported";
+    })(ItemFieldType || (exports.ItemFieldType = ItemFieldType = {}));
+    var AutofillBehavior;
+    (function(AutofillBehavior2) {
+      AutofillBehavior2["AnywhereOnWebsite"] = "AnywhereOnWebsite";
+      AutofillBehavior2["ExactDomain"] = "ExactDomain";
+      AutofillBehavior2["Never"] = "Never";
+    })(AutofillBehavior || (exports.AutofillBehavior = AutofillBehavior = {}));
+    var ItemState;
+    (function(ItemState2) {
+      ItemState2["Active"] = "active";
+      ItemState2["Archived"] = "archived";
+    })(ItemState || (exports.ItemState = ItemState = {}));
+    var ItemShareDuration;
+    (function(ItemShareDuration2) {
+      ItemShareDuration2["OneHour"] = "OneHour";
+      ItemShareDuration2["OneDay"] = "OneDay";
+      ItemShareDuration2["SevenDays"] = "SevenDays";
+      ItemShareDuration2["FourteenDays"] = "FourteenDays";
+      ItemShareDuration2["ThirtyDays"] = "ThirtyDays";
+    })(ItemShareDuration || (exports.ItemShareDuration = ItemShareDuration = {}));
+    var AllowedType;
+    (function(AllowedType2) {
+      AllowedType2["Authenticated"] = "Authenticated";
+      AllowedType2["Public"] = "Public";
+    })(AllowedType || (exports.AllowedType = AllowedType = {}));
+    var AllowedRecipientType;
+    (function(AllowedRecipientType2) {
+      AllowedRecipientType2["Email"] = "Email";
+      AllowedRecipientType2["Domain"] = "Domain";
+    })(AllowedRecipientType || (exports.AllowedRecipientType = AllowedRecipientType = {}));
+    var VaultType;
+    (function(VaultType2) {
+      VaultType2["Personal"] = "personal";
+      VaultType2["Everyone"] = "everyone";
+      VaultType2["Transfer"] = "transfer";
+      VaultType2["UserCreated"] = "userCreated";
+      VaultType2["Unsupported"] = "unsupported";
+    })(VaultType || (exports.VaultType = VaultType = {}));
+    var SeparatorType;
+    (function(SeparatorType2) {
+      SeparatorType2["Digits"] = "digits";
+      SeparatorType2["DigitsAndSymbols"] = "digitsAndSymbols";
+      SeparatorType2["Spaces"] = "spaces";
+      SeparatorType2["Hyphens"] = "hyphens";
+      SeparatorType2["Underscores"] = "underscores";
+      SeparatorType2["Periods"] = "periods";
+      SeparatorType2["Commas"] = "commas";
+    })(SeparatorType || (exports.SeparatorType = SeparatorType = {}));
+    var WordListType;
+    (function(WordListType2) {
+      WordListType2["FullWords"] = "fullWords";
+      WordListType2["Syllables"] = "syllables";
+      WordListType2["ThreeLetters"] = "threeLetters";
+    })(WordListType || (exports.WordListType = WordListType = {}));
+    exports.ARCHIVE_ITEMS = 256;
+    exports.CREATE_ITEMS = 128;
+    exports.DELETE_ITEMS = 512;
+    exports.EXPORT_ITEMS = 4194304;
+    exports.IMPORT_ITEMS = 2097152;
+    exports.MANAGE_VAULT = 2;
+    exports.NO_ACCESS = 0;
+    exports.PRINT_ITEMS = 8388608;
+    exports.READ_ITEMS = 32;
+    exports.RECOVER_VAULT = 1;
+    exports.REVEAL_ITEM_PASSWORD = 16;
+    exports.SEND_ITEMS = 1048576;
+    exports.UPDATE_ITEMS = 64;
+    exports.UPDATE_ITEM_HISTORY = 1024;
+    var ReviverFunc = (key, value) => {
+      if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) && (key === "createdAt" || key === "updatedAt")) {
+        return new Date(value);
+      }
+      if (Array.isArray(value) && value.every((v) => Number.isInteger(v) && v >= 0 && v <= 255) && value.length > 0) {
+        return new Uint8Array(value);
+      }
+      return value;
+    };
+    exports.ReviverFunc = ReviverFunc;
+    var ReplacerFunc = (key, value) => {
+      if (value instanceof Date) {
+        return value.toISOString();
+      }
+      if (value instanceof Uint8Array) {
+        return Array.from(value);
+      }
+      return value;
+    };
+    exports.ReplacerFunc = ReplacerFunc;
+  }
+});
+
+// node_modules/@1password/sdk/dist/errors.js
+var require_errors3 = __commonJS({
+  "node_modules/@1password/sdk/dist/errors.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.throwError = exports.AuthExpiredError = exports.RateLimitExceededError = exports.DesktopSessionExpiredError = void 0;
+    var DesktopSessionExpiredError = class extends Error {
+      constructor(message) {
+        super();
+        this.message = message;
+      }
+    };
+    exports.DesktopSessionExpiredError = DesktopSessionExpiredError;
+    var RateLimitExceededError = class extends Error {
+      constructor(message) {
+        super();
+        this.message = message;
+      }
+    };
+    exports.RateLimitExceededError = RateLimitExceededError;
+    var AuthExpiredError = class extends Error {
+      constructor(message) {
+        super();
+        this.message = message;
+      }
+    };
+    exports.AuthExpiredError = AuthExpiredError;
+    var throwError = (errString) => {
+      let err;
+      try {
+        err = JSON.parse(errString);
+      } catch (e) {
+        throw new Error(errString);
+      }
+      switch (err.name) {
+        case "DesktopSessionExpired":
+          throw new DesktopSessionExpiredError(err.message);
+        case "RateLimitExceeded":
+          throw new RateLimitExceededError(err.message);
+        case "AuthExpired":
+          throw new AuthExpiredError(err.message);
+        default:
+          throw new Error(err.message);
+      }
+    };
+    exports.throwError = throwError;
+  }
+});
+
+// node_modules/@1password/sdk/dist/core.js
+var require_core2 = __commonJS({
+  "node_modules/@1password/sdk/dist/core.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.InnerClient = exports.SharedCore = exports.WasmCore = void 0;
+    var sdk_core_1 = require_core();
+    var types_1 = require_types();
+    var errors_1 = require_errors3();
+    var messageLimit = 50 * 1024 * 1024;
+    var WasmCore = class {
+      initClient(config) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          try {
+            return yield (0, sdk_core_1.init_client)(config);
+          } catch (e) {
+            (0, errors_1.throwError)(e);
+          }
+        });
+      }
+      initClientOidc(config, fetcher) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          try {
+            return yield (0, sdk_core_1.init_client_oidc)(config, fetcher);
+          } catch (e) {
+            (0, errors_1.throwError)(e);
+          }
+        });
+      }
+      invoke(config) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          try {
+            return yield (0, sdk_core_1.invoke)(config);
+          } catch (e) {
+            (0, errors_1.throwError)(e);
+          }
+        });
+      }
+      releaseClient(clientId) {
+        try {
+          (0, sdk_core_1.release_client)(clientId);
+        } catch (e) {
+          console.warn("failed to release client:", e);
+        }
+      }
+    };
+    exports.WasmCore = WasmCore;
+    var SharedCore = class {
+      constructor() {
+        this.inner = new WasmCore();
+      }
+      setInner(core) {
+        this.inner = core;
+      }
+      initClient(config) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const serializedConfig = JSON.stringify(config);
+          return this.inner.initClient(serializedConfig);
+        });
+      }
+      initClientOidc(config, fetcher) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const serializedConfig = JSON.stringify(config);
+          return this.inner.initClientOidc(serializedConfig, fetcher);
+        });
+      }
+      invoke(config) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const serializedConfig = JSON.stringify(config, types_1.ReplacerFunc);
+          if (new TextEncoder().encode(serializedConfig).length > messageLimit) {
+            (0, errors_1.throwError)(`message size exceeds the limit of ${messageLimit} bytes, please contact 1Password at support@1password.com or https://developer.1password.com/joinslack if you need help."`);
+          }
+          return this.inner.invoke(serializedConfig);
+        });
+      }
+      invoke_sync(config) {
+        const serializedConfig = JSON.stringify(config, types_1.ReplacerFunc);
+        if (new TextEncoder().encode(serializedConfig).length > messageLimit) {
+          (0, errors_1.throwError)(`message size exceeds the limit of ${messageLimit} bytes, please contact 1Password at support@1password.com or https://developer.1password.com/joinslack if you need help.`);
+        }
+        return (0, sdk_core_1.invoke_sync)(serializedConfig);
+      }
+      releaseClient(clientId) {
+        const serializedId = JSON.stringify(clientId);
+        this.inner.releaseClient(serializedId);
+      }
+    };
+    exports.SharedCore = SharedCore;
+    var InnerClient = class {
+      constructor(id, core, config) {
+        this.id = id;
+        this.core = core;
+        this.config = config;
+      }
+      invoke(config) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          try {
+            return yield this.core.invoke(config);
+          } catch (err) {
+            if (err instanceof errors_1.DesktopSessionExpiredError) {
+              const newId = yield this.core.initClient(this.config);
+              this.id = parseInt(newId, 10);
+              config.invocation.clientId = this.id;
+              return yield this.core.invoke(config);
+            }
+            throw err;
+          }
+        });
+      }
+    };
+    exports.InnerClient = InnerClient;
+  }
+});
+
+// node_modules/@1password/sdk/dist/version.js
+var require_version = __commonJS({
+  "node_modules/@1password/sdk/dist/version.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SDK_BUILD_NUMBER = exports.SDK_VERSION = void 0;
+    exports.SDK_VERSION = "0.5.0";
+    exports.SDK_BUILD_NUMBER = "0050002";
+  }
+});
+
+// node_modules/@1password/sdk/dist/configuration.js
+var require_configuration = __commonJS({
+  "node_modules/@1password/sdk/dist/configuration.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getOsName = exports.clientAuthConfig = exports.DesktopAuth = exports.VERSION = exports.LANGUAGE = void 0;
+    var os_1 = __importDefault(__require("os"));
+    var version_js_1 = require_version();
+    exports.LANGUAGE = "JS";
+    exports.VERSION = version_js_1.SDK_BUILD_NUMBER;
+    var DesktopAuth = class {
+      constructor(accountName) {
+        this.accountName = accountName;
+      }
+    };
+    exports.DesktopAuth = DesktopAuth;
+    var clientAuthConfig = (userConfig) => {
+      const defaultOsVersion = "0.0.0";
+      let serviceAccountToken;
+      let accountName;
+      if (typeof userConfig.auth === "string") {
+        serviceAccountToken = userConfig.auth;
+      } else if (userConfig.auth instanceof DesktopAuth) {
+        accountName = userConfig.auth.accountName;
+      }
+      return {
+        serviceAccountToken: serviceAccountToken !== null && serviceAccountToken !== void 0 ? serviceAccountToken : "",
+        accountName,
+        programmingLanguage: exports.LANGUAGE,
+        sdkVersion: exports.VERSION,
+        integrationName: userConfig.integrationName,
+        integrationVersion: userConfig.integrationVersion,
+        requestLibraryName: "Fetch API",
+        requestLibraryVersion: "Fetch API",
+        os: (0, exports.getOsName)(),
+        osVersion: defaultOsVersion,
+        architecture: os_1.default.arch(),
+        workloadDetails: userConfig.workloadDetails
+      };
+    };
+    exports.clientAuthConfig = clientAuthConfig;
+    var getOsName = () => {
+      const os_name = os_1.default.type().toLowerCase();
+      if (os_name === "windows_nt") {
+        return "windows";
+      }
+      return os_name;
+    };
+    exports.getOsName = getOsName;
+  }
+});
+
+// node_modules/@1password/sdk/dist/secrets.js
+var require_secrets = __commonJS({
+  "node_modules/@1password/sdk/dist/secrets.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _Secrets_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Secrets = void 0;
+    var core_js_1 = require_core2();
+    var types_js_1 = require_types();
+    var Secrets = class {
+      constructor(inner) {
+        _Secrets_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _Secrets_inner, inner, "f");
+      }
+      /**
+       * Resolve returns the secret the provided secret reference points to.
+       */
+      resolve(secretReference) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Secrets_inner, "f").id,
+              parameters: {
+                name: "SecretsResolve",
+                parameters: {
+                  secret_reference: secretReference
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Secrets_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Resolve takes in a list of secret references and returns the secrets they point to or errors if any.
+       */
+      resolveAll(secretReferences) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Secrets_inner, "f").id,
+              parameters: {
+                name: "SecretsResolveAll",
+                parameters: {
+                  secret_references: secretReferences
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Secrets_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Validate the secret reference to ensure there are no syntax errors.
+       */
+      static validateSecretReference(secretReference) {
+        const sharedCore = new core_js_1.SharedCore();
+        const invocationConfig = {
+          invocation: {
+            parameters: {
+              name: "ValidateSecretReference",
+              parameters: {
+                secret_reference: secretReference
+              }
+            }
+          }
+        };
+        sharedCore.invoke_sync(invocationConfig);
+      }
+      /**
+       * Generate a password using the provided recipe.
+       */
+      static generatePassword(recipe) {
+        const sharedCore = new core_js_1.SharedCore();
+        const invocationConfig = {
+          invocation: {
+            parameters: {
+              name: "GeneratePassword",
+              parameters: {
+                recipe
+              }
+            }
+          }
+        };
+        return JSON.parse(sharedCore.invoke_sync(invocationConfig), types_js_1.ReviverFunc);
+      }
+    };
+    exports.Secrets = Secrets;
+    _Secrets_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/items_shares.js
+var require_items_shares = __commonJS({
+  "node_modules/@1password/sdk/dist/items_shares.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _ItemsShares_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ItemsShares = void 0;
+    var types_js_1 = require_types();
+    var ItemsShares = class {
+      constructor(inner) {
+        _ItemsShares_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _ItemsShares_inner, inner, "f");
+      }
+      /**
+       * Get the item sharing policy of your account.
+       */
+      getAccountPolicy(vaultId, itemId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsShares_inner, "f").id,
+              parameters: {
+                name: "ItemsSharesGetAccountPolicy",
+                parameters: {
+                  vault_id: vaultId,
+                  item_id: itemId
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsShares_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Validate the recipients of an item sharing link.
+       */
+      validateRecipients(policy, recipients) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsShares_inner, "f").id,
+              parameters: {
+                name: "ItemsSharesValidateRecipients",
+                parameters: {
+                  policy,
+                  recipients
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsShares_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Create a new item sharing link.
+       */
+      create(item, policy, params) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsShares_inner, "f").id,
+              parameters: {
+                name: "ItemsSharesCreate",
+                parameters: {
+                  item,
+                  policy,
+                  params
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsShares_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+    };
+    exports.ItemsShares = ItemsShares;
+    _ItemsShares_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/items_files.js
+var require_items_files = __commonJS({
+  "node_modules/@1password/sdk/dist/items_files.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _ItemsFiles_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ItemsFiles = void 0;
+    var types_js_1 = require_types();
+    var ItemsFiles = class {
+      constructor(inner) {
+        _ItemsFiles_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _ItemsFiles_inner, inner, "f");
+      }
+      /**
+       * Attach files to Items.
+       */
+      attach(item, fileParams) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsFiles_inner, "f").id,
+              parameters: {
+                name: "ItemsFilesAttach",
+                parameters: {
+                  item,
+                  file_params: fileParams
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsFiles_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Read file content from the Item.
+       */
+      read(vaultId, itemId, attr) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsFiles_inner, "f").id,
+              parameters: {
+                name: "ItemsFilesRead",
+                parameters: {
+                  vault_id: vaultId,
+                  item_id: itemId,
+                  attr
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsFiles_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Delete a field file from Item using the section and field IDs.
+       */
+      delete(item, sectionId2, fieldId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsFiles_inner, "f").id,
+              parameters: {
+                name: "ItemsFilesDelete",
+                parameters: {
+                  item,
+                  section_id: sectionId2,
+                  field_id: fieldId
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsFiles_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Replace the document file within a document item.
+       */
+      replaceDocument(item, docParams) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _ItemsFiles_inner, "f").id,
+              parameters: {
+                name: "ItemsFilesReplaceDocument",
+                parameters: {
+                  item,
+                  doc_params: docParams
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _ItemsFiles_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+    };
+    exports.ItemsFiles = ItemsFiles;
+    _ItemsFiles_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/items.js
+var require_items = __commonJS({
+  "node_modules/@1password/sdk/dist/items.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _Items_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Items = void 0;
+    var types_js_1 = require_types();
+    var items_shares_js_1 = require_items_shares();
+    var items_files_js_1 = require_items_files();
+    var Items = class {
+      constructor(inner) {
+        _Items_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _Items_inner, inner, "f");
+        this.shares = new items_shares_js_1.ItemsShares(inner);
+        this.files = new items_files_js_1.ItemsFiles(inner);
+      }
+      /**
+       * Create a new item.
+       */
+      create(params) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsCreate",
+                parameters: {
+                  params
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Create items in batch, within a single vault.
+       */
+      createAll(vaultId, params) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsCreateAll",
+                parameters: {
+                  vault_id: vaultId,
+                  params
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Get an item by vault and item ID.
+       */
+      get(vaultId, itemId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsGet",
+                parameters: {
+                  vault_id: vaultId,
+                  item_id: itemId
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Get items by vault and their item IDs.
+       */
+      getAll(vaultId, itemIds) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsGetAll",
+                parameters: {
+                  vault_id: vaultId,
+                  item_ids: itemIds
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Update an existing item.
+       */
+      put(item) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsPut",
+                parameters: {
+                  item
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Delete an item.
+       */
+      delete(vaultId, itemId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsDelete",
+                parameters: {
+                  vault_id: vaultId,
+                  item_id: itemId
+                }
+              }
+            }
+          };
+          yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig);
+        });
+      }
+      /**
+       * Delete items in batch, within a single vault.
+       */
+      deleteAll(vaultId, itemIds) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsDeleteAll",
+                parameters: {
+                  vault_id: vaultId,
+                  item_ids: itemIds
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Archive an item.
+       */
+      archive(vaultId, itemId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsArchive",
+                parameters: {
+                  vault_id: vaultId,
+                  item_id: itemId
+                }
+              }
+            }
+          };
+          yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig);
+        });
+      }
+      /**
+       * List items based on filters.
+       */
+      list(vaultId, ...filters) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Items_inner, "f").id,
+              parameters: {
+                name: "ItemsList",
+                parameters: {
+                  vault_id: vaultId,
+                  filters
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Items_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+    };
+    exports.Items = Items;
+    _Items_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/vaults.js
+var require_vaults = __commonJS({
+  "node_modules/@1password/sdk/dist/vaults.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _Vaults_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Vaults = void 0;
+    var types_js_1 = require_types();
+    var Vaults = class {
+      constructor(inner) {
+        _Vaults_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _Vaults_inner, inner, "f");
+      }
+      /**
+       * Create a new user vault.
+       */
+      create(params) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsCreate",
+                parameters: {
+                  params
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * List information about vaults that's configurable based on some input parameters.
+       */
+      list(params) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsList",
+                parameters: {
+                  params
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Get an overview of a vault by its ID.
+       */
+      getOverview(vaultId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsGetOverview",
+                parameters: {
+                  vault_id: vaultId
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Get detailed vault information by vault ID and parameters.
+       */
+      get(vaultId, vaultParams) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsGet",
+                parameters: {
+                  vault_id: vaultId,
+                  vault_params: vaultParams
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Update a vault
+       */
+      update(vaultId, params) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsUpdate",
+                parameters: {
+                  vault_id: vaultId,
+                  params
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+      /**
+       * Delete a vault by its ID.
+       */
+      delete(vaultId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsDelete",
+                parameters: {
+                  vault_id: vaultId
+                }
+              }
+            }
+          };
+          yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig);
+        });
+      }
+      /**
+       * Grant group permissions to a vault.
+       */
+      grantGroupPermissions(vaultId, groupPermissionsList) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsGrantGroupPermissions",
+                parameters: {
+                  vault_id: vaultId,
+                  group_permissions_list: groupPermissionsList
+                }
+              }
+            }
+          };
+          yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig);
+        });
+      }
+      /**
+       * Update group permissions for vaults.
+       */
+      updateGroupPermissions(groupPermissionsList) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsUpdateGroupPermissions",
+                parameters: {
+                  group_permissions_list: groupPermissionsList
+                }
+              }
+            }
+          };
+          yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig);
+        });
+      }
+      /**
+       * Revoke group permissions from a vault.
+       */
+      revokeGroupPermissions(vaultId, groupId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Vaults_inner, "f").id,
+              parameters: {
+                name: "VaultsRevokeGroupPermissions",
+                parameters: {
+                  vault_id: vaultId,
+                  group_id: groupId
+                }
+              }
+            }
+          };
+          yield __classPrivateFieldGet(this, _Vaults_inner, "f").invoke(invocationConfig);
+        });
+      }
+    };
+    exports.Vaults = Vaults;
+    _Vaults_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/environments.js
+var require_environments = __commonJS({
+  "node_modules/@1password/sdk/dist/environments.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _Environments_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Environments = void 0;
+    var types_js_1 = require_types();
+    var Environments = class {
+      constructor(inner) {
+        _Environments_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _Environments_inner, inner, "f");
+      }
+      /**
+       * Get environment variables belonging to an Environment.
+       */
+      getVariables(environmentId) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Environments_inner, "f").id,
+              parameters: {
+                name: "EnvironmentsGetVariables",
+                parameters: {
+                  environment_id: environmentId
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Environments_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+    };
+    exports.Environments = Environments;
+    _Environments_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/groups.js
+var require_groups = __commonJS({
+  "node_modules/@1password/sdk/dist/groups.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    var __classPrivateFieldSet = exports && exports.__classPrivateFieldSet || function(receiver, state, value, kind, f) {
+      if (kind === "m") throw new TypeError("Private method is not writable");
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+      return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state.set(receiver, value), value;
+    };
+    var __classPrivateFieldGet = exports && exports.__classPrivateFieldGet || function(receiver, state, kind, f) {
+      if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+      if (typeof state === "function" ? receiver !== state || !f : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+      return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state.get(receiver);
+    };
+    var _Groups_inner;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Groups = void 0;
+    var types_js_1 = require_types();
+    var Groups = class {
+      constructor(inner) {
+        _Groups_inner.set(this, void 0);
+        __classPrivateFieldSet(this, _Groups_inner, inner, "f");
+      }
+      /**
+       * Get a group by its ID and parameters.
+       */
+      get(groupId, groupParams) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          const invocationConfig = {
+            invocation: {
+              clientId: __classPrivateFieldGet(this, _Groups_inner, "f").id,
+              parameters: {
+                name: "GroupsGet",
+                parameters: {
+                  group_id: groupId,
+                  group_params: groupParams
+                }
+              }
+            }
+          };
+          return JSON.parse(yield __classPrivateFieldGet(this, _Groups_inner, "f").invoke(invocationConfig), types_js_1.ReviverFunc);
+        });
+      }
+    };
+    exports.Groups = Groups;
+    _Groups_inner = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/@1password/sdk/dist/client.js
+var require_client3 = __commonJS({
+  "node_modules/@1password/sdk/dist/client.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Client = void 0;
+    var secrets_js_1 = require_secrets();
+    var items_js_1 = require_items();
+    var vaults_js_1 = require_vaults();
+    var environments_js_1 = require_environments();
+    var groups_js_1 = require_groups();
+    var Client = class {
+      constructor(innerClient) {
+        this.secrets = new secrets_js_1.Secrets(innerClient);
+        this.items = new items_js_1.Items(innerClient);
+        this.vaults = new vaults_js_1.Vaults(innerClient);
+        this.environments = new environments_js_1.Environments(innerClient);
+        this.groups = new groups_js_1.Groups(innerClient);
+      }
+    };
+    exports.Client = Client;
+  }
+});
+
+// node_modules/@1password/sdk/dist/shared_lib_core.js
+var require_shared_lib_core = __commonJS({
+  "node_modules/@1password/sdk/dist/shared_lib_core.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SharedLibCore = void 0;
+    var fs3 = __importStar(__require("fs"));
+    var os5 = __importStar(__require("os"));
+    var path3 = __importStar(__require("path"));
+    var errors_1 = require_errors3();
+    var find1PasswordLibPath = () => {
+      const platform2 = os5.platform();
+      const appRoot = path3.dirname(process.execPath);
+      let searchPaths = [];
+      switch (platform2) {
+        case "darwin":
+          searchPaths = [
+            "/Applications/1Password.app/Contents/Frameworks/libop_sdk_ipc_client.dylib",
+            path3.join(os5.homedir(), "/Applications/1Password.app/Contents/Frameworks/libop_sdk_ipc_client.dylib")
+          ];
+          break;
+        case "linux":
+          searchPaths = [
+            "/usr/bin/1password/libop_sdk_ipc_client.so",
+            "/opt/1Password/libop_sdk_ipc_client.so",
+            "/snap/bin/1password/libop_sdk_ipc_client.so"
+          ];
+          break;
+        case "win32":
+          searchPaths = [
+            path3.join(os5.homedir(), "/AppData/Local/1Password/op_sdk_ipc_client.dll"),
+            "C:/Program Files/1Password/app/8/op_sdk_ipc_client.dll",
+            "C:/Program Files (x86)/1Password/app/8/op_sdk_ipc_client.dll",
+            path3.join(os5.homedir(), "/AppData/Local/1Password/app/8/op_sdk_ipc_client.dll")
+          ];
+          break;
+        default:
+          throw new Error(`Unsupported platform: ${platform2}`);
+      }
+      for (const addonPath of searchPaths) {
+        if (fs3.existsSync(addonPath)) {
+          return addonPath;
+        }
+      }
+      throw new Error("1Password desktop application not found");
+    };
+    var SharedLibCore = class {
+      constructor(accountName) {
+        this.lib = null;
+        try {
+          const libPath = find1PasswordLibPath();
+          const moduleStub = { exports: {} };
+          process.dlopen(moduleStub, libPath);
+          if (typeof moduleStub === "object" && moduleStub !== null && typeof moduleStub.exports === "object" && moduleStub.exports !== null && "sendMessage" in moduleStub.exports && typeof moduleStub.exports.sendMessage === "function") {
+            this.lib = moduleStub.exports;
+          } else {
+            throw new Error("Failed to initialize native library: sendMessage function not found on module.");
+          }
+        } catch (e) {
+          console.error("A critical error occurred while loading the native addon:", e);
+          this.lib = null;
+        }
+        this.acccountName = accountName;
+      }
+      /**
+       * callSharedLibrary - send string to native function, receive string back.
+       */
+      callSharedLibrary(input, operation_type) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          if (!this.lib) {
+            throw new Error("Native library is not available.");
+          }
+          if (!input || input.length === 0) {
+            throw new Error("internal: empty input");
+          }
+          const inputEncoded = Buffer.from(input, "utf8").toString("base64");
+          const req = {
+            account_name: this.acccountName,
+            kind: operation_type,
+            payload: inputEncoded
+          };
+          const inputBuf = Buffer.from(JSON.stringify(req), "utf8");
+          const nativeResponse = yield this.lib.sendMessage(inputBuf);
+          if (!(nativeResponse instanceof Uint8Array)) {
+            throw new Error(`Native function returned an unexpected type. Expected Uint8Array, got ${typeof nativeResponse}`);
+          }
+          const respString = new TextDecoder().decode(nativeResponse);
+          const response = JSON.parse(respString);
+          if (response.success) {
+            const decodedPayload = Buffer.from(response.payload).toString("utf8");
+            return decodedPayload;
+          } else {
+            const errorMessage = Array.isArray(response.payload) ? String.fromCharCode(...response.payload) : JSON.stringify(response.payload);
+            (0, errors_1.throwError)(errorMessage);
+          }
+        });
+      }
+      // Core interface implementation
+      initClient(config) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          return this.callSharedLibrary(config, "init_client");
+        });
+      }
+      // eslint-disable-next-line @typescript-eslint/require-await
+      initClientOidc(config, _fetcher) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          throw new Error("OIDC authentication is not supported with desktop auth");
+        });
+      }
+      invoke(invokeConfigBytes) {
+        return __awaiter5(this, void 0, void 0, function* () {
+          return this.callSharedLibrary(invokeConfigBytes, "invoke");
+        });
+      }
+      releaseClient(clientId) {
+        this.callSharedLibrary(clientId, "release_client").catch((err) => {
+          console.warn("failed to release client:", err);
+        });
+      }
+    };
+    exports.SharedLibCore = SharedLibCore;
+  }
+});
+
+// node_modules/@1password/sdk/dist/client_builder.js
+var require_client_builder = __commonJS({
+  "node_modules/@1password/sdk/dist/client_builder.js"(exports) {
+    "use strict";
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createClientWithCore = void 0;
+    var core_js_1 = require_core2();
+    var configuration_js_1 = require_configuration();
+    var client_js_1 = require_client3();
+    var shared_lib_core_js_1 = require_shared_lib_core();
+    var finalizationRegistry = new FinalizationRegistry((heldClient) => {
+      heldClient.core.releaseClient(heldClient.id);
+    });
+    var createClientWithCore = (config, core) => __awaiter5(void 0, void 0, void 0, function* () {
+      if (!config.auth && !config.oidcFetcher) {
+        throw new Error("createClient requires either `auth` (service account token) or `oidcFetcher` (workload identity).");
+      }
+      if (config.oidcFetcher && !config.workloadDetails) {
+        throw new Error("`oidcFetcher` (workload identity) requires `workloadDetails` to be set.");
+      }
+      const authConfig = (0, configuration_js_1.clientAuthConfig)(config);
+      if (authConfig.accountName) {
+        core.setInner(new shared_lib_core_js_1.SharedLibCore(authConfig.accountName));
+      }
+      const clientId = config.oidcFetcher ? yield core.initClientOidc(authConfig, config.oidcFetcher) : yield core.initClient(authConfig);
+      const inner = new core_js_1.InnerClient(parseInt(clientId, 10), core, authConfig);
+      const client = new client_js_1.Client(inner);
+      finalizationRegistry.register(client, inner);
+      return client;
+    });
+    exports.createClientWithCore = createClientWithCore;
+  }
+});
+
+// node_modules/@1password/sdk/dist/sdk.js
+var require_sdk = __commonJS({
+  "node_modules/@1password/sdk/dist/sdk.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    var __awaiter5 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createClient = exports.DesktopAuth = exports.Secrets = exports.DEFAULT_INTEGRATION_VERSION = exports.DEFAULT_INTEGRATION_NAME = void 0;
+    var core_js_1 = require_core2();
+    var client_builder_js_1 = require_client_builder();
+    exports.DEFAULT_INTEGRATION_NAME = "Unknown";
+    exports.DEFAULT_INTEGRATION_VERSION = "Unknown";
+    var secrets_js_1 = require_secrets();
+    Object.defineProperty(exports, "Secrets", { enumerable: true, get: function() {
+      return secrets_js_1.Secrets;
+    } });
+    var configuration_js_1 = require_configuration();
+    Object.defineProperty(exports, "DesktopAuth", { enumerable: true, get: function() {
+      return configuration_js_1.DesktopAuth;
+    } });
+    __exportStar(require_client3(), exports);
+    __exportStar(require_errors3(), exports);
+    __exportStar(require_types(), exports);
+    var createClient = (config) => __awaiter5(void 0, void 0, void 0, function* () {
+      return (0, client_builder_js_1.createClientWithCore)(config, new core_js_1.SharedCore());
+    });
+    exports.createClient = createClient;
+  }
+});
+
 // node_modules/dotenv/lib/main.js
 var require_main = __commonJS({
   "node_modules/dotenv/lib/main.js"(exports, module) {
     var fs3 = __require("fs");
-    var path = __require("path");
+    var path3 = __require("path");
     var os5 = __require("os");
     var crypto2 = __require("crypto");
     var TIPS = [
@@ -50640,7 +53105,7 @@ var require_main = __commonJS({
           possibleVaultPath = options.path.endsWith(".vault") ? options.path : `${options.path}.vault`;
         }
       } else {
-        possibleVaultPath = path.resolve(process.cwd(), ".env.vault");
+        possibleVaultPath = path3.resolve(process.cwd(), ".env.vault");
       }
       if (fs3.existsSync(possibleVaultPath)) {
         return possibleVaultPath;
@@ -50648,7 +53113,7 @@ var require_main = __commonJS({
       return null;
     }
     function _resolveHome(envPath) {
-      return envPath[0] === "~" ? path.join(os5.homedir(), envPath.slice(1)) : envPath;
+      return envPath[0] === "~" ? path3.join(os5.homedir(), envPath.slice(1)) : envPath;
     }
     function _configVault(options) {
       const debug2 = parseBoolean(process.env.DOTENV_CONFIG_DEBUG || options && options.debug);
@@ -50665,7 +53130,7 @@ var require_main = __commonJS({
       return { parsed };
     }
     function configDotenv(options) {
-      const dotenvPath = path.resolve(process.cwd(), ".env");
+      const dotenvPath = path3.resolve(process.cwd(), ".env");
       let encoding = "utf8";
       let processEnv = process.env;
       if (options && options.processEnv != null) {
@@ -50693,13 +53158,13 @@ var require_main = __commonJS({
       }
       let lastError;
       const parsedAll = {};
-      for (const path2 of optionPaths) {
+      for (const path4 of optionPaths) {
         try {
-          const parsed = DotenvModule.parse(fs3.readFileSync(path2, { encoding }));
+          const parsed = DotenvModule.parse(fs3.readFileSync(path4, { encoding }));
           DotenvModule.populate(parsedAll, parsed, options);
         } catch (e) {
           if (debug2) {
-            _debug(`failed to load ${path2} ${e.message}`);
+            _debug(`failed to load ${path4} ${e.message}`);
           }
           lastError = e;
         }
@@ -50712,8 +53177,8 @@ var require_main = __commonJS({
         const shortPaths = [];
         for (const filePath of optionPaths) {
           try {
-            const relative = path.relative(process.cwd(), filePath);
-            shortPaths.push(relative);
+            const relative2 = path3.relative(process.cwd(), filePath);
+            shortPaths.push(relative2);
           } catch (e) {
             if (debug2) {
               _debug(`failed to load ${filePath} ${e.message}`);
@@ -50893,17 +53358,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    function visit_(key, node, visitor, path3) {
+      const ctrl = callVisitor(key, node, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key, path3, ctrl);
+        return visit_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path = Object.freeze(path.concat(node));
+          path3 = Object.freeze(path3.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path);
+            const ci = visit_(i, node.items[i], visitor, path3);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -50914,13 +53379,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path = Object.freeze(path.concat(node));
-          const ck = visit_("key", node.key, visitor, path);
+          path3 = Object.freeze(path3.concat(node));
+          const ck = visit_("key", node.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path);
+          const cv = visit_("value", node.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -50941,17 +53406,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key, node, visitor, path3) {
+      const ctrl = await callVisitor(key, node, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key, path3, ctrl);
+        return visitAsync_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path = Object.freeze(path.concat(node));
+          path3 = Object.freeze(path3.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path);
+            const ci = await visitAsync_(i, node.items[i], visitor, path3);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -50962,13 +53427,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path = Object.freeze(path.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path);
+          path3 = Object.freeze(path3.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path);
+          const cv = await visitAsync_("value", node.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -50995,23 +53460,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key, node, visitor, path3) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key, node, path3);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key, node, path3);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key, node, path3);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key, node, path3);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key, node, path3);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key, node, path3);
       return void 0;
     }
-    function replaceNode(key, path, node) {
-      const parent = path[path.length - 1];
+    function replaceNode(key, path3, node) {
+      const parent = path3[path3.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -51623,10 +54088,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
+    function collectionFromPath(schema, path3, value) {
       let v = value;
-      for (let i = path.length - 1; i >= 0; --i) {
-        const k = path[i];
+      for (let i = path3.length - 1; i >= 0; --i) {
+        const k = path3[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -51645,7 +54110,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
+    var isEmptyPath = (path3) => path3 == null || typeof path3 === "object" && !!path3[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -51675,11 +54140,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
-        if (isEmptyPath(path))
+      addIn(path3, value) {
+        if (isEmptyPath(path3))
           this.add(value);
         else {
-          const [key, ...rest] = path;
+          const [key, ...rest] = path3;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -51693,8 +54158,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        const [key, ...rest] = path;
+      deleteIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -51708,8 +54173,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        const [key, ...rest] = path;
+      getIn(path3, keepScalar) {
+        const [key, ...rest] = path3;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -51727,8 +54192,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path) {
-        const [key, ...rest] = path;
+      hasIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -51738,8 +54203,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        const [key, ...rest] = path;
+      setIn(path3, value) {
+        const [key, ...rest] = path3;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -54254,9 +56719,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path3, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path3, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -54331,14 +56796,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        if (Collection.isEmptyPath(path)) {
+      deleteIn(path3) {
+        if (Collection.isEmptyPath(path3)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path3) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -54353,10 +56818,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        if (Collection.isEmptyPath(path))
+      getIn(path3, keepScalar) {
+        if (Collection.isEmptyPath(path3))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path3, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -54367,10 +56832,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path) {
-        if (Collection.isEmptyPath(path))
+      hasIn(path3) {
+        if (Collection.isEmptyPath(path3))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path3) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -54387,13 +56852,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        if (Collection.isEmptyPath(path)) {
+      setIn(path3, value) {
+        if (Collection.isEmptyPath(path3)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path3), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path3, value);
         }
       }
       /**
@@ -54486,7 +56951,7 @@ var require_Document = __commonJS({
 });
 
 // node_modules/yaml/dist/errors.js
-var require_errors3 = __commonJS({
+var require_errors4 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
@@ -54779,10 +57244,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -54796,7 +57261,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -54820,7 +57285,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -54836,7 +57301,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -54927,7 +57392,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -54941,13 +57406,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -54990,18 +57455,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -55055,8 +57520,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -55068,7 +57533,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -55079,8 +57544,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -55097,7 +57562,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -55277,7 +57742,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -55294,24 +57759,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -55494,25 +57959,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -55892,7 +58357,7 @@ var require_composer = __commonJS({
     var node_process = __require("process");
     var directives = require_directives();
     var Document = require_Document();
-    var errors = require_errors3();
+    var errors = require_errors4();
     var identity = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
@@ -56099,7 +58564,7 @@ var require_cst_scalar = __commonJS({
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
-    var errors = require_errors3();
+    var errors = require_errors4();
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
@@ -56322,14 +58787,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -56354,9 +58819,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit.itemAtPath = (cst, path3) => {
       let item = cst;
-      for (const [field, index] of path) {
+      for (const [field, index] of path3) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -56365,23 +58830,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
+    visit.parentCollection = (cst, path3) => {
+      const parent = visit.itemAtPath(cst, path3.slice(0, -1));
+      const field = path3[path3.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path, item, visitor) {
-      let ctrl = visitor(item, path);
+    function _visit(path3, item, visitor) {
+      let ctrl = visitor(item, path3);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path3.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -56392,10 +58857,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path);
+            ctrl = ctrl(item, path3);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path3) : ctrl;
     }
     exports.visit = visit;
   }
@@ -57496,18 +59961,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -57660,15 +60125,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -57862,13 +60327,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -58003,7 +60468,7 @@ var require_public_api = __commonJS({
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
-    var errors = require_errors3();
+    var errors = require_errors4();
     var log = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
@@ -58101,7 +60566,7 @@ var require_dist = __commonJS({
     var composer = require_composer();
     var Document = require_Document();
     var Schema = require_Schema();
-    var errors = require_errors3();
+    var errors = require_errors4();
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
@@ -58497,7 +60962,7 @@ var require_algs = __commonJS({
 });
 
 // node_modules/sshpk/lib/errors.js
-var require_errors4 = __commonJS({
+var require_errors5 = __commonJS({
   "node_modules/sshpk/lib/errors.js"(exports, module) {
     var assert = require_assert();
     var util = __require("util");
@@ -58573,7 +61038,7 @@ var require_errors4 = __commonJS({
 });
 
 // node_modules/asn1/lib/ber/errors.js
-var require_errors5 = __commonJS({
+var require_errors6 = __commonJS({
   "node_modules/asn1/lib/ber/errors.js"(exports, module) {
     module.exports = {
       newInvalidAsn1Error: function(msg) {
@@ -58587,7 +61052,7 @@ var require_errors5 = __commonJS({
 });
 
 // node_modules/asn1/lib/ber/types.js
-var require_types = __commonJS({
+var require_types2 = __commonJS({
   "node_modules/asn1/lib/ber/types.js"(exports, module) {
     module.exports = {
       EOC: 0,
@@ -58631,8 +61096,8 @@ var require_reader = __commonJS({
   "node_modules/asn1/lib/ber/reader.js"(exports, module) {
     var assert = __require("assert");
     var Buffer2 = require_safer().Buffer;
-    var ASN1 = require_types();
-    var errors = require_errors5();
+    var ASN1 = require_types2();
+    var errors = require_errors6();
     var newInvalidAsn1Error = errors.newInvalidAsn1Error;
     function Reader(data) {
       if (!data || !Buffer2.isBuffer(data))
@@ -58796,8 +61261,8 @@ var require_writer = __commonJS({
   "node_modules/asn1/lib/ber/writer.js"(exports, module) {
     var assert = __require("assert");
     var Buffer2 = require_safer().Buffer;
-    var ASN1 = require_types();
-    var errors = require_errors5();
+    var ASN1 = require_types2();
+    var errors = require_errors6();
     var newInvalidAsn1Error = errors.newInvalidAsn1Error;
     var DEFAULT_OPTS = {
       size: 1024,
@@ -59037,8 +61502,8 @@ var require_writer = __commonJS({
 // node_modules/asn1/lib/ber/index.js
 var require_ber = __commonJS({
   "node_modules/asn1/lib/ber/index.js"(exports, module) {
-    var errors = require_errors5();
-    var types = require_types();
+    var errors = require_errors6();
+    var types = require_types2();
     var Reader = require_reader();
     var Writer = require_writer();
     module.exports = {
@@ -63458,7 +65923,7 @@ var require_signature = __commonJS({
     var Buffer2 = require_safer().Buffer;
     var algs = require_algs();
     var crypto2 = __require("crypto");
-    var errs = require_errors4();
+    var errs = require_errors5();
     var utils = require_utils3();
     var asn1 = require_lib();
     var SSHBuffer = require_ssh_buffer();
@@ -66565,7 +69030,7 @@ var require_ssh_private = __commonJS({
     var pem = require_pem();
     var rfc4253 = require_rfc4253();
     var SSHBuffer = require_ssh_buffer();
-    var errors = require_errors4();
+    var errors = require_errors5();
     var bcrypt;
     function read(buf, options) {
       return pem.read(buf, options);
@@ -66811,7 +69276,7 @@ var require_pem = __commonJS({
     var pkcs8 = require_pkcs8();
     var sshpriv = require_ssh_private();
     var rfc4253 = require_rfc4253();
-    var errors = require_errors4();
+    var errors = require_errors5();
     var OID_PBES2 = "1.2.840.113549.1.5.13";
     var OID_PBKDF2 = "1.2.840.113549.1.5.12";
     var OID_TO_CIPHER = {
@@ -67396,7 +69861,7 @@ var require_putty = __commonJS({
     var SSHBuffer = require_ssh_buffer();
     var crypto2 = __require("crypto");
     var PrivateKey = require_private_key();
-    var errors = require_errors4();
+    var errors = require_errors5();
     function read(buf, options) {
       var lines = buf.toString("ascii").split(/[\r\n]+/);
       var found = false;
@@ -67676,7 +70141,7 @@ var require_private_key = __commonJS({
     var crypto2 = __require("crypto");
     var Fingerprint = require_fingerprint();
     var Signature = require_signature();
-    var errs = require_errors4();
+    var errs = require_errors5();
     var util = __require("util");
     var utils = require_utils3();
     var dhe = require_dhe();
@@ -67879,7 +70344,7 @@ var require_identity2 = __commonJS({
     var crypto2 = __require("crypto");
     var Fingerprint = require_fingerprint();
     var Signature = require_signature();
-    var errs = require_errors4();
+    var errs = require_errors5();
     var util = __require("util");
     var utils = require_utils3();
     var asn1 = require_lib();
@@ -69188,7 +71653,7 @@ var require_certificate = __commonJS({
     var crypto2 = __require("crypto");
     var Fingerprint = require_fingerprint();
     var Signature = require_signature();
-    var errs = require_errors4();
+    var errs = require_errors5();
     var util = __require("util");
     var utils = require_utils3();
     var Key = require_key();
@@ -69543,7 +72008,7 @@ var require_fingerprint = __commonJS({
     var Buffer2 = require_safer().Buffer;
     var algs = require_algs();
     var crypto2 = __require("crypto");
-    var errs = require_errors4();
+    var errs = require_errors5();
     var Key = require_key();
     var PrivateKey = require_private_key();
     var Certificate = require_certificate();
@@ -69740,7 +72205,7 @@ var require_key = __commonJS({
     var Fingerprint = require_fingerprint();
     var Signature = require_signature();
     var DiffieHellman = require_dhe().DiffieHellman;
-    var errs = require_errors4();
+    var errs = require_errors5();
     var utils = require_utils3();
     var PrivateKey = require_private_key();
     var edCompat;
@@ -69978,7 +72443,7 @@ var require_lib2 = __commonJS({
     var PrivateKey = require_private_key();
     var Certificate = require_certificate();
     var Identity = require_identity2();
-    var errs = require_errors4();
+    var errs = require_errors5();
     module.exports = {
       /* top-level classes */
       Key,
@@ -70102,15 +72567,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -70149,11 +72614,11 @@ var HttpCodes;
   HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
   HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
+var Headers2;
+(function(Headers3) {
+  Headers3["Accept"] = "accept";
+  Headers3["ContentType"] = "content-type";
+})(Headers2 || (Headers2 = {}));
 var MediaTypes;
 (function(MediaTypes2) {
   MediaTypes2["ApplicationJson"] = "application/json";
@@ -70459,11 +72924,214 @@ var summary = _summary;
 // node_modules/@actions/core/lib/platform.js
 import os3 from "os";
 
+// node_modules/@actions/io/lib/io.js
+import * as path2 from "path";
+
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
+import * as path from "path";
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
+function isRooted(p) {
+  p = normalizeSeparators(p);
+  if (!p) {
+    throw new Error('isRooted() parameter "p" cannot be empty');
+  }
+  if (IS_WINDOWS) {
+    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
+  }
+  return p.startsWith("/");
+}
+function tryGetExecutablePath(filePath, extensions) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    let stats = void 0;
+    try {
+      stats = yield stat(filePath);
+    } catch (err) {
+      if (err.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      }
+    }
+    if (stats && stats.isFile()) {
+      if (IS_WINDOWS) {
+        const upperExt = path.extname(filePath).toUpperCase();
+        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
+          return filePath;
+        }
+      } else {
+        if (isUnixExecutable(stats)) {
+          return filePath;
+        }
+      }
+    }
+    const originalFilePath = filePath;
+    for (const extension of extensions) {
+      filePath = originalFilePath + extension;
+      stats = void 0;
+      try {
+        stats = yield stat(filePath);
+      } catch (err) {
+        if (err.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+        }
+      }
+      if (stats && stats.isFile()) {
+        if (IS_WINDOWS) {
+          try {
+            const directory = path.dirname(filePath);
+            const upperName = path.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
+              if (upperName === actualName.toUpperCase()) {
+                filePath = path.join(directory, actualName);
+                break;
+              }
+            }
+          } catch (err) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          }
+          return filePath;
+        } else {
+          if (isUnixExecutable(stats)) {
+            return filePath;
+          }
+        }
+      }
+    }
+    return "";
+  });
+}
+function normalizeSeparators(p) {
+  p = p || "";
+  if (IS_WINDOWS) {
+    p = p.replace(/\//g, "\\");
+    return p.replace(/\\\\+/g, "\\");
+  }
+  return p.replace(/\/\/+/g, "/");
+}
+function isUnixExecutable(stats) {
+  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
+}
+
+// node_modules/@actions/io/lib/io.js
+var __awaiter3 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function which(tool, check) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    if (check) {
+      const result = yield which(tool, false);
+      if (!result) {
+        if (IS_WINDOWS) {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+        } else {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+        }
+      }
+      return result;
+    }
+    const matches = yield findInPath(tool);
+    if (matches && matches.length > 0) {
+      return matches[0];
+    }
+    return "";
+  });
+}
+function findInPath(tool) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    const extensions = [];
+    if (IS_WINDOWS && process.env["PATHEXT"]) {
+      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+        if (extension) {
+          extensions.push(extension);
+        }
+      }
+    }
+    if (isRooted(tool)) {
+      const filePath = yield tryGetExecutablePath(tool, extensions);
+      if (filePath) {
+        return [filePath];
+      }
+      return [];
+    }
+    if (tool.includes(path2.sep)) {
+      return [];
+    }
+    const directories = [];
+    if (process.env.PATH) {
+      for (const p of process.env.PATH.split(path2.delimiter)) {
+        if (p) {
+          directories.push(p);
+        }
+      }
+    }
+    const matches = [];
+    for (const directory of directories) {
+      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      if (filePath) {
+        matches.push(filePath);
+      }
+    }
+    return matches;
+  });
+}
 
 // node_modules/@actions/exec/lib/toolrunner.js
 var IS_WINDOWS2 = process.platform === "win32";
@@ -70473,7 +73141,7 @@ var platform = os3.platform();
 var arch = os3.arch();
 
 // node_modules/@actions/core/lib/core.js
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
+var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
       resolve3(value);
@@ -70541,7 +73209,7 @@ function endGroup() {
   issue("endgroup");
 }
 function group(name, fn) {
-  return __awaiter2(this, void 0, void 0, function* () {
+  return __awaiter4(this, void 0, void 0, function* () {
     startGroup(name);
     let result;
     try {
@@ -70665,9 +73333,9 @@ function checkSegments(segments) {
     if (CONTROL.test(segment)) throw invalid(`${position} contains a control character`);
   });
 }
-function readingsOf(path) {
-  const last = path.at(-1);
-  const before = path.slice(0, -1);
+function readingsOf(path3) {
+  const last = path3.at(-1);
+  const before = path3.slice(0, -1);
   if (last === "*") return [{ item: before.join("/"), wholeItem: true }];
   const readings = [{ item: before.join("/"), field: last }];
   if (before.length === 2) {
@@ -70692,9 +73360,9 @@ function parseRef(raw, defaultVault) {
     vaultFromInput = defaultVault;
   }
   const queryAt = body.indexOf("?");
-  const path = queryAt === -1 ? body : body.slice(0, queryAt);
+  const path3 = queryAt === -1 ? body : body.slice(0, queryAt);
   const option = queryAt === -1 ? void 0 : parseOption(body.slice(queryAt + 1));
-  const segments = [...vaultFromInput === void 0 ? [] : [vaultFromInput], ...path.split("/")];
+  const segments = [...vaultFromInput === void 0 ? [] : [vaultFromInput], ...path3.split("/")];
   checkSegments(segments);
   if (segments.length < 3) {
     throw invalid(`a reference needs a vault, an item and a field (${Hint.refForm})`);
@@ -70838,10 +73506,10 @@ var HttpClient2 = class {
     });
   }
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
-  async get(path) {
+  async get(path3) {
     try {
       return await retrying(
-        (leftMs) => this.#gate.run(() => this.#try(path, leftMs)),
+        (leftMs) => this.#gate.run(() => this.#try(path3, leftMs)),
         this.#policy,
         this.#clock,
         this.#closing.signal
@@ -70853,9 +73521,9 @@ var HttpClient2 = class {
     }
   }
   /** One attempt: a final response, a transient fault worth retrying, or a thrown HttpFailure. */
-  async #try(path, leftMs) {
+  async #try(path3, leftMs) {
     try {
-      const response = await this.#attempt(path, leftMs);
+      const response = await this.#attempt(path3, leftMs);
       if (!RETRIED_STATUS(response.status)) return response;
       return {
         transient: `HTTP ${response.status}`,
@@ -70875,12 +73543,12 @@ var HttpClient2 = class {
       };
     }
   }
-  async #attempt(path, leftMs) {
+  async #attempt(path3, leftMs) {
     const timeout = Math.max(1, Math.min(this.#policy.attemptTimeoutMs, leftMs));
     const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(timeout)]);
     const response = await this.#pool.request({
       method: "GET",
-      path,
+      path: path3,
       headers: { ...this.#headers },
       signal
     });
@@ -71007,8 +73675,8 @@ var ConnectSource = class {
   close() {
     return this.#http.close();
   }
-  async #json(path, what) {
-    const response = await this.#get(path, what);
+  async #json(path3, what) {
+    const response = await this.#get(path3, what);
     if (!response.contentType.toLowerCase().includes("json")) throw notJson(what);
     try {
       return JSON.parse(decoder.decode(response.body));
@@ -71016,10 +73684,10 @@ var ConnectSource = class {
       throw notJson(what);
     }
   }
-  async #get(path, what) {
+  async #get(path3, what) {
     let response;
     try {
-      response = await this.#http.get(`${this.#base}${path}`);
+      response = await this.#http.get(`${this.#base}${path3}`);
     } catch (thrown) {
       if (!(thrown instanceof HttpFailure)) throw thrown;
       const hint = thrown.tls ? Hint.connectCa : Hint.connectHost;
@@ -71065,6 +73733,462 @@ function serverMessage(response) {
     return "";
   }
 }
+
+// src/backends/op-cli.ts
+import { spawn } from "node:child_process";
+var OP_NOT_FOUND = "op CLI not found in PATH - install 1password-cli to use this provider";
+var STRIPPED = /^(OP_SERVICE_ACCOUNT_TOKEN|OP_CONNECT_HOST|OP_CONNECT_TOKEN|INPUT_.*)$/i;
+function opMessage(stderr) {
+  const text = stderr.replace(/\[ERROR\] \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /g, "").trim();
+  return redact(text === "" ? "op failed without a message" : text).slice(0, 500);
+}
+function classifyOpError(message) {
+  if (/rate.?limit|too many requests|\b429\b|timed? ?out|timeout|connection (refused|reset)|\b50[0-9]\b|service unavailable|bad gateway/i.test(
+    message
+  )) {
+    return { transient: message };
+  }
+  if (/not currently signed in|sign ?in|DecodeSACredentials|unauthori[sz]ed|\b401\b|authenticat|session expired|error initializing client|invalid token/i.test(
+    message
+  )) {
+    return new SourceError("unavailable", `op could not sign in: ${message}`);
+  }
+  if (/isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(
+    message
+  )) {
+    return new SourceError("not-found", message);
+  }
+  if (/forbidden|\b403\b|permission|access denied|not authorized/i.test(message)) {
+    return new SourceError("denied", message);
+  }
+  return new SourceError("unavailable", `op failed: ${message}`);
+}
+var CliSource = class {
+  name;
+  #options;
+  #policy;
+  #clock;
+  #gate;
+  #closing = new AbortController();
+  #env;
+  #op;
+  constructor(options) {
+    this.#options = options;
+    this.name = options.token === void 0 ? "cli" : "service-account (op CLI)";
+    this.#policy = options.policy ?? DEFAULT_POLICY;
+    this.#clock = options.clock ?? realClock;
+    this.#gate = new Gate(options.concurrency ?? 4);
+    this.#env = Object.fromEntries(
+      Object.entries(options.env).filter(
+        (entry) => entry[1] !== void 0 && !STRIPPED.test(entry[0])
+      )
+    );
+    if (options.token !== void 0) this.#env["OP_SERVICE_ACCOUNT_TOKEN"] = options.token;
+  }
+  async listVaults() {
+    const vaults = await this.#json("listing vaults", ["vault", "list"]);
+    return records2(vaults, "vault list").map((vault2) => summary3(vault2, "name"));
+  }
+  async getVault(vaultId) {
+    const vault2 = await this.#json(`reading vault ${vaultId}`, ["vault", "get", vaultId]);
+    return summary3(object(vault2, "vault"), "name");
+  }
+  async listItems(vaultId) {
+    const what = `listing the items of vault ${vaultId}`;
+    const items = await this.#json(what, ["item", "list", "--vault", vaultId]);
+    return records2(items, "item list").map((item) => summary3(item, "title"));
+  }
+  async getItem(vaultId, itemId) {
+    const item = await this.#json(`reading item ${itemId}`, [
+      "item",
+      "get",
+      itemId,
+      "--vault",
+      vaultId
+    ]);
+    return toItem(object(item, "item"), vaultId);
+  }
+  async getFile(vaultId, itemId, fileId) {
+    const run2 = await this.#run(`reading file ${fileId}`, [
+      "read",
+      "--no-newline",
+      `op://${vaultId}/${itemId}/${fileId}`
+    ]);
+    return new Uint8Array(run2.stdout);
+  }
+  close() {
+    this.#closing.abort(new Error("closed"));
+    return Promise.resolve();
+  }
+  async #json(what, args) {
+    const run2 = await this.#run(what, [...args, "--format", "json"]);
+    try {
+      return JSON.parse(run2.stdout.toString("utf8"));
+    } catch {
+      throw new SourceError("unavailable", `op printed something other than JSON while ${what}`);
+    }
+  }
+  /** Runs op (found and version-checked once) with retries of transient failures. */
+  async #run(what, args) {
+    const op = await (this.#op ??= this.#locate());
+    const account = this.#options.account === void 0 ? [] : ["--account", this.#options.account];
+    try {
+      return await retrying(
+        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs)),
+        this.#policy,
+        this.#clock,
+        this.#closing.signal
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError) throw thrown;
+      const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
+      throw new SourceError("unavailable", `op did not succeed ${what}: ${redact(reason)}`);
+    }
+  }
+  async #attempt(op, args, leftMs) {
+    const run2 = await this.#spawn(op, args, leftMs);
+    if (run2 === "timeout")
+      return { transient: `op gave no answer within ${Math.round(leftMs)} ms` };
+    if (run2.code === 0) return run2;
+    const sorted = classifyOpError(opMessage(run2.stderr));
+    if (sorted instanceof SourceError) throw sorted;
+    return sorted;
+  }
+  async #locate() {
+    const op = await (this.#options.findOp ?? (() => which("op", false)))();
+    if (op === "") throw new SourceError("unavailable", OP_NOT_FOUND);
+    const run2 = await this.#spawn(op, ["--version"], this.#policy.attemptTimeoutMs);
+    const version = run2 === "timeout" ? "" : run2.stdout.toString("utf8").trim();
+    if (run2 === "timeout" || run2.code !== 0 || !/^2\.\d+/.test(version)) {
+      const found = version === "" ? "an op that does not report its version" : `op ${version.slice(0, 40)}`;
+      throw new SourceError("unavailable", `${found} at ${op}: the 1Password CLI 2.x is required`);
+    }
+    return op;
+  }
+  /** Runs op without a shell; kills it when it overstays. */
+  #spawn(op, args, timeoutMs) {
+    return new Promise((resolve3, reject) => {
+      const child = spawn(op, args, {
+        env: this.#env,
+        stdio: ["ignore", "pipe", "pipe"],
+        windowsHide: true,
+        signal: this.#closing.signal
+      });
+      const stdout = [];
+      const stderr = [];
+      child.stdout.on("data", (chunk) => stdout.push(chunk));
+      child.stderr.on("data", (chunk) => stderr.push(chunk));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      child.on("error", (error2) => {
+        clearTimeout(timer);
+        reject(new SourceError("unavailable", `op could not be started: ${redact(error2.message)}`));
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (timedOut) resolve3("timeout");
+        else
+          resolve3({
+            code,
+            stdout: Buffer.concat(stdout),
+            stderr: Buffer.concat(stderr).toString("utf8")
+          });
+      });
+    });
+  }
+};
+function object(value, what) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SourceError("unavailable", `op printed an unexpected ${what}`);
+  }
+  return value;
+}
+function records2(value, what) {
+  if (!Array.isArray(value))
+    throw new SourceError("unavailable", `op printed an unexpected ${what}`);
+  return value.map((entry) => object(entry, what));
+}
+function summary3(record, titleKey) {
+  const id = record["id"];
+  const title = record[titleKey];
+  if (typeof id !== "string")
+    throw new SourceError("unavailable", "op printed an entry without an ID");
+  return { id, title: typeof title === "string" ? title : "" };
+}
+
+// package.json
+var package_default = {
+  name: "op-secrets-action",
+  version: "0.1.0",
+  private: true,
+  description: "Resolve 1Password op:// references in GitHub workflows: masked, atomic, fast.",
+  license: "MIT",
+  type: "module",
+  scripts: {
+    build: "node scripts/build.ts",
+    typecheck: "tsc --noEmit",
+    lint: "eslint . && prettier --check .",
+    format: "prettier --write . && eslint --fix .",
+    "test:unit": 'node --test --test-concurrency=2 "test/unit/**/*.test.ts" "test/integration/**/*.test.ts"',
+    "test:e2e": 'node --test --test-concurrency=2 "test/e2e/**/*.test.ts"',
+    test: 'npm run lint && npm run typecheck && npm run build && node --test --test-concurrency=2 "test/**/*.test.ts"'
+  },
+  dependencies: {
+    "@1password/sdk": "^0.5.0",
+    "@actions/core": "^3.0.1",
+    "@actions/exec": "^3.0.0",
+    "@actions/io": "^3.0.2",
+    dotenv: "^17.4.2",
+    sshpk: "^1.18.0",
+    undici: "^8.12.4",
+    yaml: "^2.9.1"
+  },
+  devDependencies: {
+    "@eslint/js": "^10.0.1",
+    "@types/node": "^24.19.2",
+    "@types/sshpk": "^1.17.5",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    typescript: "~5.9",
+    "typescript-eslint": "^8.73.0"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true
+  }
+};
+
+// src/backends/sdk.ts
+var INTEGRATION_NAME = "op-secrets-action";
+var FIELD_TYPES = {
+  Text: "STRING",
+  Concealed: "CONCEALED",
+  Totp: "OTP",
+  SshKey: "SSHKEY",
+  Url: "URL",
+  Email: "EMAIL",
+  Menu: "MENU",
+  MonthYear: "MONTH_YEAR",
+  Date: "DATE"
+};
+function realConnector(attemptTimeoutMs) {
+  return async (token) => {
+    boundFetch(attemptTimeoutMs);
+    const sdk = await Promise.resolve().then(() => __toESM(require_sdk(), 1));
+    return sdk.createClient({
+      auth: token,
+      integrationName: INTEGRATION_NAME,
+      integrationVersion: package_default.version
+    });
+  };
+}
+var fetchBound = false;
+function boundFetch(timeoutMs) {
+  if (fetchBound) return;
+  fetchBound = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return original(input, { ...init, signal });
+  };
+}
+function classifySdkError(thrown) {
+  const text = redact(describe(thrown));
+  const name = thrown instanceof Error ? thrown.name : "";
+  if (name === "RateLimitExceededError" || /rate.?limit|too many requests|\b429\b/i.test(text)) {
+    return { transient: `rate limited (${text})` };
+  }
+  if (name === "TimeoutError" || /error sending request|timed? ?out|connection|network|\b50[0-9]\b|internal server error|service unavailable|bad gateway/i.test(
+    text
+  )) {
+    return { transient: text };
+  }
+  if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
+    return new SourceError("not-found", text);
+  }
+  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
+    return new SourceError("denied", text);
+  }
+  if (name === "AuthExpiredError" || /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)) {
+    return new SourceError(
+      "unavailable",
+      `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`
+    );
+  }
+  return new SourceError("unavailable", `the 1Password SDK failed: ${text}`);
+}
+function otpCode(content) {
+  const code = typeof content === "object" && content !== null ? content.code : void 0;
+  return typeof code === "string" ? code : void 0;
+}
+var SdkSource = class {
+  name = "service-account (SDK)";
+  #options;
+  #policy;
+  #clock;
+  #gate;
+  #closing = new AbortController();
+  #client;
+  /** Items asked for in the same turn, per vault: fetched with one getAll. */
+  #pending = /* @__PURE__ */ new Map();
+  #files = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.#options = options;
+    this.#policy = options.policy ?? DEFAULT_POLICY;
+    this.#clock = options.clock ?? realClock;
+    this.#gate = new Gate(options.concurrency ?? 8);
+  }
+  async listVaults() {
+    const vaults = await this.#call("listing vaults", (client) => client.vaults.list());
+    return vaults.map((vault2) => ({ id: vault2.id, title: vault2.title }));
+  }
+  async getVault(vaultId) {
+    const vault2 = await this.#call(
+      `reading vault ${vaultId}`,
+      (client) => client.vaults.getOverview(vaultId)
+    );
+    return { id: vault2.id, title: vault2.title };
+  }
+  async listItems(vaultId) {
+    const items = await this.#call(
+      `listing the items of vault ${vaultId}`,
+      (client) => client.items.list(vaultId)
+    );
+    return items.map((item) => ({ id: item.id, title: item.title }));
+  }
+  getItem(vaultId, itemId) {
+    return new Promise((resolve3, reject) => {
+      const queue = this.#pending.get(vaultId);
+      if (queue) {
+        queue.push({ itemId, resolve: resolve3, reject });
+        return;
+      }
+      this.#pending.set(vaultId, [{ itemId, resolve: resolve3, reject }]);
+      setImmediate(() => void this.#flush(vaultId));
+    });
+  }
+  async getFile(vaultId, itemId, fileId) {
+    const attributes = this.#files.get(`${vaultId}/${itemId}/${fileId}`);
+    if (!attributes)
+      throw new SourceError("not-found", `file ${fileId} not found in item ${itemId}`);
+    return this.#call(
+      `reading file ${attributes.name}`,
+      (client) => client.items.files.read(vaultId, itemId, attributes)
+    );
+  }
+  close() {
+    this.#closing.abort(new Error("closed"));
+    return Promise.resolve();
+  }
+  async #flush(vaultId) {
+    const batch = this.#pending.get(vaultId) ?? [];
+    this.#pending.delete(vaultId);
+    const ids = [...new Set(batch.map((entry) => entry.itemId))];
+    try {
+      const response = await this.#call(
+        `reading ${ids.length} items of vault ${vaultId}`,
+        (client) => client.items.getAll(vaultId, ids)
+      );
+      const byId = /* @__PURE__ */ new Map();
+      ids.forEach((id, index) => {
+        const answer = response.individualResponses[index];
+        byId.set(
+          id,
+          answer?.content ? this.#toItem(answer.content) : new SourceError(
+            answer?.error?.type === "itemNotFound" ? "not-found" : "unavailable",
+            `item ${id}: ${redact(answer?.error?.message ?? answer?.error?.type ?? "no answer")}`
+          )
+        );
+      });
+      for (const entry of batch) {
+        const outcome = byId.get(entry.itemId);
+        if (outcome instanceof SourceError || outcome === void 0) entry.reject(outcome);
+        else entry.resolve(outcome);
+      }
+    } catch (thrown) {
+      for (const entry of batch) entry.reject(thrown);
+    }
+  }
+  #toItem(item) {
+    const fields = item.fields.map((field) => ({
+      id: field.id,
+      label: field.title,
+      type: FIELD_TYPES[field.fieldType] ?? field.fieldType.toUpperCase(),
+      value: field.value,
+      sectionId: field.sectionId || void 0,
+      totp: field.details?.type === "Otp" ? otpCode(field.details.content) : void 0
+    }));
+    if (item.notes !== "") {
+      fields.push({
+        id: "notesPlain",
+        label: "notesPlain",
+        type: "STRING",
+        value: item.notes,
+        sectionId: void 0,
+        totp: void 0
+      });
+    }
+    for (const file of item.files) {
+      this.#files.set(`${item.vaultId}/${item.id}/${file.attributes.id}`, file.attributes);
+    }
+    return {
+      id: item.id,
+      title: item.title,
+      vaultId: item.vaultId,
+      sections: item.sections.map((section) => ({ id: section.id, label: section.title })),
+      fields,
+      files: item.files.map((file) => ({
+        id: file.attributes.id,
+        name: file.attributes.name,
+        sectionId: file.sectionId || void 0
+      }))
+    };
+  }
+  /** Signs in once (lazily), then runs `call` with a deadline and retries. */
+  async #call(what, call) {
+    this.#client ??= this.#bounded("signing in", () => this.#options.connect(this.#options.token));
+    const client = await this.#client;
+    return this.#bounded(what, () => call(client));
+  }
+  async #bounded(what, call) {
+    try {
+      return await retrying(
+        (leftMs) => this.#gate.run(() => this.#attempt(call, leftMs)),
+        this.#policy,
+        this.#clock,
+        this.#closing.signal
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError) throw thrown;
+      const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
+      throw new SourceError("unavailable", `1Password did not answer ${what}: ${redact(reason)}`);
+    }
+  }
+  async #attempt(call, leftMs) {
+    let timer;
+    const deadline = new Promise((resolve3) => {
+      timer = setTimeout(
+        () => resolve3({ transient: `no answer within ${Math.round(leftMs)} ms` }),
+        leftMs
+      );
+    });
+    try {
+      return await Promise.race([call(), deadline]);
+    } catch (thrown) {
+      const sorted = classifySdkError(thrown);
+      if (sorted instanceof SourceError) throw sorted;
+      return sorted;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+};
 
 // src/backends/select.ts
 function chooseMode(inputs) {
@@ -71132,14 +74256,14 @@ var PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 function extraCertificates(value, cwd = process.cwd()) {
   let text = value;
   if (!value.includes("-----BEGIN")) {
-    const path = resolve(cwd, value);
-    if (!existsSync2(path)) {
+    const path3 = resolve(cwd, value);
+    if (!existsSync2(path3)) {
       throw new SecretsError(
         Code.configInvalid,
         `connect-ca: no PEM text, and no file at "${value}"`
       );
     }
-    text = readFileSync(path, "utf8");
+    text = readFileSync(path3, "utf8");
   }
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) {
@@ -71168,7 +74292,7 @@ function trustedCertificates(extra) {
   }
   return [.../* @__PURE__ */ new Set([...getCACertificates("default"), ...system, ...extra])];
 }
-function openSource(mode, inputs) {
+function openSource(mode, inputs, env = process.env) {
   switch (mode) {
     case "connect": {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
@@ -71182,39 +74306,51 @@ function openSource(mode, inputs) {
       }
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
-    case "service-account":
+    case "service-account": {
+      const token = inputs.serviceAccountToken ?? "";
+      if (!token.startsWith("ops_") || /\s/.test(token) || hasControlCharacter(token)) {
+        throw providerUnavailable(
+          "the service-account token is malformed (it starts with ops_): check service-account-token or OP_SERVICE_ACCOUNT_TOKEN"
+        );
+      }
+      if (inputs.serviceAccountResolver === "cli") {
+        return { source: new CliSource({ token, env }), warnings: [] };
+      }
+      return {
+        source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
+        warnings: []
+      };
+    }
     case "cli":
-      throw providerUnavailable(
-        `auth-mode ${mode} is not available in this version of the action; use Connect (auth-mode: connect)`
-      );
+      return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
   }
 }
 
 // src/export.ts
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/file-commands.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { appendFileSync as appendFileSync2 } from "node:fs";
 import { EOL as EOL5 } from "node:os";
 function heredoc(name, value) {
-  const delimiter = `ghadelimiter_${randomUUID2()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) {
+  const delimiter2 = `ghadelimiter_${randomUUID2()}`;
+  if (name.includes(delimiter2) || value.includes(delimiter2)) {
     throw new Error(`the value of ${name} contains the file-command delimiter`);
   }
-  return `${name}<<${delimiter}${EOL5}${value}${EOL5}${delimiter}${EOL5}`;
+  return `${name}<<${delimiter2}${EOL5}${value}${EOL5}${delimiter2}${EOL5}`;
 }
 function appendFileCommand(command, entries, env = process.env) {
   if (entries.length === 0) return;
-  const path = env[command];
-  if (path === void 0 || path === "") {
+  const path3 = env[command];
+  if (path3 === void 0 || path3 === "") {
     throw new Error(
       `${command} is not set: this action needs a runner that supports file commands`
     );
   }
-  appendFileSync2(path, entries.map(([name, value]) => heredoc(name, value)).join(""), "utf8");
+  appendFileSync2(path3, entries.map(([name, value]) => heredoc(name, value)).join(""), "utf8");
 }
 
 // src/names.ts
@@ -71266,8 +74402,8 @@ function nameKey(name) {
 
 // src/state.ts
 var FILES_DIR = "files-dir";
-function saveFilesDir(path) {
-  saveState(FILES_DIR, path);
+function saveFilesDir(path3) {
+  saveState(FILES_DIR, path3);
 }
 
 // src/export.ts
@@ -71297,15 +74433,15 @@ function writeFiles(entries) {
     warning("RUNNER_TEMP is not set: writing secret files under the system temp directory");
     base = tmpdir();
   }
-  const dir = mkdtempSync(join(base, FILES_PREFIX));
+  const dir = mkdtempSync(join3(base, FILES_PREFIX));
   saveFilesDir(dir);
   try {
     chmodSync(dir, 448);
     for (const entry of files) {
-      const path = join(dir, entry.name);
-      writeFileSync(path, entry.value, { mode: 384, flag: "wx" });
-      chmodSync(path, 384);
-      paths.set(entry.name, path);
+      const path3 = join3(dir, entry.name);
+      writeFileSync(path3, entry.value, { mode: 384, flag: "wx" });
+      chmodSync(path3, 384);
+      paths.set(entry.name, path3);
     }
   } catch (thrown) {
     rmSync(dir, { recursive: true, force: true });
@@ -71651,9 +74787,9 @@ var Resolver = class {
     const hard = outcomes.find((outcome) => !isResolved(outcome) && !(outcome instanceof NotFound));
     if (hard !== void 0) throw toSecretsError(hard);
     if (matched.length > 1) {
-      const [path, sectioned] = ref.readings;
+      const [path3, sectioned] = ref.readings;
       throw ambiguous(
-        `both readings match: item "${path.item}", and item "${sectioned.item}" with section "${"section" in sectioned ? sectioned.section : ""}"; rename one, or use the item's ID`
+        `both readings match: item "${path3.item}", and item "${sectioned.item}" with section "${"section" in sectioned ? sectioned.section : ""}"; rename one, or use the item's ID`
       );
     }
     const [only] = matched;
@@ -71696,12 +74832,12 @@ var Resolver = class {
         `${found.length} items are titled ${quote(segment)} in vault ${quote(vault2.title)} (${ids}): use the item's ID`
       );
     }
-    const [summary3] = found;
-    if (!summary3)
+    const [summary4] = found;
+    if (!summary4)
       throw new NotFound(`item ${quote(segment)} not found in vault ${quote(vault2.title)}`);
     return this.#once(
-      `item:${vault2.id}/${summary3.id}`,
-      () => this.#source.getItem(vault2.id, summary3.id)
+      `item:${vault2.id}/${summary4.id}`,
+      () => this.#source.getItem(vault2.id, summary4.id)
     );
   }
   async #reading(vault2, reading, ref) {
@@ -71967,13 +75103,16 @@ async function run(deps = defaults) {
     const opened = deps.open(mode, inputs);
     for (const warning2 of [...choice.warnings, ...opened.warnings]) warning(warning2);
     const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
-    outcomes = await group(`Resolving ${distinct} references via ${mode}`, async () => {
-      try {
-        return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
-      } finally {
-        await opened.source.close();
+    outcomes = await group(
+      `Resolving ${distinct} reference${distinct === 1 ? "" : "s"} via ${mode}`,
+      async () => {
+        try {
+          return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
+        } finally {
+          await opened.source.close();
+        }
       }
-    });
+    );
   } catch (thrown) {
     return fail([toSecretsError(thrown)], specs, inputs);
   }

@@ -1,8 +1,11 @@
 /** Bundles the entries into dist/ (ESM, Node 24), so that the action runs with no node_modules. */
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
@@ -13,10 +16,20 @@ await build({
   platform: 'node',
   target: 'node24',
   format: 'esm',
-  // CommonJS dependencies call require(): give them one.
+  // CommonJS dependencies call require() and read __dirname: give them both.
   banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      'const require = __createRequire(import.meta.url);',
+      'const __filename = __fileURLToPath(import.meta.url);',
+      "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
+    ].join(' '),
   },
   legalComments: 'linked',
   logLevel: 'warning',
 });
+
+// The SDK's WebAssembly core, read next to the code that loads it (only in the SDK mode).
+const sdkCore = dirname(require.resolve('@1password/sdk-core'));
+copyFileSync(join(sdkCore, 'core_bg.wasm'), join(root, 'dist', 'core_bg.wasm'));

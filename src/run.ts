@@ -167,13 +167,16 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     const opened = deps.open(mode, inputs);
     for (const warning of [...choice.warnings, ...opened.warnings]) core.warning(warning);
     const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
-    outcomes = await core.group(`Resolving ${distinct} references via ${mode}`, async () => {
-      try {
-        return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
-      } finally {
-        await opened.source.close();
-      }
-    });
+    outcomes = await core.group(
+      `Resolving ${distinct} reference${distinct === 1 ? '' : 's'} via ${mode}`,
+      async () => {
+        try {
+          return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
+        } finally {
+          await opened.source.close();
+        }
+      },
+    );
   } catch (thrown) {
     return fail([toSecretsError(thrown)], specs, inputs);
   }

@@ -8,6 +8,9 @@ import { Code, providerUnavailable, SecretsError } from '../errors.ts';
 import type { Inputs } from '../inputs.ts';
 import { hasControlCharacter } from '../refs.ts';
 import { ConnectSource } from './connect.ts';
+import { CliSource } from './op-cli.ts';
+import { DEFAULT_POLICY } from './retry.ts';
+import { realConnector, SdkSource } from './sdk.ts';
 import type { SecretSource } from './source.ts';
 
 export type Mode = 'connect' | 'service-account' | 'cli';
@@ -140,7 +143,11 @@ export interface Opened {
   readonly warnings: readonly string[];
 }
 
-export function openSource(mode: Mode, inputs: Inputs): Opened {
+export function openSource(
+  mode: Mode,
+  inputs: Inputs,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Opened {
   switch (mode) {
     case 'connect': {
       const { url, warnings } = connectUrl(inputs.connectHost ?? '');
@@ -154,10 +161,22 @@ export function openSource(mode: Mode, inputs: Inputs): Opened {
       }
       return { source: new ConnectSource({ host: url, token, ...(ca ? { ca } : {}) }), warnings };
     }
-    case 'service-account':
+    case 'service-account': {
+      const token = inputs.serviceAccountToken ?? '';
+      if (!token.startsWith('ops_') || /\s/.test(token) || hasControlCharacter(token)) {
+        throw providerUnavailable(
+          'the service-account token is malformed (it starts with ops_): check service-account-token or OP_SERVICE_ACCOUNT_TOKEN',
+        );
+      }
+      if (inputs.serviceAccountResolver === 'cli') {
+        return { source: new CliSource({ token, env }), warnings: [] };
+      }
+      return {
+        source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
+        warnings: [],
+      };
+    }
     case 'cli':
-      throw providerUnavailable(
-        `auth-mode ${mode} is not available in this version of the action; use Connect (auth-mode: connect)`,
-      );
+      return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
   }
 }

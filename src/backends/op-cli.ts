@@ -1,0 +1,258 @@
+/**
+ * The 1Password CLI (`op` 2.x): a service account (token in op's environment only) or a
+ * developer's signed-in account session. op is looked up on PATH only when it is first needed.
+ */
+import { spawn } from 'node:child_process';
+import { which } from '@actions/io';
+import { describe } from '../errors.ts';
+import { redact } from '../redact.ts';
+import { toItem } from './connect.ts';
+import {
+  type Clock,
+  DEFAULT_POLICY,
+  Gate,
+  RetriesExhausted,
+  type RetryPolicy,
+  realClock,
+  retrying,
+  type Transient,
+} from './retry.ts';
+import {
+  type Item,
+  type ItemSummary,
+  type SecretSource,
+  SourceError,
+  type VaultSummary,
+} from './source.ts';
+
+export const OP_NOT_FOUND = 'op CLI not found in PATH - install 1password-cli to use this provider';
+
+/** Variables op must never see: they would switch it to another account or to Connect. */
+const STRIPPED = /^(OP_SERVICE_ACCOUNT_TOKEN|OP_CONNECT_HOST|OP_CONNECT_TOKEN|INPUT_.*)$/i;
+
+export interface CliSourceOptions {
+  /** A service-account token for op's environment; undefined uses the account session. */
+  readonly token?: string | undefined;
+  readonly account?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly policy?: RetryPolicy;
+  readonly clock?: Clock;
+  readonly concurrency?: number;
+  /** Finds op; '' when it is not installed. */
+  readonly findOp?: () => Promise<string>;
+}
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** op's own message, without its `[ERROR] 2024/01/01 12:00:00` prefix and without credentials. */
+export function opMessage(stderr: string): string {
+  const text = stderr.replace(/\[ERROR\] \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /g, '').trim();
+  return redact(text === '' ? 'op failed without a message' : text).slice(0, 500);
+}
+
+/** Sorts an op failure: worth another attempt, or final. */
+export function classifyOpError(message: string): Transient | SourceError {
+  if (
+    /rate.?limit|too many requests|\b429\b|timed? ?out|timeout|connection (refused|reset)|\b50[0-9]\b|service unavailable|bad gateway/i.test(
+      message,
+    )
+  ) {
+    return { transient: message };
+  }
+  if (
+    /not currently signed in|sign ?in|DecodeSACredentials|unauthori[sz]ed|\b401\b|authenticat|session expired|error initializing client|invalid token/i.test(
+      message,
+    )
+  ) {
+    return new SourceError('unavailable', `op could not sign in: ${message}`);
+  }
+  if (
+    /isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(
+      message,
+    )
+  ) {
+    return new SourceError('not-found', message);
+  }
+  if (/forbidden|\b403\b|permission|access denied|not authorized/i.test(message)) {
+    return new SourceError('denied', message);
+  }
+  return new SourceError('unavailable', `op failed: ${message}`);
+}
+
+export class CliSource implements SecretSource {
+  readonly name: string;
+  readonly #options: CliSourceOptions;
+  readonly #policy: RetryPolicy;
+  readonly #clock: Clock;
+  readonly #gate: Gate;
+  readonly #closing = new AbortController();
+  readonly #env: Record<string, string>;
+  #op: Promise<string> | undefined;
+
+  constructor(options: CliSourceOptions) {
+    this.#options = options;
+    this.name = options.token === undefined ? 'cli' : 'service-account (op CLI)';
+    this.#policy = options.policy ?? DEFAULT_POLICY;
+    this.#clock = options.clock ?? realClock;
+    this.#gate = new Gate(options.concurrency ?? 4);
+    this.#env = Object.fromEntries(
+      Object.entries(options.env).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined && !STRIPPED.test(entry[0]),
+      ),
+    );
+    if (options.token !== undefined) this.#env['OP_SERVICE_ACCOUNT_TOKEN'] = options.token;
+  }
+
+  async listVaults(): Promise<VaultSummary[]> {
+    const vaults = await this.#json('listing vaults', ['vault', 'list']);
+    return records(vaults, 'vault list').map((vault) => summary(vault, 'name'));
+  }
+
+  async getVault(vaultId: string): Promise<VaultSummary> {
+    const vault = await this.#json(`reading vault ${vaultId}`, ['vault', 'get', vaultId]);
+    return summary(object(vault, 'vault'), 'name');
+  }
+
+  async listItems(vaultId: string): Promise<ItemSummary[]> {
+    const what = `listing the items of vault ${vaultId}`;
+    const items = await this.#json(what, ['item', 'list', '--vault', vaultId]);
+    return records(items, 'item list').map((item) => summary(item, 'title'));
+  }
+
+  async getItem(vaultId: string, itemId: string): Promise<Item> {
+    const item = await this.#json(`reading item ${itemId}`, [
+      'item',
+      'get',
+      itemId,
+      '--vault',
+      vaultId,
+    ]);
+    return toItem(object(item, 'item'), vaultId);
+  }
+
+  async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
+    const run = await this.#run(`reading file ${fileId}`, [
+      'read',
+      '--no-newline',
+      `op://${vaultId}/${itemId}/${fileId}`,
+    ]);
+    return new Uint8Array(run.stdout);
+  }
+
+  close(): Promise<void> {
+    this.#closing.abort(new Error('closed'));
+    return Promise.resolve();
+  }
+
+  async #json(what: string, args: readonly string[]): Promise<unknown> {
+    const run = await this.#run(what, [...args, '--format', 'json']);
+    try {
+      return JSON.parse(run.stdout.toString('utf8')) as unknown;
+    } catch {
+      throw new SourceError('unavailable', `op printed something other than JSON while ${what}`);
+    }
+  }
+
+  /** Runs op (found and version-checked once) with retries of transient failures. */
+  async #run(what: string, args: readonly string[]): Promise<Run> {
+    const op = await (this.#op ??= this.#locate());
+    const account = this.#options.account === undefined ? [] : ['--account', this.#options.account];
+    try {
+      return await retrying(
+        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs)),
+        this.#policy,
+        this.#clock,
+        this.#closing.signal,
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError) throw thrown;
+      const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
+      throw new SourceError('unavailable', `op did not succeed ${what}: ${redact(reason)}`);
+    }
+  }
+
+  async #attempt(op: string, args: string[], leftMs: number): Promise<Run | Transient> {
+    const run = await this.#spawn(op, args, leftMs);
+    if (run === 'timeout')
+      return { transient: `op gave no answer within ${Math.round(leftMs)} ms` };
+    if (run.code === 0) return run;
+    const sorted = classifyOpError(opMessage(run.stderr));
+    if (sorted instanceof SourceError) throw sorted;
+    return sorted;
+  }
+
+  async #locate(): Promise<string> {
+    const op = await (this.#options.findOp ?? (() => which('op', false)))();
+    if (op === '') throw new SourceError('unavailable', OP_NOT_FOUND);
+    const run = await this.#spawn(op, ['--version'], this.#policy.attemptTimeoutMs);
+    const version = run === 'timeout' ? '' : run.stdout.toString('utf8').trim();
+    if (run === 'timeout' || run.code !== 0 || !/^2\.\d+/.test(version)) {
+      const found =
+        version === '' ? 'an op that does not report its version' : `op ${version.slice(0, 40)}`;
+      throw new SourceError('unavailable', `${found} at ${op}: the 1Password CLI 2.x is required`);
+    }
+    return op;
+  }
+
+  /** Runs op without a shell; kills it when it overstays. */
+  #spawn(op: string, args: readonly string[], timeoutMs: number): Promise<Run | 'timeout'> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(op, args, {
+        env: this.#env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+        signal: this.#closing.signal,
+      });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new SourceError('unavailable', `op could not be started: ${redact(error.message)}`));
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (timedOut) resolve('timeout');
+        else
+          resolve({
+            code,
+            stdout: Buffer.concat(stdout),
+            stderr: Buffer.concat(stderr).toString('utf8'),
+          });
+      });
+    });
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, what: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SourceError('unavailable', `op printed an unexpected ${what}`);
+  }
+  return value as Json;
+}
+
+function records(value: unknown, what: string): Json[] {
+  if (!Array.isArray(value))
+    throw new SourceError('unavailable', `op printed an unexpected ${what}`);
+  return value.map((entry) => object(entry, what));
+}
+
+function summary(record: Json, titleKey: 'name' | 'title'): { id: string; title: string } {
+  const id = record['id'];
+  const title = record[titleKey];
+  if (typeof id !== 'string')
+    throw new SourceError('unavailable', 'op printed an entry without an ID');
+  return { id, title: typeof title === 'string' ? title : '' };
+}

@@ -1,0 +1,300 @@
+/**
+ * A service account through `@1password/sdk`, in-process. The SDK (and its 14 MB WebAssembly
+ * core) is imported only when this backend signs in. Every call is bounded in time and
+ * transient faults are retried, since the SDK itself does neither.
+ */
+import packageJson from '../../package.json' with { type: 'json' };
+import { describe } from '../errors.ts';
+import { redact } from '../redact.ts';
+import {
+  type Clock,
+  DEFAULT_POLICY,
+  Gate,
+  RetriesExhausted,
+  type RetryPolicy,
+  realClock,
+  retrying,
+  type Transient,
+} from './retry.ts';
+import type { SdkClient, SdkConnector, SdkFileAttributes, SdkItem } from './sdk-client.ts';
+import {
+  type Field,
+  type Item,
+  type ItemSummary,
+  type SecretSource,
+  SourceError,
+  type VaultSummary,
+} from './source.ts';
+
+export const INTEGRATION_NAME = 'op-secrets-action';
+
+/** Field types as the SDK names them, in Connect's names (the resolver's model). */
+const FIELD_TYPES: Readonly<Record<string, string>> = {
+  Text: 'STRING',
+  Concealed: 'CONCEALED',
+  Totp: 'OTP',
+  SshKey: 'SSHKEY',
+  Url: 'URL',
+  Email: 'EMAIL',
+  Menu: 'MENU',
+  MonthYear: 'MONTH_YEAR',
+  Date: 'DATE',
+};
+
+/** The real SDK, loaded on first use; every HTTP request it makes gets a timeout. */
+export function realConnector(attemptTimeoutMs: number): SdkConnector {
+  return async (token) => {
+    boundFetch(attemptTimeoutMs);
+    const sdk = await import('@1password/sdk');
+    return sdk.createClient({
+      auth: token,
+      integrationName: INTEGRATION_NAME,
+      integrationVersion: packageJson.version,
+    });
+  };
+}
+
+let fetchBound = false;
+
+/** The SDK sends everything through the global fetch, with no timeout of its own. */
+function boundFetch(timeoutMs: number): void {
+  if (fetchBound) return;
+  fetchBound = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return original(input, { ...init, signal });
+  };
+}
+
+/** Sorts an SDK failure: worth another attempt, or final. Its messages are plain text. */
+export function classifySdkError(thrown: unknown): Transient | SourceError {
+  const text = redact(describe(thrown));
+  const name = thrown instanceof Error ? thrown.name : '';
+  if (name === 'RateLimitExceededError' || /rate.?limit|too many requests|\b429\b/i.test(text)) {
+    return { transient: `rate limited (${text})` };
+  }
+  if (
+    name === 'TimeoutError' ||
+    /error sending request|timed? ?out|connection|network|\b50[0-9]\b|internal server error|service unavailable|bad gateway/i.test(
+      text,
+    )
+  ) {
+    return { transient: text };
+  }
+  if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
+    return new SourceError('not-found', text);
+  }
+  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
+    return new SourceError('denied', text);
+  }
+  if (
+    name === 'AuthExpiredError' ||
+    /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)
+  ) {
+    return new SourceError(
+      'unavailable',
+      `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`,
+    );
+  }
+  return new SourceError('unavailable', `the 1Password SDK failed: ${text}`);
+}
+
+function otpCode(content: unknown): string | undefined {
+  const code =
+    typeof content === 'object' && content !== null
+      ? (content as { code?: unknown }).code
+      : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export interface SdkSourceOptions {
+  readonly token: string;
+  readonly connect: SdkConnector;
+  readonly policy?: RetryPolicy;
+  readonly clock?: Clock;
+  readonly concurrency?: number;
+}
+
+interface PendingItem {
+  readonly itemId: string;
+  readonly resolve: (item: Item) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class SdkSource implements SecretSource {
+  readonly name = 'service-account (SDK)';
+  readonly #options: SdkSourceOptions;
+  readonly #policy: RetryPolicy;
+  readonly #clock: Clock;
+  readonly #gate: Gate;
+  readonly #closing = new AbortController();
+  #client: Promise<SdkClient> | undefined;
+  /** Items asked for in the same turn, per vault: fetched with one getAll. */
+  readonly #pending = new Map<string, PendingItem[]>();
+  readonly #files = new Map<string, SdkFileAttributes>();
+
+  constructor(options: SdkSourceOptions) {
+    this.#options = options;
+    this.#policy = options.policy ?? DEFAULT_POLICY;
+    this.#clock = options.clock ?? realClock;
+    this.#gate = new Gate(options.concurrency ?? 8);
+  }
+
+  async listVaults(): Promise<VaultSummary[]> {
+    const vaults = await this.#call('listing vaults', (client) => client.vaults.list());
+    return vaults.map((vault) => ({ id: vault.id, title: vault.title }));
+  }
+
+  async getVault(vaultId: string): Promise<VaultSummary> {
+    const vault = await this.#call(`reading vault ${vaultId}`, (client) =>
+      client.vaults.getOverview(vaultId),
+    );
+    return { id: vault.id, title: vault.title };
+  }
+
+  async listItems(vaultId: string): Promise<ItemSummary[]> {
+    const items = await this.#call(`listing the items of vault ${vaultId}`, (client) =>
+      client.items.list(vaultId),
+    );
+    return items.map((item) => ({ id: item.id, title: item.title }));
+  }
+
+  getItem(vaultId: string, itemId: string): Promise<Item> {
+    return new Promise((resolve, reject) => {
+      const queue = this.#pending.get(vaultId);
+      if (queue) {
+        queue.push({ itemId, resolve, reject });
+        return;
+      }
+      this.#pending.set(vaultId, [{ itemId, resolve, reject }]);
+      // Collect every item asked for in this turn of the event loop into one call.
+      setImmediate(() => void this.#flush(vaultId));
+    });
+  }
+
+  async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
+    const attributes = this.#files.get(`${vaultId}/${itemId}/${fileId}`);
+    if (!attributes)
+      throw new SourceError('not-found', `file ${fileId} not found in item ${itemId}`);
+    return this.#call(`reading file ${attributes.name}`, (client) =>
+      client.items.files.read(vaultId, itemId, attributes),
+    );
+  }
+
+  close(): Promise<void> {
+    this.#closing.abort(new Error('closed'));
+    return Promise.resolve();
+  }
+
+  async #flush(vaultId: string): Promise<void> {
+    const batch = this.#pending.get(vaultId) ?? [];
+    this.#pending.delete(vaultId);
+    const ids = [...new Set(batch.map((entry) => entry.itemId))];
+    try {
+      const response = await this.#call(
+        `reading ${ids.length} items of vault ${vaultId}`,
+        (client) => client.items.getAll(vaultId, ids),
+      );
+      const byId = new Map<string, Item | SourceError>();
+      ids.forEach((id, index) => {
+        const answer = response.individualResponses[index];
+        byId.set(
+          id,
+          answer?.content
+            ? this.#toItem(answer.content)
+            : new SourceError(
+                answer?.error?.type === 'itemNotFound' ? 'not-found' : 'unavailable',
+                `item ${id}: ${redact(answer?.error?.message ?? answer?.error?.type ?? 'no answer')}`,
+              ),
+        );
+      });
+      for (const entry of batch) {
+        const outcome = byId.get(entry.itemId);
+        if (outcome instanceof SourceError || outcome === undefined) entry.reject(outcome);
+        else entry.resolve(outcome);
+      }
+    } catch (thrown) {
+      for (const entry of batch) entry.reject(thrown);
+    }
+  }
+
+  #toItem(item: SdkItem): Item {
+    const fields: Field[] = item.fields.map((field) => ({
+      id: field.id,
+      label: field.title,
+      type: FIELD_TYPES[field.fieldType] ?? field.fieldType.toUpperCase(),
+      value: field.value,
+      sectionId: field.sectionId || undefined,
+      totp: field.details?.type === 'Otp' ? otpCode(field.details.content) : undefined,
+    }));
+    if (item.notes !== '') {
+      // The SDK keeps notes apart; Connect and the CLI show them as the field notesPlain.
+      fields.push({
+        id: 'notesPlain',
+        label: 'notesPlain',
+        type: 'STRING',
+        value: item.notes,
+        sectionId: undefined,
+        totp: undefined,
+      });
+    }
+    for (const file of item.files) {
+      this.#files.set(`${item.vaultId}/${item.id}/${file.attributes.id}`, file.attributes);
+    }
+    return {
+      id: item.id,
+      title: item.title,
+      vaultId: item.vaultId,
+      sections: item.sections.map((section) => ({ id: section.id, label: section.title })),
+      fields,
+      files: item.files.map((file) => ({
+        id: file.attributes.id,
+        name: file.attributes.name,
+        sectionId: file.sectionId || undefined,
+      })),
+    };
+  }
+
+  /** Signs in once (lazily), then runs `call` with a deadline and retries. */
+  async #call<T>(what: string, call: (client: SdkClient) => Promise<T>): Promise<T> {
+    this.#client ??= this.#bounded('signing in', () => this.#options.connect(this.#options.token));
+    const client = await this.#client;
+    return this.#bounded(what, () => call(client));
+  }
+
+  async #bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await retrying(
+        (leftMs) => this.#gate.run(() => this.#attempt(call, leftMs)),
+        this.#policy,
+        this.#clock,
+        this.#closing.signal,
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError) throw thrown;
+      const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
+      throw new SourceError('unavailable', `1Password did not answer ${what}: ${redact(reason)}`);
+    }
+  }
+
+  async #attempt<T>(call: () => Promise<T>, leftMs: number): Promise<T | Transient> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Transient>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ transient: `no answer within ${Math.round(leftMs)} ms` }),
+        leftMs,
+      );
+    });
+    try {
+      return await Promise.race([call(), deadline]);
+    } catch (thrown) {
+      const sorted = classifySdkError(thrown);
+      if (sorted instanceof SourceError) throw sorted;
+      return sorted;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

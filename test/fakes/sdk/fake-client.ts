@@ -1,0 +1,573 @@
+/**
+ * A fake of the part of `@1password/sdk` (0.5.0) the SDK backend uses (`SdkClient`,
+ * `SdkConnector` in src/backends/sdk-client.ts), serving the same `FakeVault[]` data set
+ * as the fake Connect server (normally `VAULTS` from test/fixtures/vault-data.ts).
+ *
+ * The Connect-shaped fixture data is mapped to the shapes the real SDK returns (see the
+ * package's dist/types.d.ts), not to the seam's minimal ones, so the backend is tested
+ * against everything the SDK really hands it:
+ * - `VaultOverview`: `id`, `title`, `description`, `vaultType`, `activeItemCount`,
+ *   `contentVersion`, `attributeVersion`, `createdAt`/`updatedAt` as `Date`.
+ * - `ItemOverview`: `id`, `title`, `category` (SDK enum names: `Login`, `ApiCredentials`,
+ *   ...), `vaultId`, `websites`, `tags`, `createdAt`, `updatedAt`, `state: 'active'`.
+ * - `Item`: `fields` with `title` (the label), `sectionId` (absent for fields outside any
+ *   section), `fieldType` (`Text` for STRING, `Concealed`, `Totp` for OTP, `SshKey`, ...),
+ *   `value`, and `details` for OTP (`{type:'Otp', content:{code}}`, the current code from
+ *   `totp()`) and SSH keys (`{type:'SshKey', content:{publicKey, fingerprint, keyType}}`,
+ *   computed from the private key); `sections` as `{id, title}` (`''` for an unlabelled
+ *   one); `notes` (the SDK does not return the `notesPlain` field as a field: a fixture
+ *   field with purpose NOTES becomes `item.notes` and is dropped from `fields`); `files`
+ *   as `{attributes:{name,id,size}, sectionId, fieldId}` (`''` when none); `tags`,
+ *   `websites` (`[]`), `version`, `category`, `createdAt`, `updatedAt`. A DOCUMENT item's
+ *   first file becomes `document` (the SDK keeps a Document's file apart from `files`).
+ *
+ * Errors. The real SDK's failures are plain `Error`s whose message is text from its
+ * WebAssembly core (only `DesktopSessionExpiredError`, `RateLimitExceededError`,
+ * `AuthExpiredError` are classes). The texts below are assembled from strings found in
+ * `@1password/sdk-core` 0.5.0's `core_bg.wasm` (`resource not found`, `performing a vault
+ * operation`, `unlocking vault when listing items`, `file not found`, the token-parsing
+ * messages ...); the exact way the core joins them was not observed, so a classifier must
+ * key on the stable fragments (`not found`, `vault`, `permissions`, `authentication error`,
+ * `invalid user input`), never on the whole text. See `SDK_ERRORS`.
+ * A vault the service account cannot see answers exactly like one that does not exist (the
+ * 1Password server does not reveal which): the fake never says "access denied" for it.
+ */
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import type {
+  SdkClient,
+  SdkConnector,
+  SdkFileAttributes,
+  SdkGetAllResponse,
+} from '../../../src/backends/sdk-client.ts';
+import { SERVICE_ACCOUNT_TOKEN } from '../../fixtures/vault-data.ts';
+import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
+import { totp } from '../totp.ts';
+
+// ---------------------------------------------------------------------------------------
+// The SDK's shapes (dist/types.d.ts of @1password/sdk 0.5.0), as plain TS
+
+/** `VaultType` values. */
+export type FakeSdkVaultType = 'personal' | 'everyone' | 'transfer' | 'userCreated' | 'unsupported';
+
+export interface FakeSdkVaultOverview {
+  id: string;
+  title: string;
+  description: string;
+  vaultType: FakeSdkVaultType;
+  activeItemCount: number;
+  contentVersion: number;
+  attributeVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FakeSdkWebsite {
+  url: string;
+  label: string;
+  autofillBehavior: 'AnywhereOnWebsite' | 'ExactDomain' | 'Never';
+}
+
+export interface FakeSdkItemOverview {
+  id: string;
+  title: string;
+  /** `ItemCategory` value (`Login`, `ApiCredentials`, ..., `Unsupported`). */
+  category: string;
+  vaultId: string;
+  websites: FakeSdkWebsite[];
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  state: 'active' | 'archived';
+}
+
+export type FakeSdkFieldDetails =
+  | { type: 'Otp'; content: { code?: string; errorMessage?: string } }
+  | { type: 'SshKey'; content?: { publicKey: string; fingerprint: string; keyType: string } };
+
+export interface FakeSdkItemField {
+  id: string;
+  title: string;
+  /** Absent for a field outside any section (the SDK's built-in fields have none). */
+  sectionId?: string;
+  /** `ItemFieldType` value (`Text`, `Concealed`, `Totp`, `SshKey`, `Url`, ...). */
+  fieldType: string;
+  value: string;
+  details?: FakeSdkFieldDetails;
+}
+
+export interface FakeSdkItemFile {
+  attributes: { name: string; id: string; size: number };
+  sectionId: string;
+  fieldId: string;
+}
+
+export interface FakeSdkItem {
+  id: string;
+  title: string;
+  category: string;
+  vaultId: string;
+  fields: FakeSdkItemField[];
+  sections: { id: string; title: string }[];
+  notes: string;
+  tags: string[];
+  websites: FakeSdkWebsite[];
+  version: number;
+  files: FakeSdkItemFile[];
+  document?: { name: string; id: string; size: number };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FakeSdkGetAllResponse extends SdkGetAllResponse {
+  individualResponses: {
+    content?: FakeSdkItem;
+    error?: { type: 'itemNotFound'; message?: undefined } | { type: 'internal'; message: string };
+  }[];
+}
+
+/** The fake client: an `SdkClient` whose methods return the SDK's full shapes. */
+export interface FakeSdkClient extends SdkClient {
+  readonly vaults: {
+    list(params?: { decryptDetails?: boolean }): Promise<FakeSdkVaultOverview[]>;
+    getOverview(vaultId: string): Promise<FakeSdkVaultOverview>;
+  };
+  readonly items: {
+    list(vaultId: string, ...filters: unknown[]): Promise<FakeSdkItemOverview[]>;
+    getAll(vaultId: string, itemIds: string[]): Promise<FakeSdkGetAllResponse>;
+    readonly files: {
+      read(vaultId: string, itemId: string, attributes: SdkFileAttributes): Promise<Uint8Array>;
+    };
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Options and handle
+
+/** Every method the fake answers, by the name used in `calls` and `fail()`. */
+export type FakeSdkMethod =
+  | 'connect'
+  | 'vaults.list'
+  | 'vaults.getOverview'
+  | 'items.list'
+  | 'items.getAll'
+  | 'items.files.read';
+
+/** A scripted outcome: throw (reject with) this error, or `'hang'`: never settle. */
+export type FakeSdkFault = Error | 'hang';
+
+export interface FakeSdkCall {
+  method: FakeSdkMethod;
+  /** The arguments as passed (arrays copied at call time). */
+  args: unknown[];
+}
+
+export interface FakeSdkOptions {
+  /** Default `VAULTS` is not imported here on purpose: pass it (or any data set). */
+  vaults?: FakeVault[];
+  /** The token the connector accepts. Default `SERVICE_ACCOUNT_TOKEN`. */
+  token?: string;
+  /** Which vaults the service account can see. Default: `accessible !== false`. */
+  visible?: (vault: FakeVault) => boolean;
+  /** Faults scripted from the start (same as calling `fail()` for each). */
+  faults?: Partial<Record<FakeSdkMethod, FakeSdkFault[]>>;
+  /** Clock for OTP codes (epoch ms). Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface FakeSdk {
+  client: FakeSdkClient;
+  /** Checks the token like `createClient` does, then resolves to `client`. */
+  connector: SdkConnector;
+  /** Every call, in call order (failed and hung ones included). */
+  calls: FakeSdkCall[];
+  /** The next calls of `method` throw these errors in order (or never settle on `'hang'`). */
+  fail(method: FakeSdkMethod, errors: FakeSdkFault[]): void;
+  /** How many calls of `method` were made. */
+  count(method: FakeSdkMethod): number;
+  /** Clear `calls` and every scripted fault. */
+  reset(): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Error texts
+
+const BAD_TOKEN_PREFIX =
+  'invalid user input: invalid service account token, please make sure you provide a valid service account token as parameter:  ';
+
+/**
+ * The error texts the fake throws, built from strings in the SDK core (see the header).
+ * Exported so tests can assert on them without repeating them.
+ */
+export const SDK_ERRORS = {
+  /** `createClient` with no or empty `auth` (verbatim from the SDK's client_builder.js). */
+  missingAuth:
+    'createClient requires either `auth` (service account token) or `oidcFetcher` (workload identity).',
+  /** A token without the `ops_` prefix. */
+  tokenFormat: `${BAD_TOKEN_PREFIX}service account token had invalid format, please create another token: prefix 'ops_' was expected but not found`,
+  /** `ops_` followed by something that is not base64. */
+  tokenBase64: `${BAD_TOKEN_PREFIX}service account token base64 decoding failed, please create another token`,
+  /** Base64 of something that is not the credentials JSON. */
+  tokenJson: `${BAD_TOKEN_PREFIX}service account deserialization failed, please create another token`,
+  /** A well-formed token the server refuses (sign-in answered 401). */
+  tokenRejected: 'authentication error: you are not authenticated',
+  /** `vaults.getOverview` on a vault that does not exist or is not visible. */
+  vaultNotFound: (vaultId: string): string =>
+    `error performing a vault operation: resource not found (vault ${vaultId})`,
+  /** `items.list` / `items.getAll` / `items.files.read` on such a vault. */
+  vaultNotFoundForItems: (vaultId: string): string =>
+    `error unlocking vault when listing items: resource not found (vault ${vaultId})`,
+  /** `items.files.read` on an item that does not exist in the vault. */
+  itemNotFound: (itemId: string): string =>
+    `error performing an item operation: resource not found (item ${itemId})`,
+  /** `items.files.read` with attributes naming no file of the item. */
+  fileNotFound: (fileId: string): string =>
+    `error performing a file operation: file not found (file ${fileId})`,
+} as const;
+
+// ---------------------------------------------------------------------------------------
+// Mapping Connect-shaped fixture data to the SDK's shapes
+
+const CREATED_AT = '2024-03-01T09:00:00Z';
+const UPDATED_AT = '2024-06-15T14:30:00Z';
+
+/** Connect item categories → the SDK's `ItemCategory`. */
+const CATEGORIES: Record<string, string> = {
+  LOGIN: 'Login',
+  PASSWORD: 'Password',
+  API_CREDENTIAL: 'ApiCredentials',
+  SERVER: 'Server',
+  DATABASE: 'Database',
+  CREDIT_CARD: 'CreditCard',
+  MEMBERSHIP: 'Membership',
+  PASSPORT: 'Passport',
+  SOFTWARE_LICENSE: 'SoftwareLicense',
+  OUTDOOR_LICENSE: 'OutdoorLicense',
+  SECURE_NOTE: 'SecureNote',
+  WIRELESS_ROUTER: 'Router',
+  BANK_ACCOUNT: 'BankAccount',
+  DRIVER_LICENSE: 'DriverLicense',
+  IDENTITY: 'Identity',
+  REWARD_PROGRAM: 'Rewards',
+  DOCUMENT: 'Document',
+  EMAIL_ACCOUNT: 'Email',
+  SOCIAL_SECURITY_NUMBER: 'SocialSecurityNumber',
+  MEDICAL_RECORD: 'MedicalRecord',
+  SSH_KEY: 'SshKey',
+  CRYPTO_WALLET: 'CryptoWallet',
+  PERSON: 'Person',
+  // The SDK has no `Custom`: items of categories it does not model come back as this.
+  CUSTOM: 'Unsupported',
+};
+
+/** Connect field types → the SDK's `ItemFieldType`. */
+const FIELD_TYPES: Record<FakeField['type'], string> = {
+  STRING: 'Text',
+  EMAIL: 'Email',
+  CONCEALED: 'Concealed',
+  URL: 'Url',
+  OTP: 'Totp',
+  DATE: 'Date',
+  MONTH_YEAR: 'MonthYear',
+  MENU: 'Menu',
+  SSHKEY: 'SshKey',
+};
+
+export function sdkCategory(connectCategory: string | undefined): string {
+  return CATEGORIES[connectCategory ?? 'LOGIN'] ?? 'Unsupported';
+}
+
+export function sdkFieldType(connectType: FakeField['type']): string {
+  return FIELD_TYPES[connectType];
+}
+
+function bytesOf(content: Uint8Array | string): Uint8Array {
+  return typeof content === 'string' ? new TextEncoder().encode(content) : content;
+}
+
+function sshString(bytes: Uint8Array | string): Buffer {
+  const body = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length);
+  return Buffer.concat([length, body]);
+}
+
+/** An SSH `mpint` from unsigned big-endian bytes. */
+function sshMpint(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  let body = bytes.subarray(start);
+  if (body.length > 0 && ((body[0] ?? 0) & 0x80) !== 0) body = Buffer.concat([Buffer.from([0]), body]);
+  return sshString(body);
+}
+
+/**
+ * The SDK's SSH key attributes for a private key (PEM): OpenSSH public key, SHA256
+ * fingerprint, and key type as the SDK words it (`Ed25519`, `RSA, 2048-bit`, `ECDSA ...`).
+ * Undefined when the key cannot be read (the SDK then gives no `content`).
+ */
+export function sshKeyAttributes(
+  privateKeyPem: string,
+): { publicKey: string; fingerprint: string; keyType: string } | undefined {
+  let jwk: Record<string, unknown>;
+  let keyType: string;
+  let blob: Buffer;
+  try {
+    const key = createPublicKey(createPrivateKey(privateKeyPem));
+    jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+    const b64 = (name: string): Buffer => Buffer.from(String(jwk[name]), 'base64url');
+    switch (key.asymmetricKeyType) {
+      case 'ed25519':
+        keyType = 'Ed25519';
+        blob = Buffer.concat([sshString('ssh-ed25519'), sshString(b64('x'))]);
+        break;
+      case 'rsa': {
+        const n = b64('n');
+        keyType = `RSA, ${key.asymmetricKeyDetails?.modulusLength ?? n.length * 8}-bit`;
+        blob = Buffer.concat([sshString('ssh-rsa'), sshMpint(b64('e')), sshMpint(n)]);
+        break;
+      }
+      case 'ec': {
+        const curve = { 'P-256': 'nistp256', 'P-384': 'nistp384', 'P-521': 'nistp521' }[
+          String(jwk['crv'])
+        ];
+        if (curve === undefined) return undefined;
+        keyType = `ECDSA, ${curve}`;
+        const point = Buffer.concat([Buffer.from([4]), b64('x'), b64('y')]);
+        const name = `ecdsa-sha2-${curve}`;
+        blob = Buffer.concat([sshString(name), sshString(curve), sshString(point)]);
+        break;
+      }
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  const algorithm = blob.subarray(4, 4 + blob.readUInt32BE(0)).toString();
+  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  return { publicKey: `${algorithm} ${blob.toString('base64')}`, fingerprint, keyType };
+}
+
+function vaultOverview(vault: FakeVault): FakeSdkVaultOverview {
+  return {
+    id: vault.id,
+    title: vault.name,
+    description: '',
+    vaultType: 'userCreated',
+    activeItemCount: vault.items.length,
+    contentVersion: vault.items.length + 1,
+    attributeVersion: 1,
+    createdAt: new Date(CREATED_AT),
+    updatedAt: new Date(UPDATED_AT),
+  };
+}
+
+function itemOverview(vault: FakeVault, item: FakeItem): FakeSdkItemOverview {
+  return {
+    id: item.id,
+    title: item.title,
+    category: sdkCategory(item.category),
+    vaultId: vault.id,
+    websites: [],
+    tags: [...(item.tags ?? [])],
+    createdAt: new Date(CREATED_AT),
+    updatedAt: new Date(UPDATED_AT),
+    state: 'active',
+  };
+}
+
+function isNotes(field: FakeField): boolean {
+  return field.purpose === 'NOTES';
+}
+
+function sdkField(field: FakeField, now: number): FakeSdkItemField {
+  const value = field.value ?? '';
+  const result: FakeSdkItemField = {
+    id: field.id,
+    title: field.label ?? '',
+    fieldType: sdkFieldType(field.type),
+    value,
+  };
+  if (field.section !== undefined) result.sectionId = field.section.id;
+  if (field.type === 'OTP') {
+    try {
+      result.details = { type: 'Otp', content: { code: totp(value, now) } };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result.details = { type: 'Otp', content: { errorMessage: message } };
+    }
+  } else if (field.type === 'SSHKEY') {
+    const content = sshKeyAttributes(value);
+    result.details = content === undefined ? { type: 'SshKey' } : { type: 'SshKey', content };
+  }
+  return result;
+}
+
+function fileAttributes(file: FakeFile): { name: string; id: string; size: number } {
+  return { name: file.name, id: file.id, size: bytesOf(file.content).length };
+}
+
+function sdkItem(vault: FakeVault, item: FakeItem, now: number): FakeSdkItem {
+  const notesField = item.fields.find(isNotes);
+  let files = item.files ?? [];
+  let document: FakeSdkItem['document'];
+  if (item.category === 'DOCUMENT' && files[0] !== undefined) {
+    document = fileAttributes(files[0]);
+    files = files.slice(1);
+  }
+  const result: FakeSdkItem = {
+    id: item.id,
+    title: item.title,
+    category: sdkCategory(item.category),
+    vaultId: vault.id,
+    fields: item.fields.filter((field) => !isNotes(field)).map((field) => sdkField(field, now)),
+    sections: (item.sections ?? []).map((section) => ({
+      id: section.id,
+      title: section.label ?? '',
+    })),
+    notes: notesField?.value ?? '',
+    tags: [...(item.tags ?? [])],
+    websites: [],
+    version: 1,
+    files: files.map((file) => ({
+      attributes: fileAttributes(file),
+      sectionId: file.section?.id ?? '',
+      fieldId: '',
+    })),
+    createdAt: new Date(CREATED_AT),
+    updatedAt: new Date(UPDATED_AT),
+  };
+  if (document !== undefined) result.document = document;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Token check (what `createClient` does before it signs in)
+
+const TOKEN_KEYS = [
+  'signInAddress',
+  'email',
+  'secretKey',
+  'srpX',
+  'muk',
+  'userAuth',
+  'deviceUuid',
+  'throttleSecret',
+] as const;
+
+/** The error `createClient` would throw for this token, or undefined if it is `accepted`. */
+function tokenError(token: string, accepted: string): Error | undefined {
+  if (token === accepted) return undefined;
+  if (token === '') return new Error(SDK_ERRORS.missingAuth);
+  if (!token.startsWith('ops_')) return new Error(SDK_ERRORS.tokenFormat);
+  const body = token.slice(4);
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) return new Error(SDK_ERRORS.tokenBase64);
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return new Error(SDK_ERRORS.tokenJson);
+    }
+    if (TOKEN_KEYS.some((key) => !(key in parsed))) return new Error(SDK_ERRORS.tokenJson);
+  } catch {
+    return new Error(SDK_ERRORS.tokenJson);
+  }
+  // Well-formed: the SDK signs in, and the server refuses it.
+  return new Error(SDK_ERRORS.tokenRejected);
+}
+
+// ---------------------------------------------------------------------------------------
+// The fake
+
+export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
+  const vaults = options.vaults ?? [];
+  const accepted = options.token ?? SERVICE_ACCOUNT_TOKEN;
+  const visible = options.visible ?? ((vault: FakeVault) => vault.accessible !== false);
+  const clock = options.now ?? Date.now;
+  const calls: FakeSdkCall[] = [];
+  const faults = new Map<FakeSdkMethod, FakeSdkFault[]>();
+
+  const fail = (method: FakeSdkMethod, errors: FakeSdkFault[]): void => {
+    faults.set(method, [...(faults.get(method) ?? []), ...errors]);
+  };
+  for (const [method, errors] of Object.entries(options.faults ?? {})) {
+    fail(method as FakeSdkMethod, errors);
+  }
+
+  /** Records the call, then plays the next scripted fault or runs `body`. */
+  const call = async <T>(method: FakeSdkMethod, args: unknown[], body: () => T): Promise<T> => {
+    calls.push({ method, args: args.map((arg) => (Array.isArray(arg) ? [...arg] : arg)) });
+    const fault = faults.get(method)?.shift();
+    // Like the real SDK, every answer comes back asynchronously.
+    await Promise.resolve();
+    if (fault === 'hang') return new Promise<T>(() => {});
+    if (fault !== undefined) throw fault;
+    return body();
+  };
+
+  const visibleVault = (vaultId: string, message: (id: string) => string): FakeVault => {
+    const vault = vaults.find((candidate) => candidate.id === vaultId);
+    if (vault === undefined || !visible(vault)) throw new Error(message(vaultId));
+    return vault;
+  };
+
+  const client: FakeSdkClient = {
+    vaults: {
+      list: (...args: unknown[]) =>
+        call('vaults.list', args, () => vaults.filter(visible).map(vaultOverview)),
+      getOverview: (vaultId: string) =>
+        call('vaults.getOverview', [vaultId], () =>
+          vaultOverview(visibleVault(vaultId, SDK_ERRORS.vaultNotFound)),
+        ),
+    },
+    items: {
+      list: (vaultId: string, ...filters: unknown[]) =>
+        call('items.list', [vaultId, ...filters], () => {
+          const vault = visibleVault(vaultId, SDK_ERRORS.vaultNotFoundForItems);
+          return vault.items.map((item) => itemOverview(vault, item));
+        }),
+      getAll: (vaultId: string, itemIds: string[]) =>
+        call('items.getAll', [vaultId, itemIds], () => {
+          const vault = visibleVault(vaultId, SDK_ERRORS.vaultNotFoundForItems);
+          const now = clock();
+          return {
+            individualResponses: itemIds.map((itemId) => {
+              const item = vault.items.find((candidate) => candidate.id === itemId);
+              return item === undefined
+                ? { error: { type: 'itemNotFound' as const } }
+                : { content: sdkItem(vault, item, now) };
+            }),
+          };
+        }),
+      files: {
+        read: (vaultId: string, itemId: string, attributes: SdkFileAttributes) =>
+          call('items.files.read', [vaultId, itemId, { ...attributes }], () => {
+            const vault = visibleVault(vaultId, SDK_ERRORS.vaultNotFoundForItems);
+            const item = vault.items.find((candidate) => candidate.id === itemId);
+            if (item === undefined) throw new Error(SDK_ERRORS.itemNotFound(itemId));
+            const file = (item.files ?? []).find((candidate) => candidate.id === attributes.id);
+            if (file === undefined) throw new Error(SDK_ERRORS.fileNotFound(attributes.id));
+            return Uint8Array.from(bytesOf(file.content));
+          }),
+      },
+    },
+  };
+
+  const connector: SdkConnector = (token: string) =>
+    call('connect', [token], () => {
+      const error = tokenError(token, accepted);
+      if (error !== undefined) throw error;
+      return client;
+    });
+
+  return {
+    client,
+    connector,
+    calls,
+    fail,
+    count: (method) => calls.filter((entry) => entry.method === method).length,
+    reset(): void {
+      calls.length = 0;
+      faults.clear();
+    },
+  };
+}
