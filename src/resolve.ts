@@ -294,6 +294,8 @@ export function toSecretsError(thrown: unknown): SecretsError {
         return new SecretsError(Code.refNotFound, message);
       case 'invalid':
         return new SecretsError(Code.refInvalid, message);
+      case 'ambiguous':
+        return new SecretsError(Code.refAmbiguous, message);
     }
   }
   return providerUnavailable(`unexpected failure: ${redact(describe(thrown))}`);

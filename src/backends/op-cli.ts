@@ -70,6 +70,16 @@ export function classifyOpError(message: string): Transient | SourceError {
   ) {
     return new SourceError('unavailable', `op could not sign in: ${message}`);
   }
+  if (/more than one (item|vault|field|file) matches/i.test(message)) {
+    return new SourceError('ambiguous', message);
+  }
+  if (
+    /too (many|few) '\/'|invalid character in secret reference|attribute is only supported|query parameter is only supported/i.test(
+      message,
+    )
+  ) {
+    return new SourceError('invalid', message);
+  }
   if (
     /isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(
       message,

@@ -83,20 +83,21 @@ export function classifySdkError(thrown: unknown): Transient | SourceError {
   ) {
     return { transient: text };
   }
-  if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
-    return new SourceError('not-found', text);
-  }
-  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
-    return new SourceError('denied', text);
-  }
   if (
     name === 'AuthExpiredError' ||
+    /^authentication error/i.test(text) ||
     /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)
   ) {
     return new SourceError(
       'unavailable',
       `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`,
     );
+  }
+  if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
+    return new SourceError('not-found', text);
+  }
+  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
+    return new SourceError('denied', text);
   }
   return new SourceError('unavailable', `the 1Password SDK failed: ${text}`);
 }
@@ -178,9 +179,11 @@ export class SdkSource implements SecretSource {
     const attributes = this.#files.get(`${vaultId}/${itemId}/${fileId}`);
     if (!attributes)
       throw new SourceError('not-found', `file ${fileId} not found in item ${itemId}`);
-    return this.#call(`reading file ${attributes.name}`, (client) =>
+    const bytes: unknown = await this.#call(`reading file ${attributes.name}`, (client) =>
       client.items.files.read(vaultId, itemId, attributes),
     );
+    // The SDK's JSON reviver leaves an empty file as a plain array.
+    return bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes as ArrayLike<number>);
   }
 
   close(): Promise<void> {

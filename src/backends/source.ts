@@ -45,7 +45,7 @@ export interface Item {
 }
 
 /** Why a backend call failed, in the contract's terms; the resolver adds which secret and ref. */
-export type SourceFailure = 'unavailable' | 'denied' | 'not-found' | 'invalid';
+export type SourceFailure = 'unavailable' | 'denied' | 'not-found' | 'invalid' | 'ambiguous';
 
 export class SourceError extends Error {
   readonly failure: SourceFailure;

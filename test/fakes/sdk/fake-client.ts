@@ -23,12 +23,14 @@
  *
  * Errors. The real SDK's failures are plain `Error`s whose message is text from its
  * WebAssembly core (only `DesktopSessionExpiredError`, `RateLimitExceededError`,
- * `AuthExpiredError` are classes). The texts below are assembled from strings found in
+ * `AuthExpiredError` are classes). The connector's texts are verbatim what the real
+ * `createClient` threw (observed offline, see signin-server.ts). The vault/item/file texts
+ * could not be observed without an account: they are assembled from strings found in
  * `@1password/sdk-core` 0.5.0's `core_bg.wasm` (`resource not found`, `performing a vault
- * operation`, `unlocking vault when listing items`, `file not found`, the token-parsing
- * messages ...); the exact way the core joins them was not observed, so a classifier must
- * key on the stable fragments (`not found`, `vault`, `permissions`, `authentication error`,
- * `invalid user input`), never on the whole text. See `SDK_ERRORS`.
+ * operation`, `unlocking vault when listing items`, `file not found`), following the
+ * observed `<context>: <reason>` pattern (`authentication error: resource not found`). A
+ * classifier must key on the stable fragments (`not found`, `vault`, `permissions`,
+ * `authentication error`, `invalid user input`), never on the whole text. See `SDK_ERRORS`.
  * A vault the service account cannot see answers exactly like one that does not exist (the
  * 1Password server does not reveal which): the fake never says "access denied" for it.
  */
@@ -39,7 +41,7 @@ import type {
   SdkFileAttributes,
   SdkGetAllResponse,
 } from '../../../src/backends/sdk-client.ts';
-import { SERVICE_ACCOUNT_TOKEN } from '../../fixtures/vault-data.ts';
+import { SERVICE_ACCOUNT_TOKEN, VAULTS } from '../../fixtures/vault-data.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
 import { totp } from '../totp.ts';
 
@@ -162,7 +164,7 @@ export interface FakeSdkCall {
 }
 
 export interface FakeSdkOptions {
-  /** Default `VAULTS` is not imported here on purpose: pass it (or any data set). */
+  /** The data served. Default `VAULTS` (test/fixtures/vault-data.ts). */
   vaults?: FakeVault[];
   /** The token the connector accepts. Default `SERVICE_ACCOUNT_TOKEN`. */
   token?: string;
@@ -178,7 +180,7 @@ export interface FakeSdk {
   client: FakeSdkClient;
   /** Checks the token like `createClient` does, then resolves to `client`. */
   connector: SdkConnector;
-  /** Every call, in call order (failed and hung ones included). */
+  /** Every call, in call order (failed and hung ones included; `connect` logs the token). */
   calls: FakeSdkCall[];
   /** The next calls of `method` throw these errors in order (or never settle on `'hang'`). */
   fail(method: FakeSdkMethod, errors: FakeSdkFault[]): void;
@@ -192,36 +194,36 @@ export interface FakeSdk {
 // Error texts
 
 const BAD_TOKEN_PREFIX =
-  'invalid user input: invalid service account token, please make sure you provide a valid service account token as parameter:  ';
+  'invalid service account token, please make sure you provide a valid service account token as parameter:  ';
 
 /**
- * The error texts the fake throws, built from strings in the SDK core (see the header).
- * Exported so tests can assert on them without repeating them.
+ * The error texts the fake throws. The token ones are verbatim what `createClient` of
+ * @1password/sdk 0.5.0 threw on Node 24 (observed offline against `startSignInServer`);
+ * the vault/item/file ones could not be observed without a real account and are
+ * assembled from strings in the SDK core (see the header). Exported so tests can assert
+ * on them without repeating them.
  */
 export const SDK_ERRORS = {
-  /** `createClient` with no or empty `auth` (verbatim from the SDK's client_builder.js). */
+  /** `createClient` with no or empty `auth`. Observed. */
   missingAuth:
     'createClient requires either `auth` (service account token) or `oidcFetcher` (workload identity).',
-  /** A token without the `ops_` prefix. */
-  tokenFormat: `${BAD_TOKEN_PREFIX}service account token had invalid format, please create another token: prefix 'ops_' was expected but not found`,
-  /** `ops_` followed by something that is not base64. */
+  /** A token that does not start with `ops_` (leading whitespace included). Observed. */
+  tokenFormat:
+    'invalid user input: encountered the following errors: service account token had invalid format',
+  /** `ops_` followed by something that is not base64. Observed. */
   tokenBase64: `${BAD_TOKEN_PREFIX}service account token base64 decoding failed, please create another token`,
-  /** Base64 of something that is not the credentials JSON. */
+  /** Base64 of something that is not well-formed credentials JSON. Observed. */
   tokenJson: `${BAD_TOKEN_PREFIX}service account deserialization failed, please create another token`,
-  /** A well-formed token the server refuses (sign-in answered 401). */
+  /** A well-formed token the server refuses (`auth/start` answered 401). Observed. */
   tokenRejected: 'authentication error: you are not authenticated',
-  /** `vaults.getOverview` on a vault that does not exist or is not visible. */
-  vaultNotFound: (vaultId: string): string =>
-    `error performing a vault operation: resource not found (vault ${vaultId})`,
-  /** `items.list` / `items.getAll` / `items.files.read` on such a vault. */
-  vaultNotFoundForItems: (vaultId: string): string =>
-    `error unlocking vault when listing items: resource not found (vault ${vaultId})`,
-  /** `items.files.read` on an item that does not exist in the vault. */
-  itemNotFound: (itemId: string): string =>
-    `error performing an item operation: resource not found (item ${itemId})`,
-  /** `items.files.read` with attributes naming no file of the item. */
-  fileNotFound: (fileId: string): string =>
-    `error performing a file operation: file not found (file ${fileId})`,
+  /** `vaults.getOverview` on a vault that does not exist or is not visible. Assembled. */
+  vaultNotFound: 'error performing a vault operation: resource not found',
+  /** `items.list` / `items.getAll` / `items.files.read` on such a vault. Assembled. */
+  vaultNotFoundForItems: 'error unlocking vault when listing items: resource not found',
+  /** `items.files.read` on an item that does not exist in the vault. Assembled. */
+  itemNotFound: 'error performing an item operation: resource not found',
+  /** `items.files.read` with attributes naming no file of the item. Assembled. */
+  fileNotFound: 'error performing a file operation: file not found',
 } as const;
 
 // ---------------------------------------------------------------------------------------
@@ -296,7 +298,8 @@ function sshMpint(bytes: Buffer): Buffer {
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
   let body = bytes.subarray(start);
-  if (body.length > 0 && ((body[0] ?? 0) & 0x80) !== 0) body = Buffer.concat([Buffer.from([0]), body]);
+  if (body.length > 0 && ((body[0] ?? 0) & 0x80) !== 0)
+    body = Buffer.concat([Buffer.from([0]), body]);
   return sshString(body);
 }
 
@@ -313,7 +316,7 @@ export function sshKeyAttributes(
   let blob: Buffer;
   try {
     const key = createPublicKey(createPrivateKey(privateKeyPem));
-    jwk = key.export({ format: 'jwk' }) as Record<string, unknown>;
+    jwk = key.export({ format: 'jwk' });
     const b64 = (name: string): Buffer => Buffer.from(String(jwk[name]), 'base64url');
     switch (key.asymmetricKeyType) {
       case 'ed25519':
@@ -455,19 +458,51 @@ const TOKEN_KEYS = [
   'throttleSecret',
 ] as const;
 
+const isHex = (value: unknown): boolean => typeof value === 'string' && /^[0-9a-f]+$/i.test(value);
+
+/**
+ * Roughly the SDK's own check of the decoded credentials (observed: a non-hex `srpX` or
+ * `throttleSecret.seed`, a `muk.k` that is not 32 bytes, or a Secret Key with characters
+ * outside its alphabet all fail with "deserialization failed"). Approximate by design.
+ */
+function wellFormedCredentials(parsed: Record<string, unknown>): boolean {
+  if (TOKEN_KEYS.some((key) => !(key in parsed))) return false;
+  const { signInAddress, email, secretKey, srpX, muk, userAuth, deviceUuid, throttleSecret } =
+    parsed as Record<(typeof TOKEN_KEYS)[number], unknown>;
+  const record = (value: unknown): Record<string, unknown> =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  return (
+    typeof signInAddress === 'string' &&
+    typeof email === 'string' &&
+    typeof deviceUuid === 'string' &&
+    typeof secretKey === 'string' &&
+    /^A3-[2-9A-HJ-NP-TV-Z]{6}-[2-9A-HJ-NP-TV-Z]{6}(-[2-9A-HJ-NP-TV-Z]{5}){4}$/.test(secretKey) &&
+    isHex(srpX) &&
+    typeof record(muk)['k'] === 'string' &&
+    Buffer.from(String(record(muk)['k']), 'base64url').length === 32 &&
+    typeof record(userAuth)['salt'] === 'string' &&
+    isHex(record(throttleSecret)['seed']) &&
+    typeof record(throttleSecret)['uuid'] === 'string'
+  );
+}
+
 /** The error `createClient` would throw for this token, or undefined if it is `accepted`. */
 function tokenError(token: string, accepted: string): Error | undefined {
   if (token === accepted) return undefined;
   if (token === '') return new Error(SDK_ERRORS.missingAuth);
   if (!token.startsWith('ops_')) return new Error(SDK_ERRORS.tokenFormat);
   const body = token.slice(4);
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) return new Error(SDK_ERRORS.tokenBase64);
+  if (body !== '' && !/^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) {
+    return new Error(SDK_ERRORS.tokenBase64);
+  }
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return new Error(SDK_ERRORS.tokenJson);
     }
-    if (TOKEN_KEYS.some((key) => !(key in parsed))) return new Error(SDK_ERRORS.tokenJson);
+    if (!wellFormedCredentials(parsed as Record<string, unknown>)) {
+      return new Error(SDK_ERRORS.tokenJson);
+    }
   } catch {
     return new Error(SDK_ERRORS.tokenJson);
   }
@@ -479,7 +514,7 @@ function tokenError(token: string, accepted: string): Error | undefined {
 // The fake
 
 export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
-  const vaults = options.vaults ?? [];
+  const vaults = options.vaults ?? VAULTS;
   const accepted = options.token ?? SERVICE_ACCOUNT_TOKEN;
   const visible = options.visible ?? ((vault: FakeVault) => vault.accessible !== false);
   const clock = options.now ?? Date.now;
@@ -504,9 +539,9 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     return body();
   };
 
-  const visibleVault = (vaultId: string, message: (id: string) => string): FakeVault => {
+  const visibleVault = (vaultId: string, message: string): FakeVault => {
     const vault = vaults.find((candidate) => candidate.id === vaultId);
-    if (vault === undefined || !visible(vault)) throw new Error(message(vaultId));
+    if (vault === undefined || !visible(vault)) throw new Error(message);
     return vault;
   };
 
@@ -543,9 +578,9 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
           call('items.files.read', [vaultId, itemId, { ...attributes }], () => {
             const vault = visibleVault(vaultId, SDK_ERRORS.vaultNotFoundForItems);
             const item = vault.items.find((candidate) => candidate.id === itemId);
-            if (item === undefined) throw new Error(SDK_ERRORS.itemNotFound(itemId));
+            if (item === undefined) throw new Error(SDK_ERRORS.itemNotFound);
             const file = (item.files ?? []).find((candidate) => candidate.id === attributes.id);
-            if (file === undefined) throw new Error(SDK_ERRORS.fileNotFound(attributes.id));
+            if (file === undefined) throw new Error(SDK_ERRORS.fileNotFound);
             return Uint8Array.from(bytesOf(file.content));
           }),
       },

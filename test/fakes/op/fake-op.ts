@@ -1,0 +1,1454 @@
+/**
+ * A faithful fake of the 1Password CLI `op` 2.x for tests, serving the canonical data set
+ * (`VAULTS` from test/fixtures/vault-data.ts) or a JSON file named by `FAKE_OP_DATA`.
+ *
+ * Run through the launchers in ./bin (`op`, `op.cmd`), which start
+ * `${FAKE_OP_NODE:-node} fake-op.ts "$@"`. No dependencies besides `sshpk` (loaded only for
+ * `?ssh-format=openssh`). See ./index.ts for the test helpers and the README-style summary
+ * of the commands, flags, error texts and `FAKE_OP_*` knobs.
+ *
+ * What it mimics from op 2.x: global flags anywhere on the line, JSON shapes of `vault list`,
+ * `vault get`, `item list`, `item get`, `whoami`; `op read` and `op inject` with op's secret
+ * reference rules (ASCII letters, digits, `-`, `_`, `.` and spaces only; 3 or 4 segments;
+ * case-insensitive names after an exact match; IDs first; the unsectioned field wins);
+ * errors on stderr as `[ERROR] YYYY/MM/DD HH:MM:SS <message>` with exit code 1.
+ *
+ * It never prints the service-account token (nor any other credential from its
+ * environment), except on purpose with `FAKE_OP_FAULT=echo-token`.
+ */
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICE_ACCOUNT_TOKEN, VAULTS } from '../../fixtures/vault-data.ts';
+import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
+import { base32Encode, totp } from '../totp.ts';
+
+const startedAt = Date.now();
+const env = process.env;
+const args = process.argv.slice(2);
+let stdinBytes = 0;
+
+const DEFAULT_VERSION = '2.30.3';
+const CREATED_AT = '2024-03-01T09:00:00Z';
+const UPDATED_AT = '2024-06-15T14:30:00Z';
+const LAST_EDITED_BY = 'fixtureeditor0000000000000';
+const REF_SHAPE = 'op://<vault>/<item>[/<section>]/<field>';
+/** Characters op allows in a secret reference's names (its documented syntax rules). */
+const REF_SEGMENT = /^[A-Za-z0-9\-_. ]+$/;
+
+// ---------------------------------------------------------------------------------------
+// Errors and output
+
+/** A failure op reports: `[ERROR] <time> <message>` on stderr, then this exit code. */
+class OpError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** Go's `log` timestamp (local time), as op prints it. */
+function stamp(date: Date = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}/${p(date.getMonth() + 1)}/${p(date.getDate())} ` +
+    `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`
+  );
+}
+
+const stdoutChunks: Buffer[] = [];
+
+function print(text: string | Uint8Array): void {
+  stdoutChunks.push(typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text));
+}
+
+/** JSON the way Go's encoder writes it (2-space indent, `<`, `>`, `&` escaped). */
+function printJson(value: unknown): void {
+  const text = JSON.stringify(value, null, 2)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  print(`${text}\n`);
+}
+
+function write(stream: NodeJS.WriteStream, data: Uint8Array | string): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write(data, () => resolve());
+  });
+}
+
+async function emitStdout(trickle: boolean): Promise<void> {
+  const data = Buffer.concat(stdoutChunks);
+  if (data.length === 0) return;
+  if (!trickle) {
+    await write(process.stdout, data);
+    return;
+  }
+  const size = Math.max(1, Math.ceil(data.length / 40));
+  for (let at = 0; at < data.length; at += size) {
+    await write(process.stdout, data.subarray(at, at + size));
+    await sleep(25);
+  }
+}
+
+function logInvocation(exitCode: number | null, ended: boolean): void {
+  const file = env['FAKE_OP_LOG'];
+  if (file === undefined || file === '') return;
+  const entry = {
+    argv: args,
+    opEnv: Object.keys(env)
+      .filter((name) => /^OP_/i.test(name))
+      .sort(),
+    stdinBytes,
+    startedAt,
+    endedAt: ended ? Date.now() : null,
+    pid: process.pid,
+    exitCode,
+  };
+  try {
+    appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  } catch (error) {
+    process.stderr.write(`fake op: cannot append to FAKE_OP_LOG: ${String(error)}\n`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Command line
+
+type Arity = 'bool' | 'value';
+
+/** Every flag the fake knows, with its arity (the same wherever it is accepted). */
+const FLAGS: Record<string, Arity> = {
+  // op's global flags
+  account: 'value',
+  cache: 'bool',
+  config: 'value',
+  debug: 'bool',
+  encoding: 'value',
+  format: 'value',
+  help: 'bool',
+  'iso-timestamps': 'bool',
+  'no-color': 'bool',
+  session: 'value',
+  version: 'bool',
+  // command flags
+  'no-newline': 'bool',
+  'out-file': 'value',
+  'file-mode': 'value',
+  force: 'bool',
+  'in-file': 'value',
+  vault: 'value',
+  categories: 'value',
+  tags: 'value',
+  'include-archive': 'bool',
+  long: 'bool',
+  favorite: 'bool',
+  fields: 'value',
+  otp: 'bool',
+  reveal: 'bool',
+  group: 'value',
+  permission: 'value',
+  user: 'value',
+};
+
+const SHORT: Record<string, string> = {
+  h: 'help',
+  n: 'no-newline',
+  o: 'out-file',
+  f: 'force',
+  i: 'in-file',
+};
+
+const GLOBAL_FLAGS = [
+  'account',
+  'cache',
+  'config',
+  'debug',
+  'encoding',
+  'format',
+  'help',
+  'iso-timestamps',
+  'no-color',
+  'session',
+  'version',
+];
+
+const COMMAND_FLAGS: Record<string, string[]> = {
+  read: ['no-newline', 'out-file', 'file-mode', 'force'],
+  inject: ['in-file', 'out-file', 'file-mode', 'force'],
+  whoami: [],
+  'vault list': ['group', 'permission', 'user'],
+  'vault get': [],
+  'item list': ['vault', 'categories', 'tags', 'include-archive', 'long', 'favorite'],
+  'item get': ['vault', 'fields', 'otp', 'reveal', 'include-archive'],
+  'account list': [],
+};
+
+const SUBCOMMANDS: Record<string, Record<string, string>> = {
+  vault: { list: 'vault list', ls: 'vault list', get: 'vault get' },
+  item: { list: 'item list', ls: 'item list', get: 'item get' },
+  account: { list: 'account list', ls: 'account list' },
+};
+
+/** Real op commands this fake does not implement. */
+const UNIMPLEMENTED = new Set([
+  'completion',
+  'connect',
+  'document',
+  'events-api',
+  'group',
+  'plugin',
+  'run',
+  'service-account',
+  'signin',
+  'signout',
+  'update',
+  'user',
+]);
+
+interface FlagUse {
+  name: string;
+  spelled: string;
+}
+
+interface Parsed {
+  /** `version`, `help`, or a key of COMMAND_FLAGS. */
+  command: string;
+  operands: string[];
+  flags: Map<string, string>;
+}
+
+function parseBool(name: string, value: string): string {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return 'true';
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return 'false';
+  throw new OpError(
+    `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
+  );
+}
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const positionals: string[] = [];
+  const flags = new Map<string, string>();
+  const uses: FlagUse[] = [];
+  let dashDash = false;
+  for (let at = 0; at < argv.length; at += 1) {
+    const token = argv[at] ?? '';
+    if (dashDash || token === '-' || !token.startsWith('-')) {
+      positionals.push(token);
+      continue;
+    }
+    if (token === '--') {
+      dashDash = true;
+      continue;
+    }
+    if (token.startsWith('--')) {
+      const eq = token.indexOf('=');
+      const name = eq < 0 ? token.slice(2) : token.slice(2, eq);
+      const arity = FLAGS[name];
+      if (arity === undefined) throw new OpError(`unknown flag: --${name}`);
+      let value: string;
+      if (eq >= 0) {
+        value = token.slice(eq + 1);
+      } else if (arity === 'value') {
+        const next = argv[at + 1];
+        if (next === undefined) throw new OpError(`flag needs an argument: --${name}`);
+        value = next;
+        at += 1;
+      } else {
+        value = 'true';
+      }
+      flags.set(name, arity === 'bool' ? parseBool(name, value) : value);
+      uses.push({ name, spelled: `--${name}` });
+      continue;
+    }
+    // Shorthands, possibly grouped (`-nf`) or with an attached value (`-ofile`).
+    for (let c = 1; c < token.length; c += 1) {
+      const letter = token[c] ?? '';
+      const name = SHORT[letter];
+      if (name === undefined) throw new OpError(`unknown shorthand flag: '${letter}' in ${token}`);
+      uses.push({ name, spelled: `-${letter}` });
+      if (FLAGS[name] === 'bool') {
+        flags.set(name, 'true');
+        continue;
+      }
+      let value = token.slice(c + 1);
+      if (value.startsWith('=')) value = value.slice(1);
+      if (value === '') {
+        const next = argv[at + 1];
+        if (next === undefined) {
+          throw new OpError(`flag needs an argument: '${letter}' in -${letter}`);
+        }
+        value = next;
+        at += 1;
+      }
+      flags.set(name, value);
+      break;
+    }
+  }
+
+  let command: string;
+  let operands: string[];
+  const [first, second, ...rest] = positionals;
+  if (first === undefined) {
+    command = flags.get('version') === 'true' ? 'version' : 'help';
+    operands = [];
+  } else if (first === 'read' || first === 'inject' || first === 'whoami') {
+    command = first;
+    operands = positionals.slice(1);
+  } else if (first in SUBCOMMANDS) {
+    const table = SUBCOMMANDS[first] ?? {};
+    if (second === undefined) {
+      command = 'help';
+      operands = [first];
+    } else {
+      const sub = table[second];
+      if (sub === undefined) {
+        if (
+          ['create', 'edit', 'delete', 'move', 'share', 'template', 'forget', 'add'].includes(
+            second,
+          )
+        ) {
+          throw new OpError(`fake op: "op ${first} ${second}" is not implemented`);
+        }
+        throw new OpError(`unknown command "${second}" for "op ${first}"`);
+      }
+      command = sub;
+      operands = rest;
+    }
+  } else if (UNIMPLEMENTED.has(first)) {
+    throw new OpError(`fake op: "op ${first}" is not implemented`);
+  } else {
+    throw new OpError(`unknown command "${first}" for "op"\nRun 'op --help' for usage.`);
+  }
+
+  if (flags.get('help') === 'true') command = 'help';
+  if (command !== 'help' && command !== 'version') {
+    const allowed = new Set([...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])]);
+    for (const use of uses) {
+      if (!allowed.has(use.name)) {
+        throw new OpError(
+          use.spelled.startsWith('--')
+            ? `unknown flag: ${use.spelled}`
+            : `unknown shorthand flag: '${use.spelled.slice(1)}' in ${use.spelled}`,
+        );
+      }
+    }
+  }
+  return { command, operands, flags };
+}
+
+function expectOperands(parsed: Parsed, count: number): void {
+  if (parsed.operands.length !== count) {
+    throw new OpError(`accepts ${count} arg(s), received ${parsed.operands.length}`);
+  }
+}
+
+function wantsJson(parsed: Parsed): boolean {
+  const format = parsed.flags.get('format') ?? env['OP_FORMAT'] ?? 'human-readable';
+  if (format === 'json') return true;
+  if (format === 'human-readable') return false;
+  throw new OpError(`invalid value "${format}" for --format: use "json" or "human-readable"`);
+}
+
+const HELP = `1Password CLI (fake, for tests)
+
+Usage:  op [command] [flags]
+
+Commands:
+  account list   List the signed-in accounts
+  inject         Inject secrets into a config file
+  item get       Get an item's details
+  item list      List items
+  read           Read a secret reference
+  vault get      Get a vault's details
+  vault list     List all vaults in the account
+  whoami         Get information about a signed-in account
+
+Global Flags:
+      --account account    Select the account to execute the command by account shorthand, sign-in address, account ID, or user ID.
+      --cache              Store and use cached information. (default true)
+      --config directory   Use this configuration directory.
+      --debug              Enable debug mode.
+      --encoding type      Use this character encoding type.
+      --format string      Use this output format. Can be 'human-readable' or 'json'. (default "human-readable")
+  -h, --help               Get help for op.
+      --iso-timestamps     Format timestamps according to ISO 8601 / RFC 3339.
+      --no-color           Print output without color.
+      --session token      Authenticate with this session token.
+      --version            version for op
+`;
+
+// ---------------------------------------------------------------------------------------
+// Faults (FAKE_OP_FAULT)
+
+const FAULTS = new Set([
+  'crash',
+  'hang',
+  'garbage',
+  'slow-stdout',
+  'echo-token',
+  'rate-limit',
+  'server-error',
+]);
+
+/** `name` or `name@scope`; without a scope every command but `--version` is affected. */
+function activeFault(command: string): string | undefined {
+  const spec = env['FAKE_OP_FAULT'];
+  if (spec === undefined || spec === '') return undefined;
+  const at = spec.indexOf('@');
+  const name = at < 0 ? spec : spec.slice(0, at);
+  const scope = at < 0 ? undefined : spec.slice(at + 1);
+  if (!FAULTS.has(name)) {
+    throw new OpError(
+      `fake op: unknown FAKE_OP_FAULT "${name}" (known: ${[...FAULTS].join(', ')})`,
+      3,
+    );
+  }
+  const applies =
+    scope === undefined
+      ? command !== 'version'
+      : scope === 'all' || scope === '*' || command === scope || command.startsWith(`${scope} `);
+  if (!applies) return undefined;
+  const times = env['FAKE_OP_FAULT_TIMES'];
+  if (times !== undefined && times !== '') {
+    const counter = env['FAKE_OP_FAULT_COUNTER'];
+    if (counter === undefined || counter === '') {
+      throw new OpError('fake op: FAKE_OP_FAULT_TIMES needs FAKE_OP_FAULT_COUNTER (a file)', 3);
+    }
+    const used = existsSync(counter) ? statSync(counter).size : 0;
+    if (used >= Number(times)) return undefined;
+    appendFileSync(counter, '.');
+  }
+  return name;
+}
+
+const PANIC = `panic: runtime error: invalid memory address or nil pointer dereference
+[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x1c2e4f6]
+
+goroutine 1 [running]:
+go.1password.io/op/core/b5.(*Client).Vaults(0x0, {0x2a1c3e0, 0xc0000a4000})
+	/builds/dev/core/core/b5/client.go:412 +0x36
+go.1password.io/op/op-cli/command.(*Read).Run(0xc0001e2000, {0xc0000b6060, 0x1, 0x1})
+	/builds/dev/core/op-cli/command/read.go:88 +0x1f4
+main.main()
+	/builds/dev/core/op-cli/main.go:31 +0x25
+`;
+
+const GARBAGE =
+  '\u001b[1;31m<!DOCTYPE html><html><body>502 Bad Gateway</body></html>\u001b[0m\n' +
+  '{"id": "trunc\u0000\ufffd\ufffd ated\n';
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+interface Data {
+  vaults: FakeVault[];
+}
+
+function loadData(): Data {
+  const file = env['FAKE_OP_DATA'];
+  if (file === undefined || file === '') return { vaults: VAULTS };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new OpError(`fake op: cannot read FAKE_OP_DATA ${file}: ${String(error)}`, 3);
+  }
+  if (!Array.isArray(raw)) throw new OpError(`fake op: FAKE_OP_DATA ${file} is not an array`, 3);
+  const vaults = (raw as FakeVault[]).map((vault) => ({
+    ...vault,
+    items: vault.items.map((item) => {
+      const copy: FakeItem = { ...item };
+      if (item.files !== undefined) {
+        copy.files = item.files.map((f) => ({
+          ...f,
+          content: Buffer.from(typeof f.content === 'string' ? f.content : '', 'base64'),
+        }));
+      }
+      return copy;
+    }),
+  }));
+  return { vaults };
+}
+
+function bytesOf(content: Uint8Array | string): Buffer {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+}
+
+/** Stable 26-char `[a-z0-9]` ID from a seed, like 1Password's. */
+function fakeId(seed: string): string {
+  return base32Encode(createHash('sha256').update(seed).digest()).slice(0, 26).toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------
+// Authentication
+
+type Session =
+  { kind: 'service-account'; url: string } | { kind: 'account'; account: string; url: string };
+
+/** An authentication failure: `bare` for most commands, `client` inside read/inject. */
+class AuthError extends OpError {
+  readonly client: string;
+  constructor(bare: string, client: string) {
+    super(bare);
+    this.client = client;
+  }
+}
+
+function hostOf(account: string): string {
+  const plain = account
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
+  return plain.includes('.') ? plain : `${plain}.1password.com`;
+}
+
+/** Where Go's base64.StdEncoding would stop on this text, or -1 when it decodes. */
+function illegalBase64At(text: string): number {
+  for (let at = 0; at < text.length; at += 1) {
+    const char = text[at] ?? '';
+    if (/[A-Za-z0-9+/]/.test(char)) continue;
+    if (char === '=') {
+      const tail = text.slice(at);
+      const valid =
+        text.length % 4 === 0 && (tail === '=' || tail === '==') && at % 4 >= 2 && at > 0;
+      if (valid) return -1;
+      return at;
+    }
+    return at;
+  }
+  return text.length % 4 === 0 ? -1 : text.length - (text.length % 4);
+}
+
+function goJsonError(text: string): string {
+  const first = text.trimStart()[0];
+  if (first === undefined || '{["-0123456789tfn'.includes(first)) {
+    return 'unexpected end of JSON input';
+  }
+  const shown = /^[\x20-\x7e]$/.test(first)
+    ? first
+    : `\\x${first.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  return `invalid character '${shown}' looking for beginning of value`;
+}
+
+function checkServiceAccountToken(token: string): void {
+  if (token === SERVICE_ACCOUNT_TOKEN) return;
+  const payload = token.startsWith('ops_') ? token.slice(4) : token;
+  const bad = illegalBase64At(payload);
+  let problem: string | undefined;
+  if (bad >= 0) {
+    problem = `failed to DecodeSACredentials: illegal base64 data at input byte ${bad}`;
+  } else {
+    const decoded = Buffer.from(payload, 'base64').toString('utf8');
+    try {
+      const value: unknown = JSON.parse(decoded);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+        problem = `failed to DecodeSACredentials: json: cannot unmarshal ${kind} into Go value of type sa.Credentials`;
+      }
+    } catch {
+      problem = `failed to DecodeSACredentials: ${goJsonError(decoded)}`;
+    }
+  }
+  const message =
+    problem === undefined
+      ? "(401) Unauthorized: You aren't authorized to perform this action."
+      : problem;
+  throw new AuthError(
+    `error initializing client: ${message}`,
+    `error initializing client: ${message}`,
+  );
+}
+
+function signedInAccounts(): string[] {
+  const listed = (env['FAKE_OP_SIGNED_IN'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const sessions = Object.keys(env)
+    .filter((name) => /^OP_SESSION_./i.test(name) && (env[name] ?? '') !== '')
+    .map((name) => name.slice('OP_SESSION_'.length));
+  return [...new Set([...listed, ...sessions])];
+}
+
+function authenticate(parsed: Parsed): Session {
+  const connect = ['OP_CONNECT_HOST', 'OP_CONNECT_TOKEN'].filter((name) => name in env);
+  if (connect.length > 0) {
+    throw new OpError(
+      `1Password Connect credentials are set in the environment (${connect.join(', ')}): ` +
+        'op would talk to the Connect server instead of a service account or an account session; ' +
+        'unset OP_CONNECT_HOST and OP_CONNECT_TOKEN to use op',
+    );
+  }
+  const token = env['OP_SERVICE_ACCOUNT_TOKEN'];
+  if (token !== undefined && token !== '') {
+    checkServiceAccountToken(token);
+    return { kind: 'service-account', url: 'https://fixtures.1password.com' };
+  }
+  const signedOut =
+    'You are not currently signed in. Please run `op signin --help` for instructions';
+  const accounts = signedInAccounts();
+  const wanted = parsed.flags.get('account') ?? env['OP_ACCOUNT'];
+  let account: string | undefined;
+  if (wanted !== undefined && wanted !== '') {
+    account = accounts.find(
+      (entry) => entry.toLowerCase() === wanted.toLowerCase() || hostOf(entry) === hostOf(wanted),
+    );
+  } else if (accounts.length === 1) {
+    account = accounts[0];
+  }
+  if (account === undefined) {
+    throw new AuthError(signedOut, `error initializing client: ${signedOut}`);
+  }
+  return { kind: 'account', account, url: `https://${hostOf(account)}` };
+}
+
+// ---------------------------------------------------------------------------------------
+// Lookups
+
+/** IDs first, then exact names, then names ignoring case (op's references are case-insensitive). */
+function pick<T>(
+  list: readonly T[],
+  key: string,
+  id: (entry: T) => string,
+  name: (entry: T) => string | undefined,
+): T[] {
+  const byId = list.filter((entry) => id(entry) === key);
+  if (byId.length > 0) return byId;
+  const exact = list.filter((entry) => name(entry) === key);
+  if (exact.length > 0) return exact;
+  const lower = key.toLowerCase();
+  return list.filter((entry) => name(entry)?.toLowerCase() === lower);
+}
+
+function visibleVaults(data: Data): FakeVault[] {
+  return data.vaults.filter((vault) => vault.accessible !== false);
+}
+
+function findVault(data: Data, key: string): FakeVault {
+  const matches = pick(
+    visibleVaults(data),
+    key,
+    (v) => v.id,
+    (v) => v.name,
+  );
+  const [only] = matches;
+  if (only === undefined) {
+    throw new OpError(
+      `"${key}" isn't a vault in this account. Specify the vault with its ID or name.`,
+    );
+  }
+  if (matches.length > 1) {
+    throw new OpError(
+      `More than one vault matches "${key}". Try again and specify the vault by its ID:\n` +
+        matches.map((v) => `\t* for the vault "${v.name}": ${v.id}`).join('\n'),
+    );
+  }
+  return only;
+}
+
+interface Located {
+  vault: FakeVault;
+  item: FakeItem;
+}
+
+function findItem(vaults: readonly FakeVault[], key: string, vaultLabel?: string): Located {
+  const all = vaults.flatMap((vault) => vault.items.map((item) => ({ vault, item })));
+  const matches = pick(
+    all,
+    key,
+    (entry) => entry.item.id,
+    (entry) => entry.item.title,
+  );
+  const [only] = matches;
+  if (only === undefined) {
+    throw new OpError(
+      vaultLabel === undefined
+        ? `"${key}" isn't an item. Specify the item with its UUID, name, or domain.`
+        : `"${key}" isn't an item in the "${vaultLabel}" vault. Specify the item with its UUID, name, or domain.`,
+    );
+  }
+  if (matches.length > 1) {
+    throw new OpError(
+      `More than one item matches "${key}". Try again and specify the item by its ID:\n` +
+        matches
+          .map((m) => `\t* for the item "${m.item.title}" in vault ${m.vault.name}: ${m.item.id}`)
+          .join('\n'),
+    );
+  }
+  return only;
+}
+
+type Target = { kind: 'field'; field: FakeField } | { kind: 'file'; file: FakeFile };
+
+function sectionOf(
+  item: FakeItem,
+  id: string | undefined,
+): { id: string; label?: string } | undefined {
+  if (id === undefined) return undefined;
+  return item.sections?.find((section) => section.id === id) ?? { id };
+}
+
+function findTarget(
+  item: FakeItem,
+  sectionKey: string | undefined,
+  fieldKey: string,
+  where: string,
+): Target {
+  let fields = item.fields;
+  let files = item.files ?? [];
+  if (sectionKey !== undefined) {
+    const sections = pick(
+      item.sections ?? [],
+      sectionKey,
+      (s) => s.id,
+      (s) => s.label,
+    );
+    const ids = new Set(sections.map((s) => s.id));
+    fields = fields.filter((f) => f.section !== undefined && ids.has(f.section.id));
+    files = files.filter((f) => f.section !== undefined && ids.has(f.section.id));
+  }
+  const matches = pick(
+    fields,
+    fieldKey,
+    (f) => f.id,
+    (f) => f.label,
+  );
+  if (matches.length > 0) {
+    let chosen = matches.length === 1 ? matches[0] : undefined;
+    if (chosen === undefined && sectionKey === undefined) {
+      const unsectioned = matches.filter((f) => f.section === undefined);
+      if (unsectioned.length === 1) chosen = unsectioned[0];
+    }
+    if (chosen !== undefined) return { kind: 'field', field: chosen };
+    throw new OpError(
+      `More than one field matches "${fieldKey}". Try again and specify the field by its ID or section:\n` +
+        matches
+          .map((f) => {
+            const section = sectionOf(item, f.section?.id);
+            const inSection =
+              section === undefined ? '' : ` in section "${section.label ?? section.id}"`;
+            return `\t* for the field "${f.label ?? ''}"${inSection}: ${f.id}`;
+          })
+          .join('\n'),
+    );
+  }
+  const fileMatches = pick(
+    files,
+    fieldKey,
+    (f) => f.id,
+    (f) => f.name,
+  );
+  const [file] = fileMatches;
+  if (file !== undefined && fileMatches.length === 1) return { kind: 'file', file };
+  if (fileMatches.length > 1) {
+    throw new OpError(
+      `More than one file matches "${fieldKey}". Try again and specify the file by its ID:\n` +
+        fileMatches.map((f) => `\t* for the file "${f.name}": ${f.id}`).join('\n'),
+    );
+  }
+  throw new OpError(
+    sectionKey === undefined
+      ? `item '${where}' does not have a field '${fieldKey}'`
+      : `item '${where}' does not have a field '${fieldKey}' in section '${sectionKey}'`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Secret references
+
+interface Ref {
+  text: string;
+  vault: string;
+  item: string;
+  section: string | undefined;
+  field: string;
+  attribute: string | undefined;
+  sshFormat: string | undefined;
+}
+
+const ATTRIBUTES = ['type', 'value', 'id', 'purpose', 'label', 'otp', 'totp'];
+
+/** Parses a reference; messages are op's, without the `could not read secret` prefix. */
+function parseRef(text: string): Ref {
+  if (!text.startsWith('op://')) {
+    throw new OpError(
+      `invalid secret reference '${text}': secret references should start with op://`,
+    );
+  }
+  const rest = text.slice('op://'.length);
+  const queryAt = rest.indexOf('?');
+  const path = queryAt < 0 ? rest : rest.slice(0, queryAt);
+  const query = queryAt < 0 ? undefined : rest.slice(queryAt + 1);
+  const segments = path.split('/');
+  if (segments.length < 3) {
+    throw new OpError(`too few '/': secret references should match ${REF_SHAPE}`);
+  }
+  if (segments.length > 4) {
+    throw new OpError(`too many '/': secret references should match ${REF_SHAPE}`);
+  }
+  for (const segment of segments) {
+    if (segment === '') {
+      throw new OpError(
+        `invalid secret reference: empty vault, item, section or field name: secret references should match ${REF_SHAPE}`,
+      );
+    }
+    const bad = [...segment].find((char) => !REF_SEGMENT.test(char));
+    if (bad !== undefined) throw new OpError(`invalid character in secret reference: '${bad}'`);
+  }
+  let attribute: string | undefined;
+  let sshFormat: string | undefined;
+  if (query !== undefined) {
+    for (const pair of query.split('&')) {
+      const eq = pair.indexOf('=');
+      const key = (eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
+      const value = (eq < 0 ? '' : pair.slice(eq + 1)).toLowerCase();
+      if (key === 'attribute') {
+        if (!ATTRIBUTES.includes(value)) {
+          throw new OpError(
+            `invalid attribute "${value}": the attribute query parameter accepts ${ATTRIBUTES.join(', ')}`,
+          );
+        }
+        attribute = value;
+      } else if (key === 'ssh-format') {
+        if (value !== 'openssh') {
+          throw new OpError(`invalid ssh-format "${value}": the only supported format is openssh`);
+        }
+        sshFormat = value;
+      } else {
+        throw new OpError(`invalid query parameter "${key}" in secret reference`);
+      }
+    }
+  }
+  const [vault = '', item = '', third = '', fourth] = segments;
+  return {
+    text,
+    vault,
+    item,
+    section: fourth === undefined ? undefined : third,
+    field: fourth ?? third,
+    attribute,
+    sshFormat,
+  };
+}
+
+async function toOpenSsh(pem: string): Promise<string> {
+  const { default: sshpk } = await import('sshpk');
+  const key = sshpk.parsePrivateKey(pem, 'auto');
+  key.comment = ''; // sshpk would write "(unnamed)"
+  return key.toString('openssh');
+}
+
+interface Resolved {
+  bytes: Buffer;
+  /** Attached files are printed as they are, without op's newline. */
+  file: boolean;
+}
+
+async function resolveRef(data: Data, ref: Ref): Promise<Resolved> {
+  let located: Located;
+  try {
+    const vault = findVault(data, ref.vault);
+    located = findItem([vault], ref.item, ref.vault);
+  } catch (error) {
+    if (error instanceof OpError) {
+      throw new OpError(`could not get item ${ref.vault}/${ref.item}: ${error.message}`);
+    }
+    throw error;
+  }
+  const target = findTarget(located.item, ref.section, ref.field, `${ref.vault}/${ref.item}`);
+  if (target.kind === 'file') {
+    if (ref.attribute !== undefined || ref.sshFormat !== undefined) {
+      throw new OpError(`query parameters are not supported for the file '${target.file.name}'`);
+    }
+    return { bytes: bytesOf(target.file.content), file: true };
+  }
+  const field = target.field;
+  const label = field.label ?? field.id;
+  let value = field.value ?? '';
+  if (ref.attribute === 'otp' || ref.attribute === 'totp') {
+    if (field.type !== 'OTP') {
+      throw new OpError(
+        `the "${ref.attribute}" attribute is only supported for one-time password fields: field '${label}' is of type ${field.type}`,
+      );
+    }
+    try {
+      value = totp(value);
+    } catch {
+      throw new OpError(`could not generate a one-time password from field '${label}'`);
+    }
+  } else if (ref.attribute !== undefined) {
+    const attributes: Record<string, string> = {
+      type: field.type,
+      value,
+      id: field.id,
+      purpose: field.purpose ?? '',
+      label: field.label ?? '',
+    };
+    value = attributes[ref.attribute] ?? '';
+  }
+  if (ref.sshFormat !== undefined) {
+    if (field.type !== 'SSHKEY') {
+      throw new OpError(
+        `the "ssh-format" query parameter is only supported for SSH key fields: field '${label}' is of type ${field.type}`,
+      );
+    }
+    try {
+      value = await toOpenSsh(value);
+    } catch {
+      throw new OpError(`could not convert the SSH key in field '${label}' to OpenSSH format`);
+    }
+  }
+  return { bytes: Buffer.from(value, 'utf8'), file: false };
+}
+
+/** Resolves a reference; every failure worded `could not read secret '<ref>': ...`. */
+async function readSecret(data: Data, text: string, auth: () => void): Promise<Resolved> {
+  try {
+    const ref = parseRef(text);
+    auth();
+    return await resolveRef(data, ref);
+  } catch (error) {
+    if (error instanceof AuthError) {
+      throw new OpError(`could not read secret '${text}': ${error.client}`);
+    }
+    if (error instanceof OpError) {
+      throw new OpError(`could not read secret '${text}': ${error.message}`, error.exitCode);
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON shapes
+
+function vaultListJson(vault: FakeVault): Record<string, unknown> {
+  return {
+    id: vault.id,
+    name: vault.name,
+    content_version: vault.items.length + 1,
+    created_at: CREATED_AT,
+    updated_at: UPDATED_AT,
+    items: vault.items.length,
+  };
+}
+
+function vaultGetJson(vault: FakeVault): Record<string, unknown> {
+  return {
+    id: vault.id,
+    name: vault.name,
+    content_version: vault.items.length + 1,
+    attribute_version: 1,
+    items: vault.items.length,
+    type: 'USER_CREATED',
+    created_at: CREATED_AT,
+    updated_at: UPDATED_AT,
+  };
+}
+
+function additionalInformation(item: FakeItem): string | undefined {
+  const category = item.category ?? 'LOGIN';
+  if (category === 'LOGIN') {
+    return item.fields.find((f) => f.purpose === 'USERNAME')?.value || undefined;
+  }
+  if (category === 'SSH_KEY') {
+    return item.fields.find((f) => f.id === 'fingerprint')?.value || undefined;
+  }
+  return undefined;
+}
+
+function itemOverviewJson(vault: FakeVault, item: FakeItem): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: item.id,
+    title: item.title,
+  };
+  if (item.tags !== undefined && item.tags.length > 0) json['tags'] = item.tags;
+  Object.assign(json, {
+    version: 1,
+    vault: { id: vault.id, name: vault.name },
+    category: item.category ?? 'LOGIN',
+    last_edited_by: LAST_EDITED_BY,
+    created_at: CREATED_AT,
+    updated_at: UPDATED_AT,
+  });
+  const info = additionalInformation(item);
+  if (info !== undefined) json['additional_information'] = info;
+  return json;
+}
+
+/** A name usable in a reference, or the ID when op's syntax cannot carry the name. */
+function refPart(name: string | undefined, id: string): string {
+  return name !== undefined && REF_SEGMENT.test(name) ? name : id;
+}
+
+function fieldJson(vault: FakeVault, item: FakeItem, field: FakeField): Record<string, unknown> {
+  const json: Record<string, unknown> = { id: field.id };
+  const section = sectionOf(item, field.section?.id);
+  if (section !== undefined) {
+    json['section'] =
+      section.label === undefined ? { id: section.id } : { id: section.id, label: section.label };
+  }
+  json['type'] = field.type;
+  if (field.purpose !== undefined && field.purpose !== '') json['purpose'] = field.purpose;
+  json['label'] = field.label ?? '';
+  if (field.value !== undefined && field.value !== '') json['value'] = field.value;
+  if (field.type === 'OTP' && field.value !== undefined && field.value !== '') {
+    try {
+      json['totp'] = totp(field.value);
+    } catch {
+      // op shows no code for a seed it cannot read
+    }
+  }
+  const parts = [refPart(vault.name, vault.id), refPart(item.title, item.id)];
+  if (section !== undefined) parts.push(refPart(section.label, section.id));
+  parts.push(refPart(field.label, field.id));
+  json['reference'] = `op://${parts.join('/')}${field.type === 'OTP' ? '?attribute=otp' : ''}`;
+  return json;
+}
+
+function fileJson(vault: FakeVault, item: FakeItem, file: FakeFile): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: file.id,
+    name: file.name,
+    size: bytesOf(file.content).length,
+    content_path: `/v1/vaults/${vault.id}/items/${item.id}/files/${file.id}/content`,
+  };
+  if (file.section !== undefined) json['section'] = { id: file.section.id };
+  return json;
+}
+
+function itemJson(vault: FakeVault, item: FakeItem): Record<string, unknown> {
+  const json = itemOverviewJson(vault, item);
+  if (item.sections !== undefined && item.sections.length > 0) {
+    json['sections'] = item.sections.map((s) =>
+      s.label === undefined ? { id: s.id } : { id: s.id, label: s.label },
+    );
+  }
+  json['fields'] = item.fields.map((f) => fieldJson(vault, item, f));
+  if (item.files !== undefined && item.files.length > 0) {
+    json['files'] = item.files.map((f) => fileJson(vault, item, f));
+  }
+  return json;
+}
+
+function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, [...cell].length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) =>
+          column === row.length - 1 ? cell : cell.padEnd((widths[column] ?? 0) + 4),
+        )
+        .join('')
+        .trimEnd(),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands
+
+function fileMode(parsed: Parsed): number {
+  const text = parsed.flags.get('file-mode') ?? '0600';
+  if (!/^0?[0-7]{3}$/.test(text)) {
+    throw new OpError(`invalid file mode "${text}": use an octal mode such as 0600`);
+  }
+  return Number.parseInt(text, 8);
+}
+
+function writeOutFile(parsed: Parsed, path: string, bytes: Buffer): void {
+  const target = resolvePath(path);
+  const mode = fileMode(parsed);
+  if (existsSync(target) && parsed.flags.get('force') !== 'true') {
+    throw new OpError(`file "${target}" already exists; use --force to overwrite it`);
+  }
+  writeFileSync(target, bytes, { mode });
+  chmodSync(target, mode);
+  print(`${target}\n`);
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  const all = Buffer.concat(chunks);
+  stdinBytes += all.length;
+  return all;
+}
+
+async function cmdRead(parsed: Parsed, data: Data): Promise<void> {
+  expectOperands(parsed, 1);
+  const text = parsed.operands[0] ?? '';
+  const resolved = await readSecret(data, text, () => authenticate(parsed));
+  const outFile = parsed.flags.get('out-file');
+  if (outFile !== undefined) {
+    writeOutFile(parsed, outFile, resolved.bytes);
+    return;
+  }
+  print(resolved.bytes);
+  if (!resolved.file && parsed.flags.get('no-newline') !== 'true') print('\n');
+}
+
+const TEMPLATE_REF = /\{\{\s*(op:\/\/[^}]*?)\s*\}\}/g;
+
+async function cmdInject(parsed: Parsed, data: Data): Promise<void> {
+  expectOperands(parsed, 0);
+  const inFile = parsed.flags.get('in-file');
+  let template: Buffer;
+  if (inFile !== undefined) {
+    try {
+      template = readFileSync(inFile);
+    } catch {
+      throw new OpError(`could not read the template file "${inFile}": no such file or directory`);
+    }
+  } else {
+    template = await readStdin();
+  }
+  // latin1 keeps every byte of the template as it is outside the references.
+  const text = template.toString('latin1');
+  const refs = [...text.matchAll(TEMPLATE_REF)].map((m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+    ref: Buffer.from(m[1] ?? '', 'latin1').toString('utf8'),
+  }));
+  let session: Session | undefined;
+  const auth = (): void => {
+    session ??= authenticate(parsed);
+  };
+  if (refs.length === 0) auth();
+  const values = new Map<string, Buffer>();
+  for (const { ref } of refs) {
+    if (!values.has(ref)) values.set(ref, (await readSecret(data, ref, auth)).bytes);
+  }
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (const { start, end, ref } of refs) {
+    pieces.push(Buffer.from(text.slice(at, start), 'latin1'), values.get(ref) ?? Buffer.alloc(0));
+    at = end;
+  }
+  pieces.push(Buffer.from(text.slice(at), 'latin1'));
+  const output = Buffer.concat(pieces);
+  const outFile = parsed.flags.get('out-file');
+  if (outFile !== undefined) writeOutFile(parsed, outFile, output);
+  else print(output);
+}
+
+function cmdWhoami(parsed: Parsed, session: Session): void {
+  expectOperands(parsed, 0);
+  const json =
+    session.kind === 'service-account'
+      ? {
+          url: session.url,
+          user_uuid: fakeId('service-account-user'),
+          account_uuid: fakeId('service-account-account'),
+          user_type: 'SERVICE_ACCOUNT',
+        }
+      : {
+          url: session.url,
+          email: `${session.account.replace(/\..*$/, '')}@example.test`,
+          user_uuid: fakeId(`user:${hostOf(session.account)}`),
+          account_uuid: fakeId(`account:${hostOf(session.account)}`),
+          user_type: 'HUMAN',
+        };
+  if (wantsJson(parsed)) {
+    printJson(json);
+    return;
+  }
+  print(
+    `URL:               ${json.url}\n` +
+      ('email' in json ? `Email:             ${json.email}\n` : '') +
+      `User ID:           ${json.user_uuid}\n` +
+      `User Type:         ${json.user_type}\n`,
+  );
+}
+
+function cmdAccountList(parsed: Parsed): void {
+  expectOperands(parsed, 0);
+  const accounts = signedInAccounts().map((account) => ({
+    url: hostOf(account),
+    email: `${account.replace(/\..*$/, '')}@example.test`,
+    user_uuid: fakeId(`user:${hostOf(account)}`),
+    account_uuid: fakeId(`account:${hostOf(account)}`),
+  }));
+  if (wantsJson(parsed)) {
+    printJson(accounts);
+    return;
+  }
+  print(
+    table([['URL', 'EMAIL', 'USER ID'], ...accounts.map((a) => [a.url, a.email, a.user_uuid])]),
+  );
+}
+
+function cmdVaultList(parsed: Parsed, data: Data): void {
+  expectOperands(parsed, 0);
+  const vaults = visibleVaults(data);
+  if (wantsJson(parsed)) {
+    printJson(vaults.map(vaultListJson));
+    return;
+  }
+  print(table([['ID', 'NAME'], ...vaults.map((v) => [v.id, v.name])]));
+}
+
+function cmdVaultGet(parsed: Parsed, data: Data): void {
+  expectOperands(parsed, 1);
+  const vault = findVault(data, parsed.operands[0] ?? '');
+  if (wantsJson(parsed)) {
+    printJson(vaultGetJson(vault));
+    return;
+  }
+  print(
+    `ID:                   ${vault.id}\n` +
+      `Name:                 ${vault.name}\n` +
+      `Type:                 USER_CREATED\n` +
+      `Attribute version:    1\n` +
+      `Content version:      ${vault.items.length + 1}\n` +
+      `Items:                ${vault.items.length}\n` +
+      `Created:              ${CREATED_AT}\n` +
+      `Updated:              ${UPDATED_AT}\n`,
+  );
+}
+
+function scopeVaults(parsed: Parsed, data: Data): FakeVault[] {
+  const vault = parsed.flags.get('vault');
+  return vault === undefined ? visibleVaults(data) : [findVault(data, vault)];
+}
+
+function cmdItemList(parsed: Parsed, data: Data): void {
+  expectOperands(parsed, 0);
+  const normalize = (category: string): string => category.trim().toUpperCase().replace(/ /g, '_');
+  const categories = parsed.flags
+    .get('categories')
+    ?.split(',')
+    .map(normalize)
+    .filter((c) => c !== '');
+  const tags = parsed.flags
+    .get('tags')
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const entries = scopeVaults(parsed, data).flatMap((vault) =>
+    vault.items
+      .filter(
+        (item) =>
+          (categories === undefined || categories.includes(item.category ?? 'LOGIN')) &&
+          (tags === undefined || tags.some((tag) => item.tags?.includes(tag) === true)),
+      )
+      .map((item) => ({ vault, item })),
+  );
+  if (wantsJson(parsed)) {
+    printJson(entries.map(({ vault, item }) => itemOverviewJson(vault, item)));
+    return;
+  }
+  print(
+    table([
+      ['ID', 'TITLE', 'VAULT', 'EDITED'],
+      ...entries.map(({ vault, item }) => [item.id, item.title, vault.name, '1 year ago']),
+    ]),
+  );
+}
+
+function cmdItemGet(parsed: Parsed, data: Data): void {
+  expectOperands(parsed, 1);
+  const key = parsed.operands[0] ?? '';
+  const vaultFlag = parsed.flags.get('vault');
+  const { vault, item } = findItem(scopeVaults(parsed, data), key, vaultFlag);
+  if (parsed.flags.get('otp') === 'true') {
+    const otp = item.fields.find((f) => f.type === 'OTP' && (f.value ?? '') !== '');
+    if (otp === undefined) {
+      throw new OpError(`item "${item.title}" doesn't have a one-time password field`);
+    }
+    print(`${totp(otp.value ?? '')}\n`);
+    return;
+  }
+  const fieldsFlag = parsed.flags.get('fields');
+  if (fieldsFlag !== undefined) {
+    const chosen: FakeField[] = [];
+    for (const spec of fieldsFlag.split(',').map((s) => s.trim())) {
+      if (spec.startsWith('type=')) {
+        const type = spec.slice(5).toUpperCase();
+        chosen.push(...item.fields.filter((f) => f.type === type));
+        continue;
+      }
+      const label = spec.startsWith('label=') ? spec.slice(6) : spec;
+      const target = findTarget(item, undefined, label, `${vault.name}/${item.title}`);
+      if (target.kind === 'field') chosen.push(target.field);
+    }
+    if (wantsJson(parsed)) {
+      const fields = chosen.map((f) => fieldJson(vault, item, f));
+      printJson(fields.length === 1 ? fields[0] : fields);
+    } else {
+      print(`${chosen.map((f) => f.value ?? '').join(',')}\n`);
+    }
+    return;
+  }
+  if (wantsJson(parsed)) {
+    printJson(itemJson(vault, item));
+    return;
+  }
+  const reveal = parsed.flags.get('reveal') === 'true';
+  const lines = [
+    `ID:          ${item.id}`,
+    `Title:       ${item.title}`,
+    `Vault:       ${vault.name} (${vault.id})`,
+    `Created:     ${CREATED_AT}`,
+    `Updated:     ${UPDATED_AT}`,
+    `Favorite:    false`,
+    `Version:     1`,
+    `Category:    ${item.category ?? 'LOGIN'}`,
+    `Fields:`,
+    ...item.fields.map((f) => {
+      const hidden = (f.type === 'CONCEALED' || f.type === 'SSHKEY') && !reveal;
+      const shown = hidden
+        ? `[use 'op item get ${item.id} --reveal' to reveal]`
+        : f.type === 'OTP'
+          ? totp(f.value ?? '')
+          : (f.value ?? '');
+      return `  ${f.label ?? f.id}:${' '.repeat(Math.max(1, 12 - (f.label ?? f.id).length))}${shown}`;
+    }),
+  ];
+  print(`${lines.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+
+interface Outcome {
+  code: number;
+  /** Written to stderr as is (after stdout). */
+  stderr?: string;
+}
+
+function errorText(message: string): string {
+  return `[ERROR] ${stamp()} ${message}\n`;
+}
+
+async function run(): Promise<Outcome & { trickle: boolean }> {
+  const delay = Number(env['FAKE_OP_DELAY_MS'] ?? '0');
+  if (Number.isFinite(delay) && delay > 0) await sleep(delay);
+
+  let parsed: Parsed | undefined;
+  let parseError: OpError | undefined;
+  try {
+    parsed = parseArgs(args);
+  } catch (error) {
+    if (!(error instanceof OpError)) throw error;
+    parseError = error;
+  }
+
+  const fault = activeFault(parsed?.command ?? '');
+  switch (fault) {
+    case 'crash':
+      return { code: 2, stderr: PANIC, trickle: false };
+    case 'hang':
+      logInvocation(null, false);
+      setInterval(() => {}, 1 << 30);
+      await new Promise<never>(() => {});
+      break;
+    case 'garbage':
+      print(GARBAGE);
+      return { code: 0, trickle: false };
+    case 'echo-token': {
+      const token = env['OP_SERVICE_ACCOUNT_TOKEN'] ?? '';
+      return {
+        code: 1,
+        stderr: errorText(
+          `error initializing client: the service account token "${token}" could not be used: (401) Unauthorized`,
+        ),
+        trickle: false,
+      };
+    }
+    case 'rate-limit':
+      return {
+        code: 1,
+        stderr: errorText(
+          "(429) Too Many Requests: You've reached the maximum number of requests allowed. Try again later.",
+        ),
+        trickle: false,
+      };
+    case 'server-error':
+      return {
+        code: 1,
+        stderr: errorText('(500) Internal Server Error: the server encountered an error'),
+        trickle: false,
+      };
+    default:
+      break;
+  }
+  const trickle = fault === 'slow-stdout';
+
+  if (parseError !== undefined || parsed === undefined) {
+    throw parseError ?? new OpError('could not parse the command line');
+  }
+  if (parsed.command === 'version') {
+    print(`${env['FAKE_OP_VERSION'] ?? DEFAULT_VERSION}\n`);
+    return { code: 0, trickle };
+  }
+  if (parsed.command === 'help') {
+    print(HELP);
+    return { code: 0, trickle };
+  }
+  if (parsed.command === 'account list') {
+    cmdAccountList(parsed);
+    return { code: 0, trickle };
+  }
+
+  const data = loadData();
+  switch (parsed.command) {
+    case 'read':
+      await cmdRead(parsed, data);
+      break;
+    case 'inject':
+      await cmdInject(parsed, data);
+      break;
+    default: {
+      const session = authenticate(parsed);
+      if (parsed.command === 'whoami') cmdWhoami(parsed, session);
+      else if (parsed.command === 'vault list') cmdVaultList(parsed, data);
+      else if (parsed.command === 'vault get') cmdVaultGet(parsed, data);
+      else if (parsed.command === 'item list') cmdItemList(parsed, data);
+      else if (parsed.command === 'item get') cmdItemGet(parsed, data);
+      else throw new OpError(`fake op: "op ${parsed.command}" is not implemented`);
+    }
+  }
+  return { code: 0, trickle };
+}
+
+async function main(): Promise<void> {
+  let outcome: Outcome & { trickle: boolean };
+  try {
+    outcome = await run();
+  } catch (error) {
+    stdoutChunks.length = 0; // op prints nothing on stdout when it fails
+    if (error instanceof OpError) {
+      outcome = { code: error.exitCode, stderr: errorText(error.message), trickle: false };
+    } else {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      outcome = { code: 3, stderr: `fake op: internal error: ${detail}\n`, trickle: false };
+    }
+  }
+  await emitStdout(outcome.trickle);
+  if (outcome.stderr !== undefined) await write(process.stderr, outcome.stderr);
+  logInvocation(outcome.code, true);
+  process.exitCode = outcome.code;
+}
+
+await main();

@@ -1,0 +1,187 @@
+/**
+ * Test helpers around the fake 1Password CLI (./fake-op.ts, started by ./bin/op or
+ * ./bin/op.cmd).
+ *
+ * Put `FAKE_OP_BIN_DIR` first on `PATH` (see `fakeOpPath`) and add `fakeOpEnv(...)` to the
+ * environment of the process under test; `op` then serves `VAULTS` from
+ * test/fixtures/vault-data.ts, authenticating like op 2.x:
+ * - `OP_CONNECT_HOST` / `OP_CONNECT_TOKEN` present (any value): every command but
+ *   `--version` and `account list` fails (the caller must strip them).
+ * - `OP_SERVICE_ACCOUNT_TOKEN` non-empty: must be `SERVICE_ACCOUNT_TOKEN`; `--account` is
+ *   ignored.
+ * - otherwise the account session: `FAKE_OP_SIGNED_IN` (comma-separated shorthands or
+ *   sign-in addresses, plus any `OP_SESSION_<shorthand>`); `--account`/`OP_ACCOUNT` must
+ *   name one of them, or exactly one must be signed in.
+ *
+ * Knobs (all optional): `FAKE_OP_NODE` (the Node.js that runs the fake), `FAKE_OP_VERSION`,
+ * `FAKE_OP_DELAY_MS`, `FAKE_OP_LOG`, `FAKE_OP_FAULT` (`crash`, `hang`, `garbage`,
+ * `slow-stdout`, `echo-token`, `rate-limit`, `server-error`; `name@scope` limits it to a
+ * command such as `read`, `item get`, `item`, `version`, or `all`; without a scope every
+ * command but `--version` is affected), `FAKE_OP_FAULT_TIMES` + `FAKE_OP_FAULT_COUNTER`
+ * (apply the fault to the first N affected invocations only, counted in that file),
+ * `FAKE_OP_SIGNED_IN`, `FAKE_OP_DATA` (JSON vaults, see `writeOpData`).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FakeVault } from '../connect-server.ts';
+
+/** Absolute path of the directory holding the `op` / `op.cmd` launchers. */
+export const FAKE_OP_BIN_DIR: string = fileURLToPath(new URL('./bin', import.meta.url));
+
+/** Absolute path of the fake's program (what the launchers run). */
+export const FAKE_OP_SCRIPT: string = fileURLToPath(new URL('./fake-op.ts', import.meta.url));
+
+/** What `op --version` prints (plus a newline) unless `version` says otherwise. */
+export const FAKE_OP_DEFAULT_VERSION = '2.30.3';
+
+export interface FakeOpOptions {
+  /** Sleep this long before doing anything, on every invocation (`--version` too). */
+  delayMs?: number;
+  /** `crash`, `hang`, `garbage`, `slow-stdout`, `echo-token`, `rate-limit`, `server-error`, optionally `@scope`. */
+  fault?: string;
+  /** Apply `fault` to the first N affected invocations only (needs `faultCounterFile`). */
+  faultTimes?: number;
+  /** File counting the faulted invocations (one byte each); start without it. */
+  faultCounterFile?: string;
+  /** What `op --version` prints (default `2.30.3`). */
+  version?: string;
+  /** Signed-in account shorthands or sign-in addresses (session mode). */
+  signedIn?: string[];
+  /** Append one JSON line per invocation here (see `OpInvocation`). */
+  logFile?: string;
+  /** Serve these vaults instead of the fixtures (a file written by `writeOpData`). */
+  dataFile?: string;
+}
+
+/** The `FAKE_OP_*` variables for these options, with `FAKE_OP_NODE` = this Node.js. */
+export function fakeOpEnv(options: FakeOpOptions = {}): Record<string, string> {
+  const env: Record<string, string> = { FAKE_OP_NODE: process.execPath };
+  if (options.delayMs !== undefined) env['FAKE_OP_DELAY_MS'] = String(options.delayMs);
+  if (options.fault !== undefined) env['FAKE_OP_FAULT'] = options.fault;
+  if (options.faultTimes !== undefined) env['FAKE_OP_FAULT_TIMES'] = String(options.faultTimes);
+  if (options.faultCounterFile !== undefined) {
+    env['FAKE_OP_FAULT_COUNTER'] = options.faultCounterFile;
+  }
+  if (options.version !== undefined) env['FAKE_OP_VERSION'] = options.version;
+  if (options.signedIn !== undefined) env['FAKE_OP_SIGNED_IN'] = options.signedIn.join(',');
+  if (options.logFile !== undefined) env['FAKE_OP_LOG'] = options.logFile;
+  if (options.dataFile !== undefined) env['FAKE_OP_DATA'] = options.dataFile;
+  return env;
+}
+
+/** A `PATH` value with `FAKE_OP_BIN_DIR` first, then `rest` (default: this process's PATH). */
+export function fakeOpPath(rest: string = process.env['PATH'] ?? ''): string {
+  return rest === '' ? FAKE_OP_BIN_DIR : `${FAKE_OP_BIN_DIR}${delimiter}${rest}`;
+}
+
+/** One line of `FAKE_OP_LOG`. */
+export interface OpInvocation {
+  /** Arguments after `op`. */
+  argv: string[];
+  /** Names (never values) of the `OP_*` variables in op's environment, sorted. */
+  opEnv: string[];
+  /** Bytes op read from stdin (only `op inject` without `--in-file` reads it). */
+  stdinBytes: number;
+  /** Epoch milliseconds when the program started (before `FAKE_OP_DELAY_MS`). */
+  startedAt: number;
+  /** Epoch milliseconds when it finished; null for `hang` (logged when it starts hanging). */
+  endedAt: number | null;
+  pid: number;
+  /** null for `hang`. */
+  exitCode: number | null;
+}
+
+/** The invocations logged in `file`, oldest first; [] when there is no file yet. */
+export function readOpLog(file: string): OpInvocation[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as OpInvocation);
+}
+
+/** Writes vaults for `FAKE_OP_DATA`: the `VAULTS` shape, file contents as base64. */
+export function writeOpData(file: string, vaults: readonly FakeVault[]): void {
+  const json = vaults.map((vault) => ({
+    ...vault,
+    items: vault.items.map((item) =>
+      item.files === undefined
+        ? item
+        : {
+            ...item,
+            files: item.files.map((f) => ({
+              ...f,
+              content: (typeof f.content === 'string'
+                ? Buffer.from(f.content, 'utf8')
+                : Buffer.from(f.content)
+              ).toString('base64'),
+            })),
+          },
+    ),
+  }));
+  writeFileSync(file, JSON.stringify(json));
+}
+
+export interface FakeOpRunOptions {
+  /** The whole environment of op (add `PATH: fakeOpPath()` and `...fakeOpEnv()` yourself). */
+  env: Record<string, string>;
+  /** Written to op's stdin (closed at once when absent). */
+  input?: string | Uint8Array;
+  /** Kill op (SIGKILL) after this long; default 10 s. */
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+export interface FakeOpRun {
+  /** Exit code; null when killed. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  /** Killed by `timeoutMs`. */
+  timedOut: boolean;
+  /** Wall time in milliseconds. */
+  elapsedMs: number;
+}
+
+/**
+ * Runs `op` found through `options.env.PATH` (no shell). On Windows, where Node cannot
+ * start `op.cmd` without a shell, it runs `FAKE_OP_NODE fake-op.ts` directly instead.
+ */
+export function runFakeOp(args: readonly string[], options: FakeOpRunOptions): Promise<FakeOpRun> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const windows = process.platform === 'win32';
+  const file = windows ? (options.env['FAKE_OP_NODE'] ?? process.execPath) : 'op';
+  const argv = windows ? [FAKE_OP_SCRIPT, ...args] : [...args];
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = execFile(
+      file,
+      argv,
+      {
+        env: options.env,
+        encoding: 'buffer',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        windowsHide: true,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      },
+      (error, stdout, stderr) => {
+        const failure = error as
+          (Error & { code?: unknown; killed?: boolean; signal?: NodeJS.Signals | null }) | null;
+        resolve({
+          code: failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null,
+          signal: failure?.signal ?? null,
+          stdout,
+          stderr: stderr.toString('utf8'),
+          timedOut: failure?.killed === true && failure.signal === 'SIGKILL',
+          elapsedMs: performance.now() - started,
+        });
+      },
+    );
+    child.stdin?.end(options.input === undefined ? undefined : Buffer.from(options.input));
+  });
+}

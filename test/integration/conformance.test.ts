@@ -1,0 +1,197 @@
+/**
+ * One behaviour: the same references against the same vault data give the same values and
+ * the same codes through every backend (Connect, the SDK, op with a service account, op with
+ * an account session).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import sshpk from 'sshpk';
+import { ConnectSource } from '../../src/backends/connect.ts';
+import { CliSource } from '../../src/backends/op-cli.ts';
+import { SdkSource } from '../../src/backends/sdk.ts';
+import type { SecretSource } from '../../src/backends/source.ts';
+import { Code, SecretsError } from '../../src/errors.ts';
+import { parseRef } from '../../src/refs.ts';
+import { type Outcome, Resolver } from '../../src/resolve.ts';
+import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
+import { FAKE_OP_BIN_DIR, fakeOpEnv, fakeOpPath } from '../fakes/op/index.ts';
+import { createFakeSdkClient } from '../fakes/sdk/fake-client.ts';
+import { totp } from '../fakes/totp.ts';
+import {
+  BINARY_FILE_BYTES,
+  BUNDLE_PEM,
+  CONNECT_TOKEN,
+  IDS,
+  MFA_OTP_URI,
+  SERVICE_ACCOUNT_TOKEN,
+  SSH_FINGERPRINT,
+  VALUES,
+  VAULTS,
+  WHOLE_EXPORT,
+} from '../fixtures/vault-data.ts';
+
+interface Backend {
+  readonly name: string;
+  open(): SecretSource;
+}
+
+let connect: FakeConnect;
+const opEnv = (extra: Record<string, string>) => ({
+  PATH: fakeOpPath(),
+  HOME: process.env['HOME'] ?? '',
+  ...fakeOpEnv({ signedIn: ['my-team'] }),
+  ...extra,
+});
+
+const findOp = () => Promise.resolve(join(FAKE_OP_BIN_DIR, 'op'));
+
+const backends: Backend[] = [
+  {
+    name: 'connect',
+    open: () => new ConnectSource({ host: new URL(connect.url), token: CONNECT_TOKEN }),
+  },
+  {
+    name: 'sdk',
+    open: () =>
+      new SdkSource({ token: SERVICE_ACCOUNT_TOKEN, connect: createFakeSdkClient().connector }),
+  },
+  {
+    name: 'op (service account)',
+    open: () => new CliSource({ token: SERVICE_ACCOUNT_TOKEN, env: opEnv({}), findOp }),
+  },
+  {
+    name: 'op (account session)',
+    // Credentials in the environment must not reach op in cli mode.
+    open: () =>
+      new CliSource({
+        account: 'my-team',
+        env: opEnv({ OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN, OP_CONNECT_HOST: 'x' }),
+        findOp,
+      }),
+  },
+];
+
+type Expected =
+  | { readonly value: string | Uint8Array }
+  | { readonly check: (value: string) => void }
+  | { readonly fields: Record<string, string> }
+  | { readonly code: string; readonly message?: RegExp };
+
+const CASES: Record<string, Expected> = {
+  'op://Engineering/deploy/password': { value: VALUES.deployPassword },
+  'op://Engineering/deploy/notesPlain': { value: VALUES.deployNotes },
+  'op://Engineering/services/loom/deploy/token': { value: VALUES.loomDeployToken },
+  'op://Platform/db/staging/password': { value: VALUES.dbStagingPassword },
+  'op://Platform/queue/eu/password': { value: VALUES.queueEuPassword },
+  'op://Platform/api/key': { value: VALUES.apiKeyUnsectioned },
+  'op://Platform/api/secondary/key': { value: VALUES.apiKeySecondary },
+  [`op://${IDS.vaults.engineering}/${IDS.items.deploy}/token`]: { value: VALUES.deployToken },
+  [`op://Engineering/${IDS.items.idTarget}/token`]: { value: VALUES.idTargetToken },
+  'op://Engineering/notanid00000000000000title/token': { value: VALUES.idShapedTitleToken },
+  "op://Engineering/Clé d'accès (prod)/token": { value: VALUES.cleToken },
+  'op://Équipe ☃/team-config/token': { value: VALUES.equipeToken },
+  'op://Engineering/mfa/one-time password': { value: MFA_OTP_URI },
+  'op://Engineering/mfa/one-time password?attribute=otp': {
+    check: (code) =>
+      assert.ok([totp(MFA_OTP_URI), totp(MFA_OTP_URI, Date.now() - 30_000)].includes(code)),
+  },
+  'op://Engineering/ssh/private key?ssh-format=openssh': {
+    check: (key) =>
+      assert.equal(
+        sshpk.parsePrivateKey(key, 'openssh').fingerprint('sha256').toString(),
+        SSH_FINGERPRINT,
+      ),
+  },
+  'op://Engineering/certs/bundle.pem': { value: new TextEncoder().encode(BUNDLE_PEM) },
+  'op://Engineering/certs/binary.bin': { value: BINARY_FILE_BYTES },
+  'op://Engineering/certs/config.json': { value: VALUES.certsConfigField },
+  'op://Engineering/whole/*': { fields: WHOLE_EXPORT },
+  'op://Nowhere/deploy/password': { code: Code.refNotFound, message: /vault "Nowhere"/ },
+  'op://Engineering/nothing/password': { code: Code.refNotFound, message: /item "nothing"/ },
+  'op://Engineering/deploy/nothing': { code: Code.refNotFound, message: /field "nothing"/ },
+  'op://Platform/queue/eu/nothing': { code: Code.refNotFound, message: /field "nothing"/ },
+  'op://Engineering/twin/token': { code: Code.refAmbiguous },
+  'op://Shared/shared-item/token': { code: Code.refAmbiguous },
+  'op://Platform/cache/prod/url': { code: Code.refAmbiguous },
+  'op://Platform/dup-field/secret': { code: Code.refAmbiguous },
+  'op://Engineering/twinfiles/dup.txt': { code: Code.refAmbiguous },
+  'op://Engineering/deploy/password?attribute=otp': { code: Code.refInvalid },
+  'op://Engineering/deploy/password?ssh-format=openssh': { code: Code.refInvalid },
+  'op://Restricted/deploy/token': { code: Code.refNotFound },
+};
+
+function asText(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : Buffer.from(value).toString('latin1');
+}
+
+function check(ref: string, outcome: Outcome | undefined, expected: Expected): void {
+  assert.ok(outcome !== undefined, `${ref} was not resolved`);
+  if ('code' in expected) {
+    assert.ok(outcome instanceof SecretsError, `${ref} should fail with ${expected.code}`);
+    assert.equal(outcome.code, expected.code, `${ref}: ${outcome.message}`);
+    if (expected.message) assert.match(outcome.message, expected.message);
+    return;
+  }
+  assert.ok(!(outcome instanceof SecretsError), `${ref} failed: ${(outcome as Error).message}`);
+  if ('fields' in expected) {
+    assert.equal(outcome.kind, 'item');
+    const fields = outcome.kind === 'item' ? outcome.fields : [];
+    assert.deepEqual(
+      Object.fromEntries(fields.map((field) => [field.suffix, field.value])),
+      expected.fields,
+    );
+    return;
+  }
+  assert.equal(outcome.kind, 'value');
+  const value = outcome.kind === 'value' ? outcome.value : '';
+  if ('check' in expected) expected.check(asText(value));
+  else assert.equal(asText(value), asText(expected.value), ref);
+}
+
+before(async () => {
+  connect = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
+});
+after(() => connect.close());
+
+for (const backend of backends) {
+  describe(`conformance: ${backend.name}`, () => {
+    let outcomes: Map<string, Outcome>;
+    before(async () => {
+      const source = backend.open();
+      try {
+        outcomes = await new Resolver(source).resolveAll(
+          Object.keys(CASES).map((ref) => parseRef(ref)),
+        );
+      } finally {
+        await source.close();
+      }
+    });
+    for (const [ref, expected] of Object.entries(CASES)) {
+      it(ref, () => check(ref, outcomes.get(parseRef(ref).text), expected));
+    }
+  });
+}
+
+describe('conformance: a vault outside the token scope, named by ID', () => {
+  it('is SECRETS_ACCESS_DENIED through Connect (403), SECRETS_REF_NOT_FOUND where the backend cannot tell', async () => {
+    const ref = parseRef(`op://${IDS.vaults.restricted}/deploy/token`);
+    const codes: string[] = [];
+    for (const backend of backends) {
+      const source = backend.open();
+      try {
+        const outcome = (await new Resolver(source).resolveAll([ref])).get(ref.text);
+        assert.ok(outcome instanceof SecretsError, backend.name);
+        codes.push(outcome.code);
+      } finally {
+        await source.close();
+      }
+    }
+    assert.deepEqual(codes, [
+      Code.accessDenied,
+      Code.refNotFound,
+      Code.refNotFound,
+      Code.refNotFound,
+    ]);
+  });
+});

@@ -1,0 +1,830 @@
+/**
+ * Self-tests of the SDK test doubles: the fake `@1password/sdk` client
+ * (test/fakes/sdk/fake-client.ts), the service-account token builder and the loopback
+ * sign-in server (test/fakes/sdk/signin-server.ts). If these are wrong, every test of the
+ * SDK backend built on them proves nothing.
+ *
+ * The last group drives the REAL SDK against the sign-in server. It runs when
+ * `@1password/sdk` resolves from this file (normally `node_modules`), or from the package
+ * directory named by `OP_SDK_MODULE_DIR` (a copy kept outside the project); otherwise it
+ * is skipped with 'sdk not installed'.
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import sshpk from 'sshpk';
+import type { SdkClient, SdkConnector } from '../../src/backends/sdk-client.ts';
+import {
+  createFakeSdkClient,
+  type FakeSdkItem,
+  type FakeSdkItemField,
+  SDK_ERRORS,
+  sshKeyAttributes,
+} from '../fakes/sdk/fake-client.ts';
+import {
+  decodeServiceAccountToken,
+  makeServiceAccountCredentials,
+  makeServiceAccountToken,
+  NETWORK_ERROR_TEXT,
+  OBSERVED_SIGN_IN_ERRORS,
+  type SignInServer,
+  startSignInServer,
+} from '../fakes/sdk/signin-server.ts';
+import { totp } from '../fakes/totp.ts';
+import {
+  BINARY_FILE_BYTES,
+  IDS,
+  MFA_OTP_URI,
+  SECTION_IDS,
+  SERVICE_ACCOUNT_TOKEN,
+  SSH_FINGERPRINT,
+  SSH_PUBLIC_KEY,
+  VALUES,
+  VAULTS,
+} from '../fixtures/vault-data.ts';
+
+const V = IDS.vaults;
+const I = IDS.items;
+const F = IDS.files;
+const UNKNOWN_ID = 'unknown000000000000000000x';
+
+/** Settles `promise` or reports 'pending' after `ms`. */
+async function state<T>(
+  promise: Promise<T>,
+  ms = 50,
+): Promise<'pending' | 'fulfilled' | 'rejected'> {
+  const marker = Symbol('pending');
+  const timer = new AbortController();
+  try {
+    const result = await Promise.race([
+      promise,
+      sleep(ms, marker, { signal: timer.signal }).catch(() => marker),
+    ]);
+    return result === marker ? 'pending' : 'fulfilled';
+  } catch {
+    return 'rejected';
+  } finally {
+    timer.abort();
+  }
+}
+
+async function getItem(vaultId: string, itemId: string, now?: number): Promise<FakeSdkItem> {
+  const { client } = createFakeSdkClient(
+    now === undefined ? { vaults: VAULTS } : { vaults: VAULTS, now: () => now },
+  );
+  const response = await client.items.getAll(vaultId, [itemId]);
+  const content = response.individualResponses[0]?.content;
+  assert.ok(content, `item ${itemId} not returned`);
+  return content;
+}
+
+function fieldNamed(item: FakeSdkItem, title: string): FakeSdkItemField {
+  const field = item.fields.find((candidate) => candidate.title === title);
+  assert.ok(field, `field ${title} missing`);
+  return field;
+}
+
+// ---------------------------------------------------------------------------------------
+
+describe('fake SDK client: vaults', () => {
+  it('lists only the vaults the service account can see, in SDK shape', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    const vaults = await client.vaults.list();
+    assert.deepEqual(
+      vaults.map((vault) => vault.id),
+      VAULTS.filter((vault) => vault.accessible !== false).map((vault) => vault.id),
+    );
+    assert.ok(!vaults.some((vault) => vault.id === V.restricted));
+    const engineering = vaults.find((vault) => vault.id === V.engineering);
+    assert.ok(engineering);
+    const itemCount = VAULTS.find((vault) => vault.id === V.engineering)?.items.length ?? -1;
+    assert.deepEqual(engineering, {
+      id: V.engineering,
+      title: 'Engineering',
+      description: '',
+      vaultType: 'userCreated',
+      activeItemCount: itemCount,
+      contentVersion: itemCount + 1,
+      attributeVersion: 1,
+      createdAt: new Date('2024-03-01T09:00:00Z'),
+      updatedAt: new Date('2024-06-15T14:30:00Z'),
+    });
+    assert.ok(engineering.createdAt instanceof Date);
+    assert.equal(vaults.find((vault) => vault.id === V.equipe)?.title, 'Équipe ☃');
+  });
+
+  it('getOverview answers visible vaults, and the same plain Error for hidden or unknown ones', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    assert.equal((await client.vaults.getOverview(V.platform)).title, 'Platform');
+    for (const id of [V.restricted, UNKNOWN_ID, 'Engineering']) {
+      await assert.rejects(client.vaults.getOverview(id), (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.equal(error.constructor, Error);
+        assert.equal(error.message, SDK_ERRORS.vaultNotFound);
+        assert.match(error.message, /vault/);
+        assert.match(error.message, /not found/);
+        return true;
+      });
+    }
+  });
+
+  it('honours a custom visibility rule', async () => {
+    const { client } = createFakeSdkClient({
+      vaults: VAULTS,
+      visible: (vault) => vault.id === V.platform,
+    });
+    assert.deepEqual(
+      (await client.vaults.list()).map((vault) => vault.id),
+      [V.platform],
+    );
+    await assert.rejects(client.vaults.getOverview(V.engineering), {
+      message: SDK_ERRORS.vaultNotFound,
+    });
+    await assert.rejects(client.items.list(V.engineering), {
+      message: SDK_ERRORS.vaultNotFoundForItems,
+    });
+  });
+});
+
+describe('fake SDK client: items', () => {
+  it('lists item overviews with SDK categories and no fields', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    const items = await client.items.list(V.engineering);
+    const engineering = VAULTS.find((vault) => vault.id === V.engineering);
+    assert.deepEqual(
+      items.map((item) => item.id),
+      engineering?.items.map((item) => item.id),
+    );
+    const byId = new Map(items.map((item) => [item.id, item]));
+    assert.equal(byId.get(I.deploy)?.category, 'Login');
+    assert.equal(byId.get(I.loomDeploy)?.category, 'ApiCredentials');
+    assert.equal(byId.get(I.ssh)?.category, 'SshKey');
+    assert.equal(byId.get(I.tricky)?.category, 'SecureNote');
+    assert.equal(byId.get(I.loomDeploy)?.title, 'services/loom/deploy');
+    assert.deepEqual(byId.get(I.deploy), {
+      id: I.deploy,
+      title: 'deploy',
+      category: 'Login',
+      vaultId: V.engineering,
+      websites: [],
+      tags: [],
+      createdAt: new Date('2024-03-01T09:00:00Z'),
+      updatedAt: new Date('2024-06-15T14:30:00Z'),
+      state: 'active',
+    });
+    const platform = await client.items.list(V.platform);
+    assert.equal(platform.find((item) => item.id === I.dbStaging)?.category, 'Database');
+    assert.equal(platform.find((item) => item.id === I.cache)?.category, 'Server');
+  });
+
+  it('rejects items.list on a hidden or unknown vault', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    for (const id of [V.restricted, UNKNOWN_ID]) {
+      await assert.rejects(client.items.list(id), (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.equal(error.message, SDK_ERRORS.vaultNotFoundForItems);
+        assert.match(error.message, /vault.*not found/);
+        return true;
+      });
+    }
+  });
+
+  it('getAll answers in the order of the IDs, itemNotFound for unknown ones', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    const ids = [I.legacy, UNKNOWN_ID, I.deploy, I.tls, I.legacy];
+    const { individualResponses } = await client.items.getAll(V.engineering, ids);
+    assert.equal(individualResponses.length, ids.length);
+    assert.equal(individualResponses[0]?.content?.id, I.legacy);
+    assert.deepEqual(individualResponses[1], { error: { type: 'itemNotFound' } });
+    assert.equal(individualResponses[2]?.content?.id, I.deploy);
+    // An item of another vault is not found in this one.
+    assert.deepEqual(individualResponses[3], { error: { type: 'itemNotFound' } });
+    assert.equal(individualResponses[4]?.content?.id, I.legacy);
+    assert.deepEqual((await client.items.getAll(V.engineering, [])).individualResponses, []);
+    await assert.rejects(client.items.getAll(V.restricted, [I.restrictedDeploy]), {
+      message: SDK_ERRORS.vaultNotFoundForItems,
+    });
+  });
+
+  it('moves the notesPlain field into item.notes and out of fields', async () => {
+    const deploy = await getItem(V.engineering, I.deploy);
+    assert.equal(deploy.notes, VALUES.deployNotes);
+    assert.ok(!deploy.fields.some((field) => field.id === 'notesPlain'));
+    assert.ok(!deploy.fields.some((field) => field.value === VALUES.deployNotes));
+    assert.deepEqual(
+      deploy.fields.map((field) => [field.id, field.title, field.fieldType, field.value]),
+      [
+        ['username', 'username', 'Text', VALUES.deployUsername],
+        ['password', 'password', 'Concealed', VALUES.deployPassword],
+        [deploy.fields[2]?.id, 'token', 'Concealed', VALUES.deployToken],
+      ],
+    );
+    for (const field of deploy.fields) assert.ok(!('sectionId' in field));
+    assert.equal((await getItem(V.engineering, I.legacy)).notes, '');
+  });
+
+  it('has the full SDK Item shape', async () => {
+    const whole = await getItem(V.engineering, I.whole);
+    assert.deepEqual(Object.keys(whole).sort(), [
+      'category',
+      'createdAt',
+      'fields',
+      'files',
+      'id',
+      'notes',
+      'sections',
+      'tags',
+      'title',
+      'updatedAt',
+      'vaultId',
+      'version',
+      'websites',
+    ]);
+    assert.equal(whole.category, 'Login');
+    assert.equal(whole.vaultId, V.engineering);
+    assert.equal(whole.version, 1);
+    assert.ok(whole.updatedAt instanceof Date);
+    assert.deepEqual(whole.sections, [
+      { id: SECTION_IDS.wholeUnlabelled, title: '' },
+      { id: SECTION_IDS.wholeDb, title: 'db' },
+    ]);
+    assert.equal(fieldNamed(whole, 'region').sectionId, SECTION_IDS.wholeUnlabelled);
+    assert.equal(fieldNamed(whole, 'host').sectionId, SECTION_IDS.wholeDb);
+    assert.equal(fieldNamed(whole, 'host').fieldType, 'Url');
+    assert.equal(fieldNamed(whole, 'empty').value, '');
+    assert.deepEqual(whole.files, []);
+  });
+
+  it('gives OTP fields type Totp, the URI as value and the current code in details', async () => {
+    const now = Date.UTC(2025, 0, 2, 3, 4, 5);
+    const mfa = await getItem(V.engineering, I.mfa, now);
+    const otp = fieldNamed(mfa, 'one-time password');
+    assert.equal(otp.fieldType, 'Totp');
+    assert.equal(otp.value, MFA_OTP_URI);
+    assert.deepEqual(otp.details, { type: 'Otp', content: { code: totp(MFA_OTP_URI, now) } });
+    assert.match(totp(MFA_OTP_URI, now), /^\d{6}$/);
+    // With the real clock too (the code may have rolled over since).
+    const live = fieldNamed(await getItem(V.engineering, I.mfa), 'one-time password');
+    const code = live.details?.type === 'Otp' ? live.details.content.code : undefined;
+    assert.ok(code === totp(MFA_OTP_URI) || code === totp(MFA_OTP_URI, Date.now() - 30_000));
+  });
+
+  it('gives an unparsable OTP an errorMessage instead of a code', async () => {
+    const { client } = createFakeSdkClient({
+      vaults: [
+        {
+          id: V.engineering,
+          name: 'Engineering',
+          items: [
+            {
+              id: I.mfa,
+              title: 'mfa',
+              fields: [{ id: 'otp', type: 'OTP', label: 'otp', value: 'not base32 !' }],
+            },
+          ],
+        },
+      ],
+    });
+    const { individualResponses } = await client.items.getAll(V.engineering, [I.mfa]);
+    const details = individualResponses[0]?.content?.fields[0]?.details;
+    assert.equal(details?.type, 'Otp');
+    assert.ok(details?.content && 'errorMessage' in details.content);
+    assert.equal(typeof details.content.errorMessage, 'string');
+  });
+
+  it('gives SSH keys type SshKey and the public key, fingerprint and key type in details', async () => {
+    const ssh = await getItem(V.engineering, I.ssh);
+    assert.equal(ssh.category, 'SshKey');
+    const key = fieldNamed(ssh, 'private key');
+    assert.equal(key.fieldType, 'SshKey');
+    assert.equal(key.value, VALUES.sshPrivateKey);
+    assert.deepEqual(key.details, {
+      type: 'SshKey',
+      content: { publicKey: SSH_PUBLIC_KEY, fingerprint: SSH_FINGERPRINT, keyType: 'Ed25519' },
+    });
+    assert.equal(fieldNamed(ssh, 'public key').fieldType, 'Text');
+  });
+
+  it('computes RSA and ECDSA SSH attributes like sshpk does', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    for (const [pem, keyType] of [
+      [rsa, 'RSA, 2048-bit'],
+      [ec, 'ECDSA, nistp256'],
+    ] as const) {
+      const expected = sshpk.parsePrivateKey(pem, 'pem');
+      const attributes = sshKeyAttributes(pem);
+      assert.ok(attributes);
+      assert.equal(
+        attributes.publicKey,
+        expected.toPublic().toString('ssh').split(' ').slice(0, 2).join(' '),
+      );
+      assert.equal(attributes.fingerprint, expected.fingerprint('sha256').toString());
+      assert.equal(attributes.keyType, keyType);
+    }
+    assert.equal(sshKeyAttributes('not a key'), undefined);
+  });
+
+  it('maps attached files to the SDK file shape', async () => {
+    const certs = await getItem(V.engineering, I.certs);
+    assert.deepEqual(certs.files, [
+      {
+        attributes: {
+          name: 'bundle.pem',
+          id: F.bundlePem,
+          size: Buffer.byteLength(VALUES.bundlePem),
+        },
+        sectionId: '',
+        fieldId: '',
+      },
+      {
+        attributes: { name: 'binary.bin', id: F.binaryBin, size: BINARY_FILE_BYTES.length },
+        sectionId: '',
+        fieldId: '',
+      },
+      {
+        attributes: { name: 'bom.txt', id: F.bomTxt, size: Buffer.byteLength(VALUES.bomFile) },
+        sectionId: '',
+        fieldId: '',
+      },
+      {
+        attributes: {
+          name: 'config.json',
+          id: F.configJson,
+          size: Buffer.byteLength(VALUES.certsConfigFile),
+        },
+        sectionId: '',
+        fieldId: '',
+      },
+    ]);
+    // The field of the same name is still a field.
+    assert.equal(fieldNamed(certs, 'config.json').value, VALUES.certsConfigField);
+  });
+
+  it('reads files byte for byte, and rejects unknown files, items and vaults', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    const certs = (await client.items.getAll(V.engineering, [I.certs])).individualResponses[0]
+      ?.content;
+    assert.ok(certs);
+    const expected = new Map<string, Uint8Array>([
+      [F.bundlePem, new TextEncoder().encode(VALUES.bundlePem)],
+      [F.binaryBin, BINARY_FILE_BYTES],
+      [F.bomTxt, new TextEncoder().encode(VALUES.bomFile)],
+      [F.configJson, new TextEncoder().encode(VALUES.certsConfigFile)],
+    ]);
+    for (const file of certs.files) {
+      const bytes = await client.items.files.read(V.engineering, I.certs, file.attributes);
+      assert.equal(Object.getPrototypeOf(bytes), Uint8Array.prototype);
+      assert.deepEqual(bytes, expected.get(file.attributes.id));
+    }
+    const bom = await client.items.files.read(V.engineering, I.certs, {
+      name: 'bom.txt',
+      id: F.bomTxt,
+      size: 0,
+    });
+    assert.deepEqual([...bom.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const missing = { name: 'nope.txt', id: UNKNOWN_ID, size: 1 };
+    await assert.rejects(client.items.files.read(V.engineering, I.certs, missing), {
+      message: SDK_ERRORS.fileNotFound,
+    });
+    await assert.rejects(
+      client.items.files.read(V.engineering, UNKNOWN_ID, { name: 'x', id: F.bomTxt, size: 1 }),
+      { message: SDK_ERRORS.itemNotFound },
+    );
+    await assert.rejects(
+      client.items.files.read(V.restricted, I.certs, { name: 'x', id: F.bomTxt, size: 1 }),
+      { message: SDK_ERRORS.vaultNotFoundForItems },
+    );
+  });
+
+  it('hands out fresh objects: mutating an answer changes nothing', async () => {
+    const { client } = createFakeSdkClient({ vaults: VAULTS });
+    const first = (await client.items.getAll(V.engineering, [I.deploy])).individualResponses[0]
+      ?.content;
+    assert.ok(first);
+    first.fields.length = 0;
+    first.notes = 'changed';
+    const second = (await client.items.getAll(V.engineering, [I.deploy])).individualResponses[0]
+      ?.content;
+    assert.equal(second?.notes, VALUES.deployNotes);
+    assert.equal(second?.fields.length, 3);
+    const bytes = await client.items.files.read(V.engineering, I.certs, {
+      name: 'binary.bin',
+      id: F.binaryBin,
+      size: BINARY_FILE_BYTES.length,
+    });
+    bytes.fill(0);
+    assert.notEqual(BINARY_FILE_BYTES[1], 0);
+  });
+
+  it('is an SdkClient (type-level and at run time)', async () => {
+    const fake = createFakeSdkClient({ vaults: VAULTS });
+    const seam: SdkClient = fake.client;
+    const connector: SdkConnector = fake.connector;
+    assert.equal(await connector(SERVICE_ACCOUNT_TOKEN), seam);
+  });
+});
+
+describe('fake SDK client: calls, faults, connector', () => {
+  it('records every call in order with its arguments', async () => {
+    const fake = createFakeSdkClient({ vaults: VAULTS });
+    const ids: string[] = [I.deploy, I.legacy];
+    await fake.client.vaults.list();
+    await fake.client.items.list(V.engineering);
+    await fake.client.items.getAll(V.engineering, ids);
+    await assert.rejects(fake.client.vaults.getOverview(V.restricted));
+    await fake.client.items.files.read(V.engineering, I.certs, {
+      name: 'bom.txt',
+      id: F.bomTxt,
+      size: 1,
+    });
+    ids.push(I.tricky); // the log keeps the arguments as they were
+    assert.deepEqual(fake.calls, [
+      { method: 'vaults.list', args: [] },
+      { method: 'items.list', args: [V.engineering] },
+      { method: 'items.getAll', args: [V.engineering, [I.deploy, I.legacy]] },
+      { method: 'vaults.getOverview', args: [V.restricted] },
+      {
+        method: 'items.files.read',
+        args: [V.engineering, I.certs, { name: 'bom.txt', id: F.bomTxt, size: 1 }],
+      },
+    ]);
+    assert.equal(fake.count('items.getAll'), 1);
+    assert.equal(fake.count('vaults.list'), 1);
+    assert.equal(fake.count('connect'), 0);
+    fake.reset();
+    assert.deepEqual(fake.calls, []);
+  });
+
+  it('plays scripted failures in order, then serves normally', async () => {
+    const fake = createFakeSdkClient({ vaults: VAULTS });
+    const first = new Error('authentication error: rate limit exceeded');
+    const second = new Error('request library compatibility issue: error sending request');
+    fake.fail('items.getAll', [first]);
+    fake.fail('items.getAll', [second]); // appended
+    await assert.rejects(fake.client.items.getAll(V.engineering, [I.deploy]), (error) => {
+      assert.equal(error, first);
+      return true;
+    });
+    await assert.rejects(fake.client.items.getAll(V.engineering, [I.deploy]), (error) => {
+      assert.equal(error, second);
+      return true;
+    });
+    const ok = await fake.client.items.getAll(V.engineering, [I.deploy]);
+    assert.equal(ok.individualResponses[0]?.content?.id, I.deploy);
+    // Other methods were never affected.
+    assert.equal((await fake.client.vaults.list()).length > 0, true);
+    assert.equal(fake.count('items.getAll'), 3);
+  });
+
+  it('can hang a call forever, and faults can be scripted up front', async () => {
+    const fake = createFakeSdkClient({
+      vaults: VAULTS,
+      faults: { 'vaults.list': ['hang'], connect: [new Error('boom')] },
+    });
+    const hung = fake.client.vaults.list();
+    assert.equal(await state(hung, 100), 'pending');
+    assert.equal(fake.count('vaults.list'), 1);
+    assert.equal((await fake.client.vaults.list()).length, 5);
+    await assert.rejects(fake.connector(SERVICE_ACCOUNT_TOKEN), { message: 'boom' });
+    assert.equal(await fake.connector(SERVICE_ACCOUNT_TOKEN), fake.client);
+
+    fake.fail('items.files.read', ['hang', new Error('late')]);
+    fake.reset(); // clears scripted faults too
+    assert.deepEqual(fake.calls, []);
+    const bytes = await fake.client.items.files.read(V.engineering, I.certs, {
+      name: 'bom.txt',
+      id: F.bomTxt,
+      size: 1,
+    });
+    assert.ok(bytes.length > 0);
+  });
+
+  it('answers asynchronously, even when failing', () => {
+    const fake = createFakeSdkClient({ vaults: VAULTS });
+    const pending = fake.client.vaults.getOverview(UNKNOWN_ID);
+    assert.ok(pending instanceof Promise);
+    return assert.rejects(pending);
+  });
+
+  it('connector accepts only the service-account token, failing like createClient', async () => {
+    const fake = createFakeSdkClient({ vaults: VAULTS });
+    assert.equal(await fake.connector(SERVICE_ACCOUNT_TOKEN), fake.client);
+    const cases: [string, string][] = [
+      ['', SDK_ERRORS.missingAuth],
+      ['abc', SDK_ERRORS.tokenFormat],
+      [` ${SERVICE_ACCOUNT_TOKEN}`, SDK_ERRORS.tokenFormat],
+      ['ops_!!!!', SDK_ERRORS.tokenBase64],
+      ['ops_', SDK_ERRORS.tokenJson],
+      [`ops_${Buffer.from('{"a":1}').toString('base64url')}`, SDK_ERRORS.tokenJson],
+      [`ops_${Buffer.from('[1,2]').toString('base64url')}`, SDK_ERRORS.tokenJson],
+      [makeServiceAccountToken('https://fixtures.1password.com'), SDK_ERRORS.tokenRejected],
+      [makeServiceAccountToken('https://x', { srpX: 'not-hex' }), SDK_ERRORS.tokenJson],
+      [
+        makeServiceAccountToken('https://x', {
+          secretKey: 'A3-000000-000000-00000-00000-00000-00000',
+        }),
+        SDK_ERRORS.tokenJson,
+      ],
+    ];
+    for (const [token, message] of cases) {
+      await assert.rejects(fake.connector(token), (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.equal(error.constructor, Error);
+        assert.equal(error.message, message, `token ${JSON.stringify(token.slice(0, 12))}`);
+        assert.ok(token.length < 8 || !error.message.includes(token.slice(4)));
+        return true;
+      });
+    }
+    assert.equal(fake.count('connect'), cases.length + 1);
+    assert.deepEqual(fake.calls[0], { method: 'connect', args: [SERVICE_ACCOUNT_TOKEN] });
+
+    const custom = makeServiceAccountToken('https://custom.example');
+    const other = createFakeSdkClient({ vaults: VAULTS, token: custom });
+    assert.equal(await other.connector(custom), other.client);
+    await assert.rejects(other.connector(SERVICE_ACCOUNT_TOKEN));
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+describe('service-account token builder', () => {
+  it('round-trips: ops_ + unpadded base64url of the credentials JSON', () => {
+    const address = 'http://127.0.0.1:4000';
+    const token = makeServiceAccountToken(address);
+    assert.match(token, /^ops_[A-Za-z0-9_-]+$/);
+    const decoded = decodeServiceAccountToken(token);
+    assert.deepEqual(decoded, makeServiceAccountCredentials(address));
+    assert.equal(
+      token,
+      `ops_${Buffer.from(JSON.stringify(makeServiceAccountCredentials(address))).toString('base64url')}`,
+    );
+    // Padded standard base64 decodes too (the fixture token is written that way).
+    assert.equal(
+      (decodeServiceAccountToken(SERVICE_ACCOUNT_TOKEN) as { signInAddress: string }).signInAddress,
+      'fixtures.1password.com',
+    );
+    assert.throws(() => decodeServiceAccountToken('abc'));
+  });
+
+  it('has the shapes the SDK expects', () => {
+    const credentials = makeServiceAccountCredentials('https://example.1password.com');
+    assert.deepEqual(Object.keys(credentials).sort(), [
+      'deviceUuid',
+      'email',
+      'muk',
+      'secretKey',
+      'signInAddress',
+      'srpX',
+      'throttleSecret',
+      'userAuth',
+    ]);
+    assert.equal(credentials.signInAddress, 'https://example.1password.com');
+    assert.match(credentials.email, /^[a-z2-7]{13}@1passwordserviceaccounts\.com$/);
+    assert.match(credentials.secretKey, /^A3(-[2-9A-HJ-NP-TV-Z]{6}){2}(-[2-9A-HJ-NP-TV-Z]{5}){4}$/);
+    assert.match(credentials.srpX, /^[0-9a-f]{64}$/);
+    assert.deepEqual(Object.keys(credentials.muk).sort(), [
+      'alg',
+      'ext',
+      'k',
+      'key_ops',
+      'kid',
+      'kty',
+    ]);
+    assert.equal(credentials.muk.alg, 'A256GCM');
+    assert.equal(credentials.muk.kty, 'oct');
+    assert.equal(credentials.muk.kid, 'mp');
+    assert.equal(credentials.muk.ext, true);
+    assert.deepEqual(credentials.muk.key_ops, ['encrypt', 'decrypt']);
+    assert.equal(Buffer.from(credentials.muk.k, 'base64url').length, 32);
+    assert.deepEqual(credentials.userAuth, {
+      method: 'SRPg-4096',
+      alg: 'PBES2g-HS256',
+      iterations: 650000,
+      salt: credentials.userAuth.salt,
+    });
+    assert.equal(Buffer.from(credentials.userAuth.salt, 'base64url').length, 16);
+    assert.match(credentials.deviceUuid, /^[a-z2-7]{26}$/);
+    assert.match(credentials.throttleSecret.seed, /^[0-9a-f]{64}$/);
+    assert.match(credentials.throttleSecret.uuid, /^[A-Z2-7]{26}$/);
+    assert.equal(
+      makeServiceAccountCredentials('x', { email: 'other@1passwordserviceaccounts.com' }).email,
+      'other@1passwordserviceaccounts.com',
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+async function post(url: string, body: string, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${url}/api/v3/auth/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: signal ?? AbortSignal.timeout(5000),
+  });
+}
+
+describe('sign-in server', () => {
+  it('answers 401 by default and records requests', async () => {
+    const server = await startSignInServer();
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await post(server.url, '{"email":"x"}');
+      assert.equal(response.status, 401);
+      assert.equal(response.headers.get('content-type'), 'application/json');
+      assert.deepEqual(await response.json(), { reason: 'unauthorized' });
+      assert.equal(server.requests.length, 1);
+      const [request] = server.requests;
+      assert.equal(request?.method, 'POST');
+      assert.equal(request?.path, '/api/v3/auth/start');
+      assert.equal(request?.headers['content-type'], 'application/json');
+      assert.equal(request?.body, '{"email":"x"}');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('plays a scripted status, body and headers, changeable later', async () => {
+    const server = await startSignInServer({
+      status: 429,
+      body: 'slow down',
+      headers: { 'retry-after': '7', 'content-type': 'text/plain' },
+    });
+    try {
+      const first = await post(server.url, '');
+      assert.equal(first.status, 429);
+      assert.equal(first.headers.get('retry-after'), '7');
+      assert.equal(first.headers.get('content-type'), 'text/plain');
+      assert.equal(await first.text(), 'slow down');
+      server.setBehaviour({ status: 503 });
+      const second = await post(server.url, '');
+      assert.equal(second.status, 503);
+      assert.deepEqual(await second.json(), { reason: 'service unavailable' });
+      assert.equal(server.requests.length, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('can hang, and close() ends hung requests', async () => {
+    const server = await startSignInServer({ hang: true });
+    const timedOut = post(server.url, 'a', AbortSignal.timeout(150));
+    await assert.rejects(timedOut, { name: 'TimeoutError' });
+    const hung = post(server.url, 'b', AbortSignal.timeout(30_000));
+    hung.catch(() => {});
+    await sleep(50);
+    assert.equal(await state(hung, 50), 'pending');
+    assert.equal(server.requests.length, 2);
+    const started = Date.now();
+    await server.close();
+    await assert.rejects(hung);
+    assert.ok(Date.now() - started < 5000);
+    await server.close(); // idempotent
+    await assert.rejects(post(server.url, 'c', AbortSignal.timeout(2000)));
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// The real SDK against the sign-in server
+
+interface RealSdk {
+  createClient(config: {
+    auth: string;
+    integrationName: string;
+    integrationVersion: string;
+  }): Promise<unknown>;
+}
+
+function findRealSdk(): string | undefined {
+  const dir = process.env['OP_SDK_MODULE_DIR'];
+  if (dir !== undefined && dir !== '' && existsSync(path.join(dir, 'package.json'))) {
+    return pathToFileURL(path.join(dir, 'dist', 'sdk.js')).href;
+  }
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('@1password/sdk')).href;
+  } catch {
+    return undefined;
+  }
+}
+
+const REAL_SDK = findRealSdk();
+const skipReal = REAL_SDK === undefined ? 'sdk not installed' : false;
+
+async function loadRealSdk(): Promise<RealSdk> {
+  assert.ok(REAL_SDK);
+  const module = (await import(REAL_SDK)) as RealSdk & { default?: RealSdk };
+  return typeof module.createClient === 'function' ? module : (module.default as RealSdk);
+}
+
+/** Bounds a real `createClient` so no SDK behaviour can hang the suite. */
+async function bounded(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  const timeout = Symbol('timeout');
+  const timer = new AbortController();
+  try {
+    const result = await Promise.race([
+      promise,
+      sleep(ms, timeout, { signal: timer.signal }).catch(() => timeout),
+    ]);
+    if (result === timeout) throw new Error(`createClient did not settle within ${ms} ms`);
+    return result;
+  } finally {
+    timer.abort(); // no timer left to hold the process open
+  }
+}
+
+describe('real @1password/sdk against the sign-in server', { skip: skipReal }, () => {
+  let sdk: RealSdk;
+  let server: SignInServer | undefined;
+  const config = (address: string) => ({
+    auth: makeServiceAccountToken(address),
+    integrationName: 'test',
+    integrationVersion: '1.0.0',
+  });
+
+  before(async () => {
+    sdk = await loadRealSdk();
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('sends POST /api/v3/auth/start and rejects on a 401', async () => {
+    server = await startSignInServer({ status: 401 });
+    await assert.rejects(bounded(sdk.createClient(config(server.url)), 15_000), (error) => {
+      assert.ok(error instanceof Error);
+      assert.equal(error.message, OBSERVED_SIGN_IN_ERRORS[401]);
+      return true;
+    });
+    assert.equal(server.requests.length, 1);
+    const [request] = server.requests;
+    assert.equal(request?.method, 'POST');
+    assert.equal(request?.path, '/api/v3/auth/start');
+    const body = JSON.parse(request?.body ?? '{}') as Record<string, unknown>;
+    const credentials = makeServiceAccountCredentials(server.url);
+    assert.equal(body['email'], credentials.email);
+    assert.equal(body['deviceUuid'], credentials.deviceUuid);
+    assert.match(String(request?.headers['user-agent']), /test\/1\.0\.0/);
+    await server.close();
+  });
+
+  it('turns each status into the observed plain Error, after one request', async () => {
+    for (const [status, message] of Object.entries(OBSERVED_SIGN_IN_ERRORS)) {
+      server = await startSignInServer({ status: Number(status) });
+      await assert.rejects(bounded(sdk.createClient(config(server.url)), 15_000), (error) => {
+        assert.ok(error instanceof Error);
+        assert.equal(error.message, message);
+        return true;
+      });
+      assert.equal(server.requests.length, 1, `status ${status} was retried`);
+      await server.close();
+    }
+  });
+
+  it('waits on a hung server, and fails with the network error once it is gone', async () => {
+    server = await startSignInServer({ hang: true });
+    const pending = sdk.createClient(config(server.url));
+    pending.catch(() => {});
+    assert.equal(await state(pending, 500), 'pending');
+    assert.equal(server.requests.length, 1);
+    await server.close();
+    await assert.rejects(bounded(pending, 15_000), { message: NETWORK_ERROR_TEXT });
+  });
+
+  it('is not reached by malformed tokens, which fail like the fake connector says', async () => {
+    server = await startSignInServer({ status: 401 });
+    const fake = createFakeSdkClient();
+    for (const auth of [
+      '',
+      'abc',
+      'ops_!!!!',
+      `ops_${Buffer.from('{"a":1}').toString('base64url')}`,
+    ]) {
+      const real = await bounded(
+        sdk.createClient({ auth, integrationName: 'test', integrationVersion: '1.0.0' }).then(
+          () => 'resolved',
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        ),
+        15_000,
+      );
+      const faked = await fake.connector(auth).then(
+        () => 'resolved',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      assert.equal(real, faked, `token ${JSON.stringify(auth)}`);
+    }
+    assert.equal(server.requests.length, 0);
+    await server.close();
+  });
+});
