@@ -73753,6 +73753,14 @@ function classifyOpError(message) {
   )) {
     return new SourceError("unavailable", `op could not sign in: ${message}`);
   }
+  if (/more than one (item|vault|field|file) matches/i.test(message)) {
+    return new SourceError("ambiguous", message);
+  }
+  if (/too (many|few) '\/'|invalid character in secret reference|attribute is only supported|query parameter is only supported/i.test(
+    message
+  )) {
+    return new SourceError("invalid", message);
+  }
   if (/isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(
     message
   )) {
@@ -74009,17 +74017,17 @@ function classifySdkError(thrown) {
   )) {
     return { transient: text };
   }
+  if (name === "AuthExpiredError" || /^authentication error/i.test(text) || /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)) {
+    return new SourceError(
+      "unavailable",
+      `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`
+    );
+  }
   if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
     return new SourceError("not-found", text);
   }
   if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
     return new SourceError("denied", text);
-  }
-  if (name === "AuthExpiredError" || /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)) {
-    return new SourceError(
-      "unavailable",
-      `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`
-    );
   }
   return new SourceError("unavailable", `the 1Password SDK failed: ${text}`);
 }
@@ -74077,10 +74085,11 @@ var SdkSource = class {
     const attributes = this.#files.get(`${vaultId}/${itemId}/${fileId}`);
     if (!attributes)
       throw new SourceError("not-found", `file ${fileId} not found in item ${itemId}`);
-    return this.#call(
+    const bytes = await this.#call(
       `reading file ${attributes.name}`,
       (client) => client.items.files.read(vaultId, itemId, attributes)
     );
+    return bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
   }
   close() {
     this.#closing.abort(new Error("closed"));
@@ -74974,6 +74983,8 @@ function toSecretsError(thrown) {
         return new SecretsError(Code.refNotFound, message);
       case "invalid":
         return new SecretsError(Code.refInvalid, message);
+      case "ambiguous":
+        return new SecretsError(Code.refAmbiguous, message);
     }
   }
   return providerUnavailable(`unexpected failure: ${redact(describe(thrown))}`);
