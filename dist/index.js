@@ -73736,6 +73736,8 @@ function serverMessage(response) {
 
 // src/backends/op-cli.ts
 import { spawn } from "node:child_process";
+import { randomUUID as randomUUID2 } from "node:crypto";
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var OP_NOT_FOUND = "op CLI not found in PATH - install 1password-cli to use this provider";
 var STRIPPED = /^(OP_SERVICE_ACCOUNT_TOKEN|OP_CONNECT_HOST|OP_CONNECT_TOKEN|INPUT_.*)$/i;
 function opMessage(stderr) {
@@ -73824,6 +73826,39 @@ var CliSource = class {
     ]);
     return new Uint8Array(run2.stdout);
   }
+  /**
+   * Reads many simple references with one `op inject`. Undefined when op fails: the resolver
+   * then resolves each reference itself, so that every failure gets its own code.
+   */
+  async readBatch(refs) {
+    const boundary = `
+--op-secrets-${randomUUID2()}--
+`;
+    const template = refs.map((ref) => `${boundary}{{ ${ref} }}`).join("") + boundary;
+    let run2;
+    try {
+      run2 = await this.#run(
+        `injecting ${refs.length} references`,
+        ["inject"],
+        Buffer.from(template)
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError) return void 0;
+      throw thrown;
+    }
+    const parts = splitBuffer(run2.stdout, Buffer.from(boundary));
+    if (parts.length !== refs.length + 2 || parts[0]?.length !== 0 || parts.at(-1)?.length !== 0) {
+      return void 0;
+    }
+    const values = /* @__PURE__ */ new Map();
+    refs.forEach((ref, index) => {
+      try {
+        values.set(ref, strictUtf8.decode(parts[index + 1]));
+      } catch {
+      }
+    });
+    return values;
+  }
   close() {
     this.#closing.abort(new Error("closed"));
     return Promise.resolve();
@@ -73837,12 +73872,12 @@ var CliSource = class {
     }
   }
   /** Runs op (found and version-checked once) with retries of transient failures. */
-  async #run(what, args) {
+  async #run(what, args, input) {
     const op = await (this.#op ??= this.#locate());
     const account = this.#options.account === void 0 ? [] : ["--account", this.#options.account];
     try {
       return await retrying(
-        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs)),
+        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs, input)),
         this.#policy,
         this.#clock,
         this.#closing.signal
@@ -73853,8 +73888,8 @@ var CliSource = class {
       throw new SourceError("unavailable", `op did not succeed ${what}: ${redact(reason)}`);
     }
   }
-  async #attempt(op, args, leftMs) {
-    const run2 = await this.#spawn(op, args, leftMs);
+  async #attempt(op, args, leftMs, input) {
+    const run2 = await this.#spawn(op, args, leftMs, input);
     if (run2 === "timeout")
       return { transient: `op gave no answer within ${Math.round(leftMs)} ms` };
     if (run2.code === 0) return run2;
@@ -73874,18 +73909,20 @@ var CliSource = class {
     return op;
   }
   /** Runs op without a shell; kills it when it overstays. */
-  #spawn(op, args, timeoutMs) {
+  #spawn(op, args, timeoutMs, input) {
     return new Promise((resolve3, reject) => {
       const child = spawn(op, args, {
         env: this.#env,
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: [input === void 0 ? "ignore" : "pipe", "pipe", "pipe"],
         windowsHide: true,
         signal: this.#closing.signal
       });
       const stdout = [];
       const stderr = [];
-      child.stdout.on("data", (chunk) => stdout.push(chunk));
-      child.stderr.on("data", (chunk) => stderr.push(chunk));
+      child.stdout?.on("data", (chunk) => stdout.push(chunk));
+      child.stderr?.on("data", (chunk) => stderr.push(chunk));
+      child.stdin?.on("error", () => void 0);
+      child.stdin?.end(input);
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -73908,6 +73945,16 @@ var CliSource = class {
     });
   }
 };
+function splitBuffer(buffer, separator) {
+  const parts = [];
+  let start = 0;
+  for (let at = buffer.indexOf(separator); at !== -1; at = buffer.indexOf(separator, start)) {
+    parts.push(buffer.subarray(start, at));
+    start = at + separator.length;
+  }
+  parts.push(buffer.subarray(start));
+  return parts;
+}
 function object(value, what) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new SourceError("unavailable", `op printed an unexpected ${what}`);
@@ -74341,11 +74388,11 @@ import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
 // src/file-commands.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
+import { randomUUID as randomUUID3 } from "node:crypto";
 import { appendFileSync as appendFileSync2 } from "node:fs";
 import { EOL as EOL5 } from "node:os";
 function heredoc(name, value) {
-  const delimiter2 = `ghadelimiter_${randomUUID2()}`;
+  const delimiter2 = `ghadelimiter_${randomUUID3()}`;
   if (name.includes(delimiter2) || value.includes(delimiter2)) {
     throw new Error(`the value of ${name} contains the file-command delimiter`);
   }
@@ -74772,11 +74819,22 @@ var Resolver = class {
   }
   /** Resolves each distinct reference once; failures come back as values, never thrown, except a provider failure. */
   async resolveAll(refs) {
-    const distinct = new Map(refs.map((ref) => [ref.text, ref]));
+    const distinct = [...new Map(refs.map((ref) => [ref.text, ref])).values()];
+    const batched = await this.#batch(distinct);
     const entries = await Promise.all(
-      [...distinct.values()].map(async (ref) => [ref.text, await this.#settle(ref)])
+      distinct.map(async (ref) => {
+        const value = batched.get(ref.text);
+        const outcome = value === void 0 ? await this.#settle(ref) : { kind: "value", value };
+        return [ref.text, outcome];
+      })
     );
     return new Map(entries);
+  }
+  /** The backend's native batch, for the references it reads exactly as this resolver would. */
+  async #batch(refs) {
+    const simple = refs.filter(isSimple).map((ref) => ref.text);
+    if (!this.#source.readBatch || simple.length === 0) return /* @__PURE__ */ new Map();
+    return await this.#source.readBatch(simple) ?? /* @__PURE__ */ new Map();
   }
   async #settle(ref) {
     try {
@@ -74901,6 +74959,13 @@ var Resolver = class {
     return found[0];
   }
 };
+var PLAIN_SEGMENT = /^[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/;
+function isSimple(ref) {
+  const [reading] = ref.readings;
+  if (ref.readings.length !== 1 || reading === void 0 || "wholeItem" in reading) return false;
+  if (reading.section !== void 0) return false;
+  return [ref.vault, reading.item, reading.field].every((segment) => PLAIN_SEGMENT.test(segment));
+}
 function isResolved(outcome) {
   return typeof outcome === "object" && outcome !== null && "kind" in outcome;
 }
@@ -75021,7 +75086,7 @@ function protectCredentials(inputs) {
     registerCredential(token);
   }
 }
-var decoder2 = new TextDecoder("utf-8", { fatal: true });
+var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function collect(specs, outcomes) {
   const entries = [];
   const errors = [];

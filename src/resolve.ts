@@ -61,11 +61,24 @@ export class Resolver {
 
   /** Resolves each distinct reference once; failures come back as values, never thrown, except a provider failure. */
   async resolveAll(refs: readonly Ref[]): Promise<Map<string, Outcome>> {
-    const distinct = new Map(refs.map((ref) => [ref.text, ref]));
+    const distinct = [...new Map(refs.map((ref) => [ref.text, ref])).values()];
+    const batched = await this.#batch(distinct);
     const entries = await Promise.all(
-      [...distinct.values()].map(async (ref) => [ref.text, await this.#settle(ref)] as const),
+      distinct.map(async (ref) => {
+        const value = batched.get(ref.text);
+        const outcome: Outcome =
+          value === undefined ? await this.#settle(ref) : { kind: 'value', value };
+        return [ref.text, outcome] as const;
+      }),
     );
     return new Map(entries);
+  }
+
+  /** The backend's native batch, for the references it reads exactly as this resolver would. */
+  async #batch(refs: readonly Ref[]): Promise<ReadonlyMap<string, string>> {
+    const simple = refs.filter(isSimple).map((ref) => ref.text);
+    if (!this.#source.readBatch || simple.length === 0) return new Map();
+    return (await this.#source.readBatch(simple)) ?? new Map();
   }
 
   async #settle(ref: Ref): Promise<Outcome> {
@@ -199,6 +212,19 @@ export class Resolver {
     }
     return found[0];
   }
+}
+
+const PLAIN_SEGMENT = /^[A-Za-z0-9._-](?:[A-Za-z0-9 ._-]*[A-Za-z0-9._-])?$/;
+
+/**
+ * `op://vault/item/field` with only the characters 1Password's reference syntax allows: one
+ * reading, no section, no whole item, so that a native batch reads it the same way.
+ */
+function isSimple(ref: Ref): boolean {
+  const [reading] = ref.readings;
+  if (ref.readings.length !== 1 || reading === undefined || 'wholeItem' in reading) return false;
+  if (reading.section !== undefined) return false;
+  return [ref.vault, reading.item, reading.field].every((segment) => PLAIN_SEGMENT.test(segment));
 }
 
 function isResolved(outcome: unknown): outcome is Resolved {

@@ -57,7 +57,7 @@ function protectCredentials(inputs: Inputs): void {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Turns each secret's outcome into the names it exports, or its failure. */
 export function collect(

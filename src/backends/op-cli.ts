@@ -3,6 +3,7 @@
  * developer's signed-in account session. op is looked up on PATH only when it is first needed.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { which } from '@actions/io';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
@@ -24,6 +25,8 @@ import {
   SourceError,
   type VaultSummary,
 } from './source.ts';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export const OP_NOT_FOUND = 'op CLI not found in PATH - install 1password-cli to use this provider';
 
@@ -153,6 +156,40 @@ export class CliSource implements SecretSource {
     return new Uint8Array(run.stdout);
   }
 
+  /**
+   * Reads many simple references with one `op inject`. Undefined when op fails: the resolver
+   * then resolves each reference itself, so that every failure gets its own code.
+   */
+  async readBatch(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined> {
+    const boundary = `\n--op-secrets-${randomUUID()}--\n`;
+    const template = refs.map((ref) => `${boundary}{{ ${ref} }}`).join('') + boundary;
+    let run: Run;
+    try {
+      run = await this.#run(
+        `injecting ${refs.length} references`,
+        ['inject'],
+        Buffer.from(template),
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError) return undefined;
+      throw thrown;
+    }
+    const parts = splitBuffer(run.stdout, Buffer.from(boundary));
+    // Nothing before the first boundary or after the last; one value between each pair.
+    if (parts.length !== refs.length + 2 || parts[0]?.length !== 0 || parts.at(-1)?.length !== 0) {
+      return undefined;
+    }
+    const values = new Map<string, string>();
+    refs.forEach((ref, index) => {
+      try {
+        values.set(ref, strictUtf8.decode(parts[index + 1]));
+      } catch {
+        // Bytes that are not text (an attached binary file): the resolver reads them itself.
+      }
+    });
+    return values;
+  }
+
   close(): Promise<void> {
     this.#closing.abort(new Error('closed'));
     return Promise.resolve();
@@ -168,12 +205,12 @@ export class CliSource implements SecretSource {
   }
 
   /** Runs op (found and version-checked once) with retries of transient failures. */
-  async #run(what: string, args: readonly string[]): Promise<Run> {
+  async #run(what: string, args: readonly string[], input?: Buffer): Promise<Run> {
     const op = await (this.#op ??= this.#locate());
     const account = this.#options.account === undefined ? [] : ['--account', this.#options.account];
     try {
       return await retrying(
-        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs)),
+        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs, input)),
         this.#policy,
         this.#clock,
         this.#closing.signal,
@@ -185,8 +222,13 @@ export class CliSource implements SecretSource {
     }
   }
 
-  async #attempt(op: string, args: string[], leftMs: number): Promise<Run | Transient> {
-    const run = await this.#spawn(op, args, leftMs);
+  async #attempt(
+    op: string,
+    args: string[],
+    leftMs: number,
+    input: Buffer | undefined,
+  ): Promise<Run | Transient> {
+    const run = await this.#spawn(op, args, leftMs, input);
     if (run === 'timeout')
       return { transient: `op gave no answer within ${Math.round(leftMs)} ms` };
     if (run.code === 0) return run;
@@ -209,18 +251,25 @@ export class CliSource implements SecretSource {
   }
 
   /** Runs op without a shell; kills it when it overstays. */
-  #spawn(op: string, args: readonly string[], timeoutMs: number): Promise<Run | 'timeout'> {
+  #spawn(
+    op: string,
+    args: readonly string[],
+    timeoutMs: number,
+    input?: Buffer,
+  ): Promise<Run | 'timeout'> {
     return new Promise((resolve, reject) => {
       const child = spawn(op, args, {
         env: this.#env,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         windowsHide: true,
         signal: this.#closing.signal,
       });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -242,6 +291,17 @@ export class CliSource implements SecretSource {
       });
     });
   }
+}
+
+function splitBuffer(buffer: Buffer, separator: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let at = buffer.indexOf(separator); at !== -1; at = buffer.indexOf(separator, start)) {
+    parts.push(buffer.subarray(start, at));
+    start = at + separator.length;
+  }
+  parts.push(buffer.subarray(start));
+  return parts;
 }
 
 type Json = Record<string, unknown>;

@@ -70,5 +70,10 @@ export interface SecretSource {
   listItems(vaultId: string): Promise<readonly ItemSummary[]>;
   getItem(vaultId: string, itemId: string): Promise<Item>;
   getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array>;
+  /**
+   * Optional native batch for simple references (`op://vault/item/field`, plain characters):
+   * every value, or undefined when the batch failed and each reference must be resolved alone.
+   */
+  readBatch?(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined>;
   close(): Promise<void>;
 }
