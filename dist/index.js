@@ -73745,31 +73745,30 @@ function opMessage(stderr) {
   return redact(text === "" ? "op failed without a message" : text).slice(0, 500);
 }
 function classifyOpError(message) {
+  const words = message.replace(/"[^"]*"|'[^']*'/g, '""');
+  if (/more than one (item|vault|field|file) matches/i.test(words)) {
+    return new SourceError("ambiguous", message);
+  }
+  if (/too (many|few) (""|'\/')|invalid character in secret reference|attribute is only supported|query parameter is only supported/i.test(
+    words
+  )) {
+    return new SourceError("invalid", message);
+  }
+  if (/isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(words)) {
+    return new SourceError("not-found", message);
+  }
+  if (/forbidden|\b403\b|permission|access denied|not authorized/i.test(words)) {
+    return new SourceError("denied", message);
+  }
   if (/rate.?limit|too many requests|\b429\b|timed? ?out|timeout|connection (refused|reset)|\b50[0-9]\b|service unavailable|bad gateway/i.test(
-    message
+    words
   )) {
     return { transient: message };
   }
   if (/not currently signed in|sign ?in|DecodeSACredentials|unauthori[sz]ed|\b401\b|authenticat|session expired|error initializing client|invalid token/i.test(
-    message
+    words
   )) {
     return new SourceError("unavailable", `op could not sign in: ${message}`);
-  }
-  if (/more than one (item|vault|field|file) matches/i.test(message)) {
-    return new SourceError("ambiguous", message);
-  }
-  if (/too (many|few) '\/'|invalid character in secret reference|attribute is only supported|query parameter is only supported/i.test(
-    message
-  )) {
-    return new SourceError("invalid", message);
-  }
-  if (/isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(
-    message
-  )) {
-    return new SourceError("not-found", message);
-  }
-  if (/forbidden|\b403\b|permission|access denied|not authorized/i.test(message)) {
-    return new SourceError("denied", message);
   }
   return new SourceError("unavailable", `op failed: ${message}`);
 }
@@ -73843,7 +73842,7 @@ var CliSource = class {
         Buffer.from(template)
       );
     } catch (thrown) {
-      if (thrown instanceof SourceError) return void 0;
+      if (thrown instanceof SourceError && thrown.failure !== "unavailable") return void 0;
       throw thrown;
     }
     const parts = splitBuffer(run2.stdout, Buffer.from(boundary));
@@ -74055,25 +74054,26 @@ function boundFetch(timeoutMs) {
 }
 function classifySdkError(thrown) {
   const text = redact(describe(thrown));
+  const words = text.replace(/"[^"]*"|'[^']*'/g, '""');
   const name = thrown instanceof Error ? thrown.name : "";
-  if (name === "RateLimitExceededError" || /rate.?limit|too many requests|\b429\b/i.test(text)) {
+  if (name === "RateLimitExceededError" || /rate.?limit|too many requests|\b429\b/i.test(words)) {
     return { transient: `rate limited (${text})` };
   }
   if (name === "TimeoutError" || /error sending request|timed? ?out|connection|network|\b50[0-9]\b|internal server error|service unavailable|bad gateway/i.test(
-    text
+    words
   )) {
     return { transient: text };
   }
-  if (name === "AuthExpiredError" || /^authentication error/i.test(text) || /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)) {
+  if (name === "AuthExpiredError" || /^authentication error/i.test(words) || /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(words)) {
     return new SourceError(
       "unavailable",
       `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`
     );
   }
-  if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
+  if (/not found|doesn't exist|does not exist|isn't a/i.test(words)) {
     return new SourceError("not-found", text);
   }
-  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
+  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(words)) {
     return new SourceError("denied", text);
   }
   return new SourceError("unavailable", `the 1Password SDK failed: ${text}`);
@@ -74137,6 +74137,28 @@ var SdkSource = class {
       (client) => client.items.files.read(vaultId, itemId, attributes)
     );
     return bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
+  }
+  /**
+   * Reads simple references with one `secrets.resolveAll`. The references it cannot read come
+   * back missing, and the resolver reads them itself, so that each failure gets its own code.
+   */
+  async readBatch(refs) {
+    let response;
+    try {
+      response = await this.#call(
+        `resolving ${refs.length} references`,
+        (client) => client.secrets.resolveAll([...refs])
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError && thrown.failure !== "unavailable") return void 0;
+      throw thrown;
+    }
+    const values = /* @__PURE__ */ new Map();
+    for (const ref of refs) {
+      const secret = response.individualResponses[ref]?.content?.secret;
+      if (typeof secret === "string" && !secret.includes("\uFFFD")) values.set(ref, secret);
+    }
+    return values;
   }
   close() {
     this.#closing.abort(new Error("closed"));
@@ -74382,33 +74404,6 @@ function openSource(mode, inputs, env = process.env) {
   }
 }
 
-// src/export.ts
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/file-commands.ts
-import { randomUUID as randomUUID3 } from "node:crypto";
-import { appendFileSync as appendFileSync2 } from "node:fs";
-import { EOL as EOL5 } from "node:os";
-function heredoc(name, value) {
-  const delimiter2 = `ghadelimiter_${randomUUID3()}`;
-  if (name.includes(delimiter2) || value.includes(delimiter2)) {
-    throw new Error(`the value of ${name} contains the file-command delimiter`);
-  }
-  return `${name}<<${delimiter2}${EOL5}${value}${EOL5}${delimiter2}${EOL5}`;
-}
-function appendFileCommand(command, entries, env = process.env) {
-  if (entries.length === 0) return;
-  const path3 = env[command];
-  if (path3 === void 0 || path3 === "") {
-    throw new Error(
-      `${command} is not set: this action needs a runner that supports file commands`
-    );
-  }
-  appendFileSync2(path3, entries.map(([name, value]) => heredoc(name, value)).join(""), "utf8");
-}
-
 // src/names.ts
 var NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var FORBIDDEN_PREFIXES = ["GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "STATE_", "LD_", "DYLD_"];
@@ -74454,6 +74449,91 @@ function nameProblem(name) {
 }
 function nameKey(name) {
   return name.toUpperCase();
+}
+
+// src/entries.ts
+var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function collect(specs, outcomes) {
+  const entries = [];
+  const errors = [];
+  const owners = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  for (const spec of specs) {
+    const fail2 = (code, message) => errors.push(new SecretsError(code, message, spec.name, spec.ref.text));
+    const outcome = outcomes.get(spec.ref.text);
+    if (outcome === void 0) {
+      fail2(Code.providerUnavailable, "the reference was not resolved");
+    } else if (outcome instanceof SecretsError) {
+      errors.push(outcome.forSecret(spec.name, spec.ref.text));
+    } else if (outcome.kind === "value") {
+      let value = outcome.value;
+      if (typeof value !== "string" && !spec.file) {
+        try {
+          value = decoder2.decode(value);
+        } catch {
+          fail2(
+            Code.refInvalid,
+            "the attached file is not UTF-8 text: add file: true to write its exact bytes"
+          );
+          continue;
+        }
+      }
+      entries.push({ name: spec.name, value, file: spec.file, mask: spec.mask });
+    } else {
+      const named = outcome.fields.map((field) => ({
+        ...field,
+        name: `${spec.name}_${field.suffix}`
+      }));
+      const clash = named.find(
+        (field) => nameProblem(field.name) || owners.has(nameKey(field.name))
+      );
+      if (clash) {
+        const other = owners.get(nameKey(clash.name));
+        const why = other ? `clashes with the secret ${other}` : nameProblem(clash.name);
+        fail2(
+          Code.configInvalid,
+          `field ${clash.label} becomes ${clash.name}, which ${other ? why : `is refused: ${why}`}`
+        );
+        continue;
+      }
+      for (const field of named) owners.set(nameKey(field.name), spec.name);
+      entries.push(
+        ...named.map((field) => ({
+          name: field.name,
+          value: field.value,
+          file: spec.file,
+          mask: spec.mask
+        }))
+      );
+    }
+  }
+  return { entries, errors };
+}
+
+// src/export.ts
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/file-commands.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { appendFileSync as appendFileSync2 } from "node:fs";
+import { EOL as EOL5 } from "node:os";
+function heredoc(name, value) {
+  const delimiter2 = `ghadelimiter_${randomUUID3()}`;
+  if (name.includes(delimiter2) || value.includes(delimiter2)) {
+    throw new Error(`the value of ${name} contains the file-command delimiter`);
+  }
+  return `${name}<<${delimiter2}${EOL5}${value}${EOL5}${delimiter2}${EOL5}`;
+}
+function appendFileCommand(command, entries, env = process.env) {
+  if (entries.length === 0) return;
+  const path3 = env[command];
+  if (path3 === void 0 || path3 === "") {
+    throw new Error(
+      `${command} is not set: this action needs a runner that supports file commands`
+    );
+  }
+  appendFileSync2(path3, entries.map(([name, value]) => heredoc(name, value)).join(""), "utf8");
 }
 
 // src/state.ts
@@ -74809,7 +74889,11 @@ function ambiguous(message) {
 }
 function pick(candidates, segment, titleOf) {
   const byId = candidates.filter((candidate) => candidate.id === segment);
-  return byId.length > 0 ? byId : candidates.filter((candidate) => titleOf(candidate) === segment);
+  if (byId.length > 0) return byId;
+  const exact = candidates.filter((candidate) => titleOf(candidate) === segment);
+  if (exact.length > 0) return exact;
+  const folded = segment.toLowerCase();
+  return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
 }
 var Resolver = class {
   #source;
@@ -74820,7 +74904,9 @@ var Resolver = class {
   /** Resolves each distinct reference once; failures come back as values, never thrown, except a provider failure. */
   async resolveAll(refs) {
     const distinct = [...new Map(refs.map((ref) => [ref.text, ref])).values()];
-    const batched = await this.#batch(distinct);
+    const batched = await this.#batch(distinct).catch((thrown) => {
+      throw toSecretsError(thrown);
+    });
     const entries = await Promise.all(
       distinct.map(async (ref) => {
         const value = batched.get(ref.text);
@@ -75086,62 +75172,6 @@ function protectCredentials(inputs) {
     registerCredential(token);
   }
 }
-var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function collect(specs, outcomes) {
-  const entries = [];
-  const errors = [];
-  const owners = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
-  for (const spec of specs) {
-    const fail2 = (code, message) => errors.push(new SecretsError(code, message, spec.name, spec.ref.text));
-    const outcome = outcomes.get(spec.ref.text);
-    if (outcome === void 0) {
-      fail2(Code.providerUnavailable, "the reference was not resolved");
-    } else if (outcome instanceof SecretsError) {
-      errors.push(outcome.forSecret(spec.name, spec.ref.text));
-    } else if (outcome.kind === "value") {
-      let value = outcome.value;
-      if (typeof value !== "string" && !spec.file) {
-        try {
-          value = decoder2.decode(value);
-        } catch {
-          fail2(
-            Code.refInvalid,
-            "the attached file is not UTF-8 text: add file: true to write its exact bytes"
-          );
-          continue;
-        }
-      }
-      entries.push({ name: spec.name, value, file: spec.file, mask: spec.mask });
-    } else {
-      const named = outcome.fields.map((field) => ({
-        ...field,
-        name: `${spec.name}_${field.suffix}`
-      }));
-      const clash = named.find(
-        (field) => nameProblem(field.name) || owners.has(nameKey(field.name))
-      );
-      if (clash) {
-        const other = owners.get(nameKey(clash.name));
-        const why = other ? `clashes with the secret ${other}` : nameProblem(clash.name);
-        fail2(
-          Code.configInvalid,
-          `field ${clash.label} becomes ${clash.name}, which ${other ? why : `is refused: ${why}`}`
-        );
-        continue;
-      }
-      for (const field of named) owners.set(nameKey(field.name), spec.name);
-      entries.push(
-        ...named.map((field) => ({
-          name: field.name,
-          value: field.value,
-          file: spec.file,
-          mask: spec.mask
-        }))
-      );
-    }
-  }
-  return { entries, errors };
-}
 async function fail(errors, specs, inputs) {
   annotate(errors);
   process.exitCode = 1;
@@ -75176,7 +75206,7 @@ async function run(deps = defaults) {
   try {
     const choice = chooseMode(inputs);
     mode = choice.mode;
-    const opened = deps.open(mode, inputs);
+    const opened = deps.open(mode, inputs, deps.env);
     for (const warning2 of [...choice.warnings, ...opened.warnings]) warning(warning2);
     const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
     outcomes = await group(

@@ -41,14 +41,21 @@ function ambiguous(message: string): SecretsError {
   return new SecretsError(Code.refAmbiguous, message);
 }
 
-/** Matches by ID first, then by exact title (or label). */
+/**
+ * Matches by ID first, then by exact title (or label), then ignoring case as 1Password's own
+ * tools do; a tier with several matches is returned whole, for the caller to call ambiguous.
+ */
 function pick<T extends { readonly id: string }>(
   candidates: readonly T[],
   segment: string,
   titleOf: (candidate: T) => string,
 ): T[] {
   const byId = candidates.filter((candidate) => candidate.id === segment);
-  return byId.length > 0 ? byId : candidates.filter((candidate) => titleOf(candidate) === segment);
+  if (byId.length > 0) return byId;
+  const exact = candidates.filter((candidate) => titleOf(candidate) === segment);
+  if (exact.length > 0) return exact;
+  const folded = segment.toLowerCase();
+  return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
 }
 
 export class Resolver {
@@ -62,7 +69,9 @@ export class Resolver {
   /** Resolves each distinct reference once; failures come back as values, never thrown, except a provider failure. */
   async resolveAll(refs: readonly Ref[]): Promise<Map<string, Outcome>> {
     const distinct = [...new Map(refs.map((ref) => [ref.text, ref])).values()];
-    const batched = await this.#batch(distinct);
+    const batched = await this.#batch(distinct).catch((thrown: unknown) => {
+      throw toSecretsError(thrown);
+    });
     const entries = await Promise.all(
       distinct.map(async (ref) => {
         const value = batched.get(ref.text);

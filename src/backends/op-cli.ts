@@ -59,39 +59,39 @@ export function opMessage(stderr: string): string {
 
 /** Sorts an op failure: worth another attempt, or final. */
 export function classifyOpError(message: string): Transient | SourceError {
+  // Names op quotes ("signing-key", 'op://...') must not sway the class: match op's own words.
+  const words = message.replace(/"[^"]*"|'[^']*'/g, '""');
+  if (/more than one (item|vault|field|file) matches/i.test(words)) {
+    return new SourceError('ambiguous', message);
+  }
+  if (
+    /too (many|few) (""|'\/')|invalid character in secret reference|attribute is only supported|query parameter is only supported/i.test(
+      words,
+    )
+  ) {
+    return new SourceError('invalid', message);
+  }
+  if (
+    /isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(words)
+  ) {
+    return new SourceError('not-found', message);
+  }
+  if (/forbidden|\b403\b|permission|access denied|not authorized/i.test(words)) {
+    return new SourceError('denied', message);
+  }
   if (
     /rate.?limit|too many requests|\b429\b|timed? ?out|timeout|connection (refused|reset)|\b50[0-9]\b|service unavailable|bad gateway/i.test(
-      message,
+      words,
     )
   ) {
     return { transient: message };
   }
   if (
     /not currently signed in|sign ?in|DecodeSACredentials|unauthori[sz]ed|\b401\b|authenticat|session expired|error initializing client|invalid token/i.test(
-      message,
+      words,
     )
   ) {
     return new SourceError('unavailable', `op could not sign in: ${message}`);
-  }
-  if (/more than one (item|vault|field|file) matches/i.test(message)) {
-    return new SourceError('ambiguous', message);
-  }
-  if (
-    /too (many|few) '\/'|invalid character in secret reference|attribute is only supported|query parameter is only supported/i.test(
-      message,
-    )
-  ) {
-    return new SourceError('invalid', message);
-  }
-  if (
-    /isn't (a|an) (vault|item|field)|does not have a field|not found|no item|no vault/i.test(
-      message,
-    )
-  ) {
-    return new SourceError('not-found', message);
-  }
-  if (/forbidden|\b403\b|permission|access denied|not authorized/i.test(message)) {
-    return new SourceError('denied', message);
   }
   return new SourceError('unavailable', `op failed: ${message}`);
 }
@@ -171,7 +171,8 @@ export class CliSource implements SecretSource {
         Buffer.from(template),
       );
     } catch (thrown) {
-      if (thrown instanceof SourceError) return undefined;
+      // A reference op cannot read: each is resolved alone. op itself unusable: the run ends.
+      if (thrown instanceof SourceError && thrown.failure !== 'unavailable') return undefined;
       throw thrown;
     }
     const parts = splitBuffer(run.stdout, Buffer.from(boundary));

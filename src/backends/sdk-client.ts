@@ -51,7 +51,23 @@ export interface SdkGetAllResponse {
   }[];
 }
 
+export interface SdkResolveAllResponse {
+  readonly individualResponses: Readonly<
+    Record<
+      string,
+      {
+        readonly content?: { readonly secret: string } | undefined;
+        readonly error?:
+          { readonly type: string; readonly message?: string | undefined } | undefined;
+      }
+    >
+  >;
+}
+
 export interface SdkClient {
+  readonly secrets: {
+    resolveAll(references: string[]): Promise<SdkResolveAllResponse>;
+  };
   readonly vaults: {
     list(): Promise<readonly SdkVaultOverview[]>;
     getOverview(vaultId: string): Promise<SdkVaultOverview>;

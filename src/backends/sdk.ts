@@ -71,32 +71,34 @@ function boundFetch(timeoutMs: number): void {
 /** Sorts an SDK failure: worth another attempt, or final. Its messages are plain text. */
 export function classifySdkError(thrown: unknown): Transient | SourceError {
   const text = redact(describe(thrown));
+  // Quoted names must not sway the class: match the SDK's own words.
+  const words = text.replace(/"[^"]*"|'[^']*'/g, '""');
   const name = thrown instanceof Error ? thrown.name : '';
-  if (name === 'RateLimitExceededError' || /rate.?limit|too many requests|\b429\b/i.test(text)) {
+  if (name === 'RateLimitExceededError' || /rate.?limit|too many requests|\b429\b/i.test(words)) {
     return { transient: `rate limited (${text})` };
   }
   if (
     name === 'TimeoutError' ||
     /error sending request|timed? ?out|connection|network|\b50[0-9]\b|internal server error|service unavailable|bad gateway/i.test(
-      text,
+      words,
     )
   ) {
     return { transient: text };
   }
   if (
     name === 'AuthExpiredError' ||
-    /^authentication error/i.test(text) ||
-    /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(text)
+    /^authentication error/i.test(words) ||
+    /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(words)
   ) {
     return new SourceError(
       'unavailable',
       `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`,
     );
   }
-  if (/not found|doesn't exist|does not exist|isn't a/i.test(text)) {
+  if (/not found|doesn't exist|does not exist|isn't a/i.test(words)) {
     return new SourceError('not-found', text);
   }
-  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(text)) {
+  if (/forbidden|permission|access denied|not in scope|\b403\b/i.test(words)) {
     return new SourceError('denied', text);
   }
   return new SourceError('unavailable', `the 1Password SDK failed: ${text}`);
@@ -184,6 +186,29 @@ export class SdkSource implements SecretSource {
     );
     // The SDK's JSON reviver leaves an empty file as a plain array.
     return bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes as ArrayLike<number>);
+  }
+
+  /**
+   * Reads simple references with one `secrets.resolveAll`. The references it cannot read come
+   * back missing, and the resolver reads them itself, so that each failure gets its own code.
+   */
+  async readBatch(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined> {
+    let response;
+    try {
+      response = await this.#call(`resolving ${refs.length} references`, (client) =>
+        client.secrets.resolveAll([...refs]),
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError && thrown.failure !== 'unavailable') return undefined;
+      throw thrown;
+    }
+    const values = new Map<string, string>();
+    for (const ref of refs) {
+      const secret = response.individualResponses[ref]?.content?.secret;
+      // U+FFFD: bytes that were not text (an attached binary file): read it as a file instead.
+      if (typeof secret === 'string' && !secret.includes('\uFFFD')) values.set(ref, secret);
+    }
+    return values;
   }
 
   close(): Promise<void> {

@@ -84,6 +84,7 @@ type Expected =
 const CASES: Record<string, Expected> = {
   'op://Engineering/deploy/password': { value: VALUES.deployPassword },
   'op://Engineering/deploy/notesPlain': { value: VALUES.deployNotes },
+  'op://engineering/DEPLOY/Token': { value: VALUES.deployToken },
   'op://Engineering/services/loom/deploy/token': { value: VALUES.loomDeployToken },
   'op://Platform/db/staging/password': { value: VALUES.dbStagingPassword },
   'op://Platform/queue/eu/password': { value: VALUES.queueEuPassword },

@@ -23,7 +23,11 @@ import {
   createFakeSdkClient,
   type FakeSdkItem,
   type FakeSdkItemField,
+  type FakeSdkOptions,
+  type FakeSdkResolveAllResponse,
   SDK_ERRORS,
+  SDK_PARSE_PREFIX,
+  SDK_REFERENCE_ERRORS,
   sshKeyAttributes,
 } from '../fakes/sdk/fake-client.ts';
 import {
@@ -81,6 +85,14 @@ async function getItem(vaultId: string, itemId: string, now?: number): Promise<F
   const content = response.individualResponses[0]?.content;
   assert.ok(content, `item ${itemId} not returned`);
   return content;
+}
+
+async function resolveAll(
+  refs: string[],
+  options: FakeSdkOptions = {},
+): Promise<FakeSdkResolveAllResponse['individualResponses']> {
+  const { client } = createFakeSdkClient({ vaults: VAULTS, ...options });
+  return (await client.secrets.resolveAll(refs)).individualResponses;
 }
 
 function fieldNamed(item: FakeSdkItem, title: string): FakeSdkItemField {
@@ -436,6 +448,326 @@ describe('fake SDK client: items', () => {
   });
 });
 
+describe('fake SDK client: secrets.resolveAll', () => {
+  const ok = (secret: string, itemId: string, vaultId: string) => ({
+    content: { secret, itemId, vaultId },
+  });
+
+  it('answers each reference under its own text with secret, itemId and vaultId', async () => {
+    const refs = [
+      'op://Engineering/deploy/password',
+      `op://${V.engineering}/${I.deploy}/token`,
+      'op://engineering/DEPLOY/Token',
+      'op://Engineering/deploy/notesPlain',
+      `op://Engineering/${I.idTarget}/token`,
+      'op://Engineering/notanid00000000000000title/token',
+      `op://Engineering/${I.loomDeploy}/token`,
+      'op://Platform/api/key',
+      'op://Platform/api/secondary/key',
+      'op://Engineering/mfa/one-time password',
+    ];
+    const answers = await resolveAll(refs);
+    assert.deepEqual(Object.keys(answers).sort(), [...refs].sort());
+    assert.deepEqual(answers[refs[0] ?? ''], ok(VALUES.deployPassword, I.deploy, V.engineering));
+    assert.deepEqual(answers[refs[1] ?? ''], ok(VALUES.deployToken, I.deploy, V.engineering));
+    assert.deepEqual(answers[refs[2] ?? ''], ok(VALUES.deployToken, I.deploy, V.engineering));
+    assert.deepEqual(answers[refs[3] ?? ''], ok(VALUES.deployNotes, I.deploy, V.engineering));
+    // An ID beats a title equal to it; an ID-shaped title that is no ID is a title.
+    assert.deepEqual(answers[refs[4] ?? ''], ok(VALUES.idTargetToken, I.idTarget, V.engineering));
+    assert.deepEqual(
+      answers[refs[5] ?? ''],
+      ok(VALUES.idShapedTitleToken, I.idShapedTitle, V.engineering),
+    );
+    assert.deepEqual(
+      answers[refs[6] ?? ''],
+      ok(VALUES.loomDeployToken, I.loomDeploy, V.engineering),
+    );
+    // The field outside any section wins over those of the same name in sections.
+    assert.deepEqual(answers[refs[7] ?? ''], ok(VALUES.apiKeyUnsectioned, I.api, V.platform));
+    assert.deepEqual(answers[refs[8] ?? ''], ok(VALUES.apiKeySecondary, I.api, V.platform));
+    // Without ?attribute=otp an OTP field gives its value, the otpauth:// URI.
+    assert.deepEqual(answers[refs[9] ?? ''], ok(MFA_OTP_URI, I.mfa, V.engineering));
+  });
+
+  it('reads 4 segments as item + section + field, the section by label or ID', async () => {
+    const answers = await resolveAll([
+      'op://Platform/queue/eu/password',
+      'op://Platform/queue/EU/password',
+      'op://Platform/cache/prod/url',
+      `op://Engineering/whole/${SECTION_IDS.wholeDb}/host`,
+      'op://Platform/db/staging/password',
+      'op://Platform/queue/nope/password',
+      'op://Platform/queue/eu/nothing',
+      'op://Platform/dup-field/one/secret',
+    ]);
+    assert.deepEqual(answers, {
+      'op://Platform/queue/eu/password': ok(VALUES.queueEuPassword, I.queue, V.platform),
+      'op://Platform/queue/EU/password': ok(VALUES.queueEuPassword, I.queue, V.platform),
+      'op://Platform/cache/prod/url': ok(VALUES.cacheSectionProdUrl, I.cache, V.platform),
+      [`op://Engineering/whole/${SECTION_IDS.wholeDb}/host`]: ok(
+        VALUES.wholeDbHost,
+        I.whole,
+        V.engineering,
+      ),
+      // No item path reading: `db/staging` is item `db`, section `staging`.
+      'op://Platform/db/staging/password': { error: { type: 'itemNotFound' } },
+      'op://Platform/queue/nope/password': { error: { type: 'noMatchingSections' } },
+      'op://Platform/queue/eu/nothing': { error: { type: 'fieldNotFound' } },
+      'op://Platform/dup-field/one/secret': ok(VALUES.dupFieldSecretAlpha, I.dupField, V.platform),
+    });
+  });
+
+  it('gives the SDK error types, without a message, for what matches nothing or too much', async () => {
+    const cases: Record<string, string> = {
+      'op://Nowhere/deploy/password': 'vaultNotFound',
+      'op://Restricted/deploy/token': 'vaultNotFound',
+      [`op://${V.restricted}/${I.restrictedDeploy}/token`]: 'vaultNotFound',
+      'op://Shared/shared-item/token': 'tooManyVaults',
+      'op://Engineering/nothing/password': 'itemNotFound',
+      // An item of another vault is not found in this one.
+      [`op://Engineering/${I.dbStaging}/password`]: 'itemNotFound',
+      'op://Engineering/twin/token': 'tooManyItems',
+      'op://Engineering/deploy/nothing': 'fieldNotFound',
+      'op://Platform/dup-field/secret': 'tooManyMatchingFields',
+      'op://Engineering/twinfiles/dup.txt': 'tooManyMatchingFields',
+    };
+    const answers = await resolveAll(Object.keys(cases));
+    for (const [ref, type] of Object.entries(cases)) {
+      assert.deepEqual(answers[ref], { error: { type } }, ref);
+    }
+    // A custom visibility rule applies too.
+    const hidden = await resolveAll(['op://Platform/api/key'], {
+      visible: (vault) => vault.id === V.engineering,
+    });
+    assert.deepEqual(hidden['op://Platform/api/key'], { error: { type: 'vaultNotFound' } });
+  });
+
+  it('refuses what the SDK cannot parse with type parsing and its verbatim reason', async () => {
+    const E = SDK_REFERENCE_ERRORS;
+    const cases: Record<string, string> = {
+      'Engineering/deploy/password': E.noScheme,
+      'OP://Engineering/deploy/password': E.noScheme,
+      ' op://Engineering/deploy/password': E.noScheme,
+      'op://Engineering/deploy': E.badFormat,
+      'op://Engineering/services/loom/deploy/token': E.badFormat,
+      'op://Équipe ☃/team-config/token': E.badCharacter,
+      "op://Engineering/Clé d'accès (prod)/token": E.badCharacter,
+      'op://Engineering/deploy/"password"': E.badCharacter,
+      'op://Engineering/deploy/pass%77ord': E.badCharacter,
+      'op://Engineering/deploy/password#frag': E.badCharacter,
+      'op://Engineering/deploy/pass,word': E.badCharacter,
+      'op://Engineering/whole/*': E.badCharacter,
+      'op://Engineering/deploy/password?attribute=type': E.badQueryValue,
+      'op://Engineering/mfa/one-time password?attribute=OTP': E.badQueryValue,
+      'op://Engineering/ssh/private key?ssh-format=pem': E.badQueryValue,
+      'op://Engineering/deploy/password?foo=bar': E.badQueryKey,
+      'op://Engineering/deploy/password?Attribute=otp': E.badQueryKey,
+      'op://Engineering/mfa/one-time password?attribute=otp&ssh-format=openssh': E.badFormat,
+      'op://Engineering/deploy/password?': E.badFormat,
+      'op://Engineering/deploy/password?attribute=otp?': E.badCharacter,
+    };
+    const answers = await resolveAll(Object.keys(cases));
+    for (const [ref, message] of Object.entries(cases)) {
+      assert.deepEqual(answers[ref], { error: { type: 'parsing', message } }, ref);
+    }
+    assert.equal(
+      E.badFormat,
+      'secret reference has invalid format - must be "op://<vault>/<item>/[section/]field[?attribute=<attribute-value>]"',
+    );
+  });
+
+  it('accepts empty segments and surrounding spaces, which then match nothing', async () => {
+    const answers = await resolveAll([
+      'op:///deploy/password',
+      'op://Engineering//password',
+      'op://Engineering/deploy/',
+      'op://Engineering/whole//region',
+      'op://Engineering/ deploy/password',
+      'op://Engineering/deploy/password ',
+      'op:////',
+    ]);
+    assert.deepEqual(answers, {
+      'op:///deploy/password': { error: { type: 'vaultNotFound' } },
+      'op://Engineering//password': { error: { type: 'itemNotFound' } },
+      'op://Engineering/deploy/': { error: { type: 'fieldNotFound' } },
+      // Not even the item's unlabelled section.
+      'op://Engineering/whole//region': { error: { type: 'noMatchingSections' } },
+      'op://Engineering/ deploy/password': { error: { type: 'itemNotFound' } },
+      'op://Engineering/deploy/password ': { error: { type: 'fieldNotFound' } },
+      'op:////': { error: { type: 'vaultNotFound' } },
+    });
+  });
+
+  it('gives the current code with ?attribute=otp or totp, only for OTP fields', async () => {
+    const now = Date.UTC(2025, 0, 2, 3, 4, 5);
+    const answers = await resolveAll(
+      [
+        'op://Engineering/mfa/one-time password?attribute=otp',
+        'op://Engineering/mfa/one-time password?attribute=totp',
+        'op://Engineering/deploy/password?attribute=otp',
+      ],
+      { now: () => now },
+    );
+    const code = ok(totp(MFA_OTP_URI, now), I.mfa, V.engineering);
+    assert.deepEqual(answers, {
+      'op://Engineering/mfa/one-time password?attribute=otp': code,
+      'op://Engineering/mfa/one-time password?attribute=totp': code,
+      'op://Engineering/deploy/password?attribute=otp': {
+        error: { type: 'incompatibleTOTPQueryParameterField' },
+      },
+    });
+    const broken = await resolveAll(['op://Engineering/mfa/otp?attribute=otp'], {
+      vaults: [
+        {
+          id: V.engineering,
+          name: 'Engineering',
+          items: [
+            {
+              id: I.mfa,
+              title: 'mfa',
+              fields: [{ id: 'otp', type: 'OTP', label: 'otp', value: 'not base32 !' }],
+            },
+          ],
+        },
+      ],
+    });
+    const error = broken['op://Engineering/mfa/otp?attribute=otp']?.error;
+    assert.equal(error?.type, 'unableToGenerateTotpCode');
+    assert.equal(typeof error.message, 'string');
+    assert.ok(error.message !== '');
+  });
+
+  it('converts an SSH key with ?ssh-format=openssh, only for SSH key fields', async () => {
+    const ref = 'op://Engineering/ssh/private key?ssh-format=openssh';
+    const answers = await resolveAll([
+      ref,
+      'op://Engineering/ssh/public key?ssh-format=openssh',
+      'op://Engineering/deploy/password?ssh-format=openssh',
+    ]);
+    const content = answers[ref]?.content;
+    assert.ok(content);
+    assert.deepEqual([content.itemId, content.vaultId], [I.ssh, V.engineering]);
+    assert.match(
+      content.secret,
+      /^-----BEGIN OPENSSH PRIVATE KEY-----\n[\s\S]+-----END OPENSSH PRIVATE KEY-----\n$/,
+    );
+    const key = sshpk.parsePrivateKey(content.secret, 'openssh');
+    assert.equal(key.fingerprint('sha256').toString(), SSH_FINGERPRINT);
+    for (const other of [
+      'op://Engineering/ssh/public key?ssh-format=openssh',
+      'op://Engineering/deploy/password?ssh-format=openssh',
+    ]) {
+      assert.deepEqual(answers[other], {
+        error: { type: 'incompatibleSshKeyQueryParameterField' },
+      });
+    }
+    const broken = await resolveAll(['op://V/ssh/key?ssh-format=openssh'], {
+      vaults: [
+        {
+          id: V.engineering,
+          name: 'V',
+          items: [
+            {
+              id: I.ssh,
+              title: 'ssh',
+              fields: [{ id: 'key', type: 'SSHKEY', label: 'key', value: 'not a key' }],
+            },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(broken['op://V/ssh/key?ssh-format=openssh'], {
+      error: { type: 'unableToParsePrivateKey' },
+    });
+  });
+
+  it('reads attached text files by name or ID (a BOM kept); the field of the same name wins', async () => {
+    const answers = await resolveAll([
+      'op://Engineering/certs/bundle.pem',
+      `op://Engineering/certs/${F.bomTxt}`,
+      'op://Engineering/certs/config.json',
+      `op://Engineering/certs/${F.configJson}`,
+      'op://Engineering/certs/binary.bin',
+      'op://Engineering/certs/bundle.pem?attribute=otp',
+      'op://Engineering/certs/bundle.pem?ssh-format=openssh',
+    ]);
+    assert.deepEqual(answers, {
+      'op://Engineering/certs/bundle.pem': ok(VALUES.bundlePem, I.certs, V.engineering),
+      [`op://Engineering/certs/${F.bomTxt}`]: ok(VALUES.bomFile, I.certs, V.engineering),
+      'op://Engineering/certs/config.json': ok(VALUES.certsConfigField, I.certs, V.engineering),
+      [`op://Engineering/certs/${F.configJson}`]: ok(
+        VALUES.certsConfigFile,
+        I.certs,
+        V.engineering,
+      ),
+      'op://Engineering/certs/binary.bin': { error: { type: 'unsupportedFileFormat' } },
+      'op://Engineering/certs/bundle.pem?attribute=otp': {
+        error: { type: 'incompatibleTOTPQueryParameterField' },
+      },
+      'op://Engineering/certs/bundle.pem?ssh-format=openssh': {
+        error: { type: 'incompatibleSshKeyQueryParameterField' },
+      },
+    });
+    assert.ok(VALUES.bomFile.startsWith('\uFEFF'));
+    const lossy = await resolveAll(['op://Engineering/certs/binary.bin'], {
+      binaryFiles: 'lossy',
+    });
+    const secret = lossy['op://Engineering/certs/binary.bin']?.content?.secret;
+    assert.equal(secret, new TextDecoder('utf-8', { ignoreBOM: true }).decode(BINARY_FILE_BYTES));
+    assert.ok(secret.includes('\uFFFD'));
+    assert.ok(secret.includes('binary-fixture-7f3a'));
+  });
+
+  it('answers a repeated reference once, an empty list with nothing, any text as its own key', async () => {
+    const fake = createFakeSdkClient({ vaults: VAULTS });
+    const ref = 'op://Engineering/deploy/password';
+    const twice = await fake.client.secrets.resolveAll([ref, ref]);
+    assert.deepEqual(Object.keys(twice.individualResponses), [ref]);
+    assert.deepEqual((await fake.client.secrets.resolveAll([])).individualResponses, {});
+    const odd = await fake.client.secrets.resolveAll(['__proto__', 'constructor']);
+    assert.ok(Object.hasOwn(odd.individualResponses, '__proto__'));
+    assert.equal(Object.getPrototypeOf(odd.individualResponses), Object.prototype);
+    assert.deepEqual(odd.individualResponses['__proto__'], {
+      error: { type: 'parsing', message: SDK_REFERENCE_ERRORS.noScheme },
+    });
+    assert.deepEqual(odd.individualResponses['constructor'], {
+      error: { type: 'parsing', message: SDK_REFERENCE_ERRORS.noScheme },
+    });
+  });
+
+  it('records the call, plays scripted faults, and answers asynchronously', async () => {
+    const fake = createFakeSdkClient({
+      vaults: VAULTS,
+      faults: { 'secrets.resolveAll': [new Error('authentication error: rate limit exceeded')] },
+    });
+    const refs = ['op://Engineering/deploy/password'];
+    await assert.rejects(fake.client.secrets.resolveAll(refs), {
+      message: 'authentication error: rate limit exceeded',
+    });
+    fake.fail('secrets.resolveAll', ['hang']);
+    const hung = fake.client.secrets.resolveAll(refs);
+    assert.equal(await state(hung, 100), 'pending');
+    const pending = fake.client.secrets.resolveAll(refs);
+    refs.push('op://Engineering/deploy/token'); // the log keeps the arguments as they were
+    assert.ok(pending instanceof Promise);
+    assert.deepEqual((await pending).individualResponses, {
+      'op://Engineering/deploy/password': ok(VALUES.deployPassword, I.deploy, V.engineering),
+    });
+    assert.equal(fake.count('secrets.resolveAll'), 3);
+    assert.equal(fake.count('items.getAll'), 0);
+    assert.deepEqual(fake.calls[2], {
+      method: 'secrets.resolveAll',
+      args: [['op://Engineering/deploy/password']],
+    });
+    fake.fail('secrets.resolveAll', [new Error('late')]);
+    fake.reset();
+    assert.equal(
+      Object.keys((await fake.client.secrets.resolveAll(refs)).individualResponses).length,
+      2,
+    );
+  });
+});
+
 describe('fake SDK client: calls, faults, connector', () => {
   it('records every call in order with its arguments', async () => {
     const fake = createFakeSdkClient({ vaults: VAULTS });
@@ -705,7 +1037,90 @@ interface RealSdk {
     integrationName: string;
     integrationVersion: string;
   }): Promise<unknown>;
+  /** Offline; on failure it throws a JSON string `{"name","message"}`, not an Error. */
+  Secrets: { validateSecretReference(reference: string): void };
 }
+
+/** References that probe the SDK's syntax: what it accepts, what it refuses and why. */
+const SYNTAX_PROBES = [
+  'op://V/I/F',
+  'op://V/I/S/F',
+  'op://V/I/S/F/G',
+  'op://V/I',
+  'op://',
+  'V/I/F',
+  'OP://V/I/F',
+  'op:/V/I/F',
+  ' op://V/I/F',
+  '',
+  'op://V//F',
+  'op:///I/F',
+  'op://V/I/F/',
+  'op:////',
+  'op:// V/I/F',
+  'op://V/I/F ',
+  'op://a b/c d/e f',
+  'op://V/I/a.b_c-d e',
+  'op://V/I/F#frag',
+  'op://V/I/F#',
+  'op://V/I#/F',
+  'op://V/I/F#x?attribute=otp',
+  'op://É/I/F',
+  'op://V/I/F"',
+  "op://V/I'/F",
+  'op://V/I/F%20x',
+  'op://V/I/F%',
+  'op://V:1/I/F',
+  'op://user@V/I/F',
+  'op://V/I/S/F/G#',
+  'op://V/I/É/x/y',
+  ...[...',:@+()!*#&=;~$[]{}\\|<>^`\t\n\u007f'].map((char) => `op://V/I/a${char}b`),
+  'op://V/I/*',
+  'op://V/I/a?b',
+  'op://V/I/F?attribute=otp',
+  'op://V/I/F?attribute=totp',
+  'op://V/I/F?ssh-format=openssh',
+  'op://V/I/F/?attribute=otp',
+  'op://V/I/F?attribute=OTP',
+  'op://V/I/F?attribute=type',
+  'op://V/I/F?attribute=value',
+  'op://V/I/F?attribute=',
+  'op://V/I/F?attribute=otp ',
+  'op://V/I/F?ssh-format=OpenSSH',
+  'op://V/I/F?ssh-format=open ssh',
+  'op://V/I/F?attribute=otp&ssh-format=openssh',
+  'op://V/I/F?attribute=otp&attribute=otp',
+  'op://V/I/F?attribute=otp&',
+  'op://V/I/F?&attribute=otp',
+  'op://V/I/F?foo=bar',
+  'op://V/I/F?Attribute=otp',
+  'op://V/I/F? attribute=otp',
+  'op://V/I/F?=otp',
+  'op://V/I/F?foo=',
+  'op://V/I/F?=',
+  'op://V/I/F?',
+  'op://V/I/F?foo',
+  'op://V/I/F?attribute',
+  'op://V/I/F?#',
+  'op://V/I/F?attribute=otp#x',
+  'op://V/I/F?attribute=totp#',
+  'op://V/I/F?attribute=ot,p',
+  'op://V/I/F?attri,bute=otp',
+  'op://V/I/F?attribute=otp=x',
+  'op://V/I/F?attribute==otp',
+  'op://V/I/F?attribute=É',
+  'op://V/I/F?É=otp',
+  'op://V/I/F?attribute=%6Ftp',
+  'op://V/I/F?attribute=otp/x',
+  'op://V/I/F?attribute=o"tp',
+  'op://V/I/F??attribute=otp',
+  'op://V/I/F?attribute=otp?',
+  'op://V/I/F?foo=a?b',
+  'op://V/I/F?a?b=c',
+  'op://V/I/É?foo=bar',
+  'op://V/I?attribute=otp',
+  'op://V/I/S/F/G?foo=bar',
+];
 
 function findRealSdk(): string | undefined {
   const dir = process.env['OP_SDK_MODULE_DIR'];
@@ -800,6 +1215,26 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
     assert.equal(server.requests.length, 1);
     await server.close();
     await assert.rejects(bounded(pending, 15_000), { message: NETWORK_ERROR_TEXT });
+  });
+
+  it('parses references exactly like the fake resolveAll (validateSecretReference, offline)', async () => {
+    const { client } = createFakeSdkClient();
+    const { individualResponses } = await client.secrets.resolveAll(SYNTAX_PROBES);
+    for (const reference of SYNTAX_PROBES) {
+      let real: string | undefined;
+      try {
+        sdk.Secrets.validateSecretReference(reference);
+      } catch (thrown) {
+        const parsed = JSON.parse(String(thrown)) as { name: string; message: string };
+        assert.equal(parsed.name, 'ParsingSecretReference');
+        assert.ok(parsed.message.startsWith(SDK_PARSE_PREFIX), parsed.message);
+        real = parsed.message.slice(SDK_PARSE_PREFIX.length);
+      }
+      const error = individualResponses[reference]?.error;
+      const faked = error?.type === 'parsing' ? error.message : undefined;
+      assert.equal(faked, real, `reference ${JSON.stringify(reference)}`);
+    }
+    assert.ok(Object.values(SDK_REFERENCE_ERRORS).every((text) => !text.startsWith('the ')));
   });
 
   it('is not reached by malformed tokens, which fail like the fake connector says', async () => {

@@ -435,9 +435,21 @@ describe('Resolver: vaults and items', () => {
     assert.equal(await value(source, `op://${vaultId}/${itemId}/token`), 'by-title');
   });
 
-  it('titles match exactly (case and whitespace matter)', async () => {
-    await failure(twoItems(), 'op://Engineering/Deploy/token', 'SECRETS_REF_NOT_FOUND');
-    await failure(twoItems(), 'op://engineering/deploy/token', 'SECRETS_REF_NOT_FOUND');
+  it('titles match exactly first, then ignoring case, as 1Password’s own tools do', async () => {
+    assert.equal(await value(twoItems(), 'op://Engineering/Deploy/token'), 'by-title');
+    assert.equal(await value(twoItems(), 'op://engineering/DEPLOY/TOKEN'), 'by-title');
+    const cased = new MemorySource([
+      {
+        title: 'V',
+        items: [
+          { title: 'Deploy', fields: [{ label: 'f', value: 'upper' }] },
+          { title: 'deploy', fields: [{ label: 'f', value: 'lower' }] },
+        ],
+      },
+    ]);
+    assert.equal(await value(cased, 'op://V/deploy/f'), 'lower');
+    assert.equal(await value(cased, 'op://V/Deploy/f'), 'upper');
+    await failure(cased, 'op://V/DEPLOY/f', 'SECRETS_REF_AMBIGUOUS');
   });
 
   it('an ID wins over a title that looks like another item’s ID', async () => {

@@ -11,7 +11,9 @@
  * `vault get`, `item list`, `item get`, `whoami`; `op read` and `op inject` with op's secret
  * reference rules (ASCII letters, digits, `-`, `_`, `.` and spaces only; 3 or 4 segments;
  * case-insensitive names after an exact match; IDs first; the unsectioned field wins);
- * errors on stderr as `[ERROR] YYYY/MM/DD HH:MM:SS <message>` with exit code 1.
+ * errors on stderr as `[ERROR] YYYY/MM/DD HH:MM:SS <message>` with exit code 1. The reference
+ * syntax and the matching live in ../reference-semantics.ts (shared with the fake SDK
+ * client); this file only words op's messages.
  *
  * It never prints the service-account token (nor any other credential from its
  * environment), except on purpose with `FAKE_OP_FAULT=echo-token`.
@@ -29,6 +31,22 @@ import { resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVICE_ACCOUNT_TOKEN, VAULTS } from '../../fixtures/vault-data.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
+import {
+  findItem as findSharedItem,
+  findTarget as findSharedTarget,
+  findVault as findSharedVault,
+  type Located,
+  type LookupError,
+  OP_ATTRIBUTES,
+  OP_REFERENCE_SHAPE,
+  OP_SEGMENT,
+  parseOpReference,
+  type Reference,
+  resolveReference,
+  sectionOf,
+  type Target,
+  type ValueError,
+} from '../reference-semantics.ts';
 import { base32Encode, totp } from '../totp.ts';
 
 const startedAt = Date.now();
@@ -40,9 +58,6 @@ const DEFAULT_VERSION = '2.30.3';
 const CREATED_AT = '2024-03-01T09:00:00Z';
 const UPDATED_AT = '2024-06-15T14:30:00Z';
 const LAST_EDITED_BY = 'fixtureeditor0000000000000';
-const REF_SHAPE = 'op://<vault>/<item>[/<section>]/<field>';
-/** Characters op allows in a secret reference's names (its documented syntax rules). */
-const REF_SEGMENT = /^[A-Za-z0-9\-_. ]+$/;
 
 // ---------------------------------------------------------------------------------------
 // Errors and output
@@ -616,89 +631,71 @@ function authenticate(parsed: Parsed): Session {
 }
 
 // ---------------------------------------------------------------------------------------
-// Lookups
-
-/** IDs first, then exact names, then names ignoring case (op's references are case-insensitive). */
-function pick<T>(
-  list: readonly T[],
-  key: string,
-  id: (entry: T) => string,
-  name: (entry: T) => string | undefined,
-): T[] {
-  const byId = list.filter((entry) => id(entry) === key);
-  if (byId.length > 0) return byId;
-  const exact = list.filter((entry) => name(entry) === key);
-  if (exact.length > 0) return exact;
-  const lower = key.toLowerCase();
-  return list.filter((entry) => name(entry)?.toLowerCase() === lower);
-}
+// Lookups (the matching itself is ../reference-semantics.ts, shared with the fake SDK)
 
 function visibleVaults(data: Data): FakeVault[] {
   return data.vaults.filter((vault) => vault.accessible !== false);
 }
 
-function findVault(data: Data, key: string): FakeVault {
-  const matches = pick(
-    visibleVaults(data),
-    key,
-    (v) => v.id,
-    (v) => v.name,
-  );
-  const [only] = matches;
-  if (only === undefined) {
-    throw new OpError(
-      `"${key}" isn't a vault in this account. Specify the vault with its ID or name.`,
-    );
+/**
+ * op's words for a lookup that names nothing or more than one thing. `vaultLabel` is the
+ * vault as the user wrote it (item errors); `where` is `vault/item` (field errors).
+ */
+function lookupMessage(error: LookupError, vaultLabel: string | undefined, where: string): string {
+  switch (error.kind) {
+    case 'vaultNotFound':
+      return `"${error.key}" isn't a vault in this account. Specify the vault with its ID or name.`;
+    case 'tooManyVaults':
+      return (
+        `More than one vault matches "${error.key}". Try again and specify the vault by its ID:\n` +
+        error.matches.map((v) => `\t* for the vault "${v.name}": ${v.id}`).join('\n')
+      );
+    case 'itemNotFound':
+      return vaultLabel === undefined
+        ? `"${error.key}" isn't an item. Specify the item with its UUID, name, or domain.`
+        : `"${error.key}" isn't an item in the "${vaultLabel}" vault. Specify the item with its UUID, name, or domain.`;
+    case 'tooManyItems':
+      return (
+        `More than one item matches "${error.key}". Try again and specify the item by its ID:\n` +
+        error.matches
+          .map((m) => `\t* for the item "${m.item.title}" in vault ${m.vault.name}: ${m.item.id}`)
+          .join('\n')
+      );
+    case 'tooManyFields':
+      return (
+        `More than one field matches "${error.fieldKey}". Try again and specify the field by its ID or section:\n` +
+        error.matches
+          .map((f) => {
+            const section = sectionOf(error.item, f.section?.id);
+            const inSection =
+              section === undefined ? '' : ` in section "${section.label ?? section.id}"`;
+            return `\t* for the field "${f.label ?? ''}"${inSection}: ${f.id}`;
+          })
+          .join('\n')
+      );
+    case 'tooManyFiles':
+      return (
+        `More than one file matches "${error.fieldKey}". Try again and specify the file by its ID:\n` +
+        error.matches.map((f) => `\t* for the file "${f.name}": ${f.id}`).join('\n')
+      );
+    case 'noMatchingSections':
+    case 'fieldNotFound':
+      return error.sectionKey === undefined
+        ? `item '${where}' does not have a field '${error.fieldKey}'`
+        : `item '${where}' does not have a field '${error.fieldKey}' in section '${error.sectionKey}'`;
   }
-  if (matches.length > 1) {
-    throw new OpError(
-      `More than one vault matches "${key}". Try again and specify the vault by its ID:\n` +
-        matches.map((v) => `\t* for the vault "${v.name}": ${v.id}`).join('\n'),
-    );
-  }
-  return only;
 }
 
-interface Located {
-  vault: FakeVault;
-  item: FakeItem;
+function findVault(data: Data, key: string): FakeVault {
+  const found = findSharedVault(visibleVaults(data), key);
+  if (!found.ok) throw new OpError(lookupMessage(found.error, undefined, ''));
+  return found.vault;
 }
 
 function findItem(vaults: readonly FakeVault[], key: string, vaultLabel?: string): Located {
-  const all = vaults.flatMap((vault) => vault.items.map((item) => ({ vault, item })));
-  const matches = pick(
-    all,
-    key,
-    (entry) => entry.item.id,
-    (entry) => entry.item.title,
-  );
-  const [only] = matches;
-  if (only === undefined) {
-    throw new OpError(
-      vaultLabel === undefined
-        ? `"${key}" isn't an item. Specify the item with its UUID, name, or domain.`
-        : `"${key}" isn't an item in the "${vaultLabel}" vault. Specify the item with its UUID, name, or domain.`,
-    );
-  }
-  if (matches.length > 1) {
-    throw new OpError(
-      `More than one item matches "${key}". Try again and specify the item by its ID:\n` +
-        matches
-          .map((m) => `\t* for the item "${m.item.title}" in vault ${m.vault.name}: ${m.item.id}`)
-          .join('\n'),
-    );
-  }
-  return only;
-}
-
-type Target = { kind: 'field'; field: FakeField } | { kind: 'file'; file: FakeFile };
-
-function sectionOf(
-  item: FakeItem,
-  id: string | undefined,
-): { id: string; label?: string } | undefined {
-  if (id === undefined) return undefined;
-  return item.sections?.find((section) => section.id === id) ?? { id };
+  const found = findSharedItem(vaults, key);
+  if (!found.ok) throw new OpError(lookupMessage(found.error, vaultLabel, ''));
+  return found;
 }
 
 function findTarget(
@@ -707,148 +704,65 @@ function findTarget(
   fieldKey: string,
   where: string,
 ): Target {
-  let fields = item.fields;
-  let files = item.files ?? [];
-  if (sectionKey !== undefined) {
-    const sections = pick(
-      item.sections ?? [],
-      sectionKey,
-      (s) => s.id,
-      (s) => s.label,
-    );
-    const ids = new Set(sections.map((s) => s.id));
-    fields = fields.filter((f) => f.section !== undefined && ids.has(f.section.id));
-    files = files.filter((f) => f.section !== undefined && ids.has(f.section.id));
-  }
-  const matches = pick(
-    fields,
-    fieldKey,
-    (f) => f.id,
-    (f) => f.label,
-  );
-  if (matches.length > 0) {
-    let chosen = matches.length === 1 ? matches[0] : undefined;
-    if (chosen === undefined && sectionKey === undefined) {
-      const unsectioned = matches.filter((f) => f.section === undefined);
-      if (unsectioned.length === 1) chosen = unsectioned[0];
-    }
-    if (chosen !== undefined) return { kind: 'field', field: chosen };
-    throw new OpError(
-      `More than one field matches "${fieldKey}". Try again and specify the field by its ID or section:\n` +
-        matches
-          .map((f) => {
-            const section = sectionOf(item, f.section?.id);
-            const inSection =
-              section === undefined ? '' : ` in section "${section.label ?? section.id}"`;
-            return `\t* for the field "${f.label ?? ''}"${inSection}: ${f.id}`;
-          })
-          .join('\n'),
-    );
-  }
-  const fileMatches = pick(
-    files,
-    fieldKey,
-    (f) => f.id,
-    (f) => f.name,
-  );
-  const [file] = fileMatches;
-  if (file !== undefined && fileMatches.length === 1) return { kind: 'file', file };
-  if (fileMatches.length > 1) {
-    throw new OpError(
-      `More than one file matches "${fieldKey}". Try again and specify the file by its ID:\n` +
-        fileMatches.map((f) => `\t* for the file "${f.name}": ${f.id}`).join('\n'),
-    );
-  }
-  throw new OpError(
-    sectionKey === undefined
-      ? `item '${where}' does not have a field '${fieldKey}'`
-      : `item '${where}' does not have a field '${fieldKey}' in section '${sectionKey}'`,
-  );
+  const found = findSharedTarget(item, sectionKey, fieldKey);
+  if (!found.ok) throw new OpError(lookupMessage(found.error, undefined, where));
+  return found.target;
 }
 
 // ---------------------------------------------------------------------------------------
 // Secret references
 
-interface Ref {
-  text: string;
-  vault: string;
-  item: string;
-  section: string | undefined;
-  field: string;
-  attribute: string | undefined;
-  sshFormat: string | undefined;
-}
-
-const ATTRIBUTES = ['type', 'value', 'id', 'purpose', 'label', 'otp', 'totp'];
-
 /** Parses a reference; messages are op's, without the `could not read secret` prefix. */
-function parseRef(text: string): Ref {
-  if (!text.startsWith('op://')) {
-    throw new OpError(
-      `invalid secret reference '${text}': secret references should start with op://`,
-    );
-  }
-  const rest = text.slice('op://'.length);
-  const queryAt = rest.indexOf('?');
-  const path = queryAt < 0 ? rest : rest.slice(0, queryAt);
-  const query = queryAt < 0 ? undefined : rest.slice(queryAt + 1);
-  const segments = path.split('/');
-  if (segments.length < 3) {
-    throw new OpError(`too few '/': secret references should match ${REF_SHAPE}`);
-  }
-  if (segments.length > 4) {
-    throw new OpError(`too many '/': secret references should match ${REF_SHAPE}`);
-  }
-  for (const segment of segments) {
-    if (segment === '') {
+function parseRef(text: string): Reference {
+  const parsed = parseOpReference(text);
+  if (parsed.ok) return parsed.ref;
+  const error = parsed.error;
+  switch (error.kind) {
+    case 'noScheme':
       throw new OpError(
-        `invalid secret reference: empty vault, item, section or field name: secret references should match ${REF_SHAPE}`,
+        `invalid secret reference '${text}': secret references should start with op://`,
       );
-    }
-    const bad = [...segment].find((char) => !REF_SEGMENT.test(char));
-    if (bad !== undefined) throw new OpError(`invalid character in secret reference: '${bad}'`);
+    case 'tooFewSegments':
+      throw new OpError(`too few '/': secret references should match ${OP_REFERENCE_SHAPE}`);
+    case 'tooManySegments':
+      throw new OpError(`too many '/': secret references should match ${OP_REFERENCE_SHAPE}`);
+    case 'emptySegment':
+      throw new OpError(
+        `invalid secret reference: empty vault, item, section or field name: secret references should match ${OP_REFERENCE_SHAPE}`,
+      );
+    case 'badCharacter':
+      throw new OpError(`invalid character in secret reference: '${error.character}'`);
+    case 'badAttribute':
+      throw new OpError(
+        `invalid attribute "${error.value}": the attribute query parameter accepts ${OP_ATTRIBUTES.join(', ')}`,
+      );
+    case 'badSshFormat':
+      throw new OpError(
+        `invalid ssh-format "${error.value}": the only supported format is openssh`,
+      );
+    case 'badQueryKey':
+      throw new OpError(`invalid query parameter "${error.key}" in secret reference`);
   }
-  let attribute: string | undefined;
-  let sshFormat: string | undefined;
-  if (query !== undefined) {
-    for (const pair of query.split('&')) {
-      const eq = pair.indexOf('=');
-      const key = (eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
-      const value = (eq < 0 ? '' : pair.slice(eq + 1)).toLowerCase();
-      if (key === 'attribute') {
-        if (!ATTRIBUTES.includes(value)) {
-          throw new OpError(
-            `invalid attribute "${value}": the attribute query parameter accepts ${ATTRIBUTES.join(', ')}`,
-          );
-        }
-        attribute = value;
-      } else if (key === 'ssh-format') {
-        if (value !== 'openssh') {
-          throw new OpError(`invalid ssh-format "${value}": the only supported format is openssh`);
-        }
-        sshFormat = value;
-      } else {
-        throw new OpError(`invalid query parameter "${key}" in secret reference`);
-      }
-    }
-  }
-  const [vault = '', item = '', third = '', fourth] = segments;
-  return {
-    text,
-    vault,
-    item,
-    section: fourth === undefined ? undefined : third,
-    field: fourth ?? third,
-    attribute,
-    sshFormat,
-  };
 }
 
-async function toOpenSsh(pem: string): Promise<string> {
-  const { default: sshpk } = await import('sshpk');
-  const key = sshpk.parsePrivateKey(pem, 'auto');
-  key.comment = ''; // sshpk would write "(unnamed)"
-  return key.toString('openssh');
+/** op's words for a field or file that cannot give the value asked for. */
+function valueMessage(error: ValueError): string {
+  if (error.kind === 'queryOnFile') {
+    return `query parameters are not supported for the file '${error.file.name}'`;
+  }
+  const { field } = error;
+  const label = field.label ?? field.id;
+  switch (error.kind) {
+    case 'notOtp':
+      return `the "${error.attribute}" attribute is only supported for one-time password fields: field '${label}' is of type ${field.type}`;
+    case 'otpFailed':
+      return `could not generate a one-time password from field '${label}'`;
+    case 'notSshKey':
+      return `the "ssh-format" query parameter is only supported for SSH key fields: field '${label}' is of type ${field.type}`;
+    case 'sshUnreadable':
+    case 'sshUnwritable':
+      return `could not convert the SSH key in field '${label}' to OpenSSH format`;
+  }
 }
 
 interface Resolved {
@@ -857,61 +771,31 @@ interface Resolved {
   file: boolean;
 }
 
-async function resolveRef(data: Data, ref: Ref): Promise<Resolved> {
-  let located: Located;
-  try {
-    const vault = findVault(data, ref.vault);
-    located = findItem([vault], ref.item, ref.vault);
-  } catch (error) {
-    if (error instanceof OpError) {
-      throw new OpError(`could not get item ${ref.vault}/${ref.item}: ${error.message}`);
-    }
-    throw error;
+async function resolveRef(data: Data, ref: Reference): Promise<Resolved> {
+  const outcome = await resolveReference(visibleVaults(data), ref);
+  if (outcome.ok) {
+    const { resolved } = outcome;
+    return resolved.kind === 'file'
+      ? { bytes: Buffer.from(resolved.bytes), file: true }
+      : { bytes: Buffer.from(resolved.value, 'utf8'), file: false };
   }
-  const target = findTarget(located.item, ref.section, ref.field, `${ref.vault}/${ref.item}`);
-  if (target.kind === 'file') {
-    if (ref.attribute !== undefined || ref.sshFormat !== undefined) {
-      throw new OpError(`query parameters are not supported for the file '${target.file.name}'`);
-    }
-    return { bytes: bytesOf(target.file.content), file: true };
-  }
-  const field = target.field;
-  const label = field.label ?? field.id;
-  let value = field.value ?? '';
-  if (ref.attribute === 'otp' || ref.attribute === 'totp') {
-    if (field.type !== 'OTP') {
+  const error = outcome.error;
+  switch (error.kind) {
+    case 'vaultNotFound':
+    case 'tooManyVaults':
+    case 'itemNotFound':
+    case 'tooManyItems':
       throw new OpError(
-        `the "${ref.attribute}" attribute is only supported for one-time password fields: field '${label}' is of type ${field.type}`,
+        `could not get item ${ref.vault}/${ref.item}: ${lookupMessage(error, ref.vault, '')}`,
       );
-    }
-    try {
-      value = totp(value);
-    } catch {
-      throw new OpError(`could not generate a one-time password from field '${label}'`);
-    }
-  } else if (ref.attribute !== undefined) {
-    const attributes: Record<string, string> = {
-      type: field.type,
-      value,
-      id: field.id,
-      purpose: field.purpose ?? '',
-      label: field.label ?? '',
-    };
-    value = attributes[ref.attribute] ?? '';
+    case 'noMatchingSections':
+    case 'fieldNotFound':
+    case 'tooManyFields':
+    case 'tooManyFiles':
+      throw new OpError(lookupMessage(error, ref.vault, `${ref.vault}/${ref.item}`));
+    default:
+      throw new OpError(valueMessage(error));
   }
-  if (ref.sshFormat !== undefined) {
-    if (field.type !== 'SSHKEY') {
-      throw new OpError(
-        `the "ssh-format" query parameter is only supported for SSH key fields: field '${label}' is of type ${field.type}`,
-      );
-    }
-    try {
-      value = await toOpenSsh(value);
-    } catch {
-      throw new OpError(`could not convert the SSH key in field '${label}' to OpenSSH format`);
-    }
-  }
-  return { bytes: Buffer.from(value, 'utf8'), file: false };
 }
 
 /** Resolves a reference; every failure worded `could not read secret '<ref>': ...`. */
@@ -990,7 +874,7 @@ function itemOverviewJson(vault: FakeVault, item: FakeItem): Record<string, unkn
 
 /** A name usable in a reference, or the ID when op's syntax cannot carry the name. */
 function refPart(name: string | undefined, id: string): string {
-  return name !== undefined && REF_SEGMENT.test(name) ? name : id;
+  return name !== undefined && OP_SEGMENT.test(name) ? name : id;
 }
 
 function fieldJson(vault: FakeVault, item: FakeItem, field: FakeField): Record<string, unknown> {

@@ -33,6 +33,26 @@
  * `authentication error`, `invalid user input`), never on the whole text. See `SDK_ERRORS`.
  * A vault the service account cannot see answers exactly like one that does not exist (the
  * 1Password server does not reveal which): the fake never says "access denied" for it.
+ *
+ * `secrets.resolveAll(references)` answers `{ individualResponses: { [reference]: { content:
+ * { secret, itemId, vaultId } } | { error: { type, message? } } } }`, never throwing for one
+ * bad reference. Syntax: the SDK's own (see `parseSdkReference` in ../reference-semantics.ts,
+ * checked against the real `Secrets.validateSecretReference`); a refused reference is
+ * `{ type: 'parsing', message }` with the SDK's verbatim reason (`SDK_REFERENCE_ERRORS`).
+ * Matching: the same as the fake op (shared module): vault, then item in it, by ID, exact
+ * name, name ignoring case; 4 segments = item + section + field; the field outside any
+ * section wins; fields before attached files (by name or ID). Errors use the SDK's
+ * `ResolveReferenceError` type names (`vaultNotFound`, `tooManyVaults`, `itemNotFound`,
+ * `tooManyItems`, `noMatchingSections`, `fieldNotFound`, `tooManyMatchingFields` (fields or
+ * files), `incompatibleTOTPQueryParameterField`, `unableToGenerateTotpCode` (with a message),
+ * `incompatibleSshKeyQueryParameterField`, `unableToParsePrivateKey`,
+ * `unableToFormatPrivateKeyToOpenSsh`, `unsupportedFileFormat`). Not observed (that needs an
+ * account), so chosen: the `parsing` message is the reason without the `the secret reference
+ * could not be parsed: ` prefix that `validateSecretReference` adds; an empty segment (which
+ * the SDK's syntax allows) matches nothing; leading or trailing spaces are kept, not trimmed;
+ * an attached file comes back as text when it is UTF-8 (a BOM kept), otherwise as
+ * `unsupportedFileFormat` (the core's text for it: "currently only text files are
+ * supported"), or as text with U+FFFD for each bad byte under `binaryFiles: 'lossy'`.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type {
@@ -40,9 +60,16 @@ import type {
   SdkConnector,
   SdkFileAttributes,
   SdkGetAllResponse,
+  SdkResolveAllResponse,
 } from '../../../src/backends/sdk-client.ts';
 import { SERVICE_ACCOUNT_TOKEN, VAULTS } from '../../fixtures/vault-data.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
+import {
+  parseSdkReference,
+  type ReferenceProblem,
+  resolveReference,
+  type SdkSyntaxError,
+} from '../reference-semantics.ts';
 import { totp } from '../totp.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -127,8 +154,49 @@ export interface FakeSdkGetAllResponse extends SdkGetAllResponse {
   }[];
 }
 
+/** `ResolvedReference`. */
+export interface FakeSdkResolvedReference {
+  secret: string;
+  itemId: string;
+  vaultId: string;
+}
+
+/** `ResolveReferenceError`: only `parsing` and `unableToGenerateTotpCode` carry a message. */
+export type FakeSdkResolveReferenceError =
+  | { type: 'parsing'; message: string }
+  | { type: 'unableToGenerateTotpCode'; message: string }
+  | {
+      type:
+        | 'fieldNotFound'
+        | 'vaultNotFound'
+        | 'tooManyVaults'
+        | 'itemNotFound'
+        | 'tooManyItems'
+        | 'tooManyMatchingFields'
+        | 'noMatchingSections'
+        | 'incompatibleTOTPQueryParameterField'
+        | 'sSHKeyMetadataNotFound'
+        | 'unsupportedFileFormat'
+        | 'incompatibleSshKeyQueryParameterField'
+        | 'unableToParsePrivateKey'
+        | 'unableToFormatPrivateKeyToOpenSsh'
+        | 'other';
+      message?: undefined;
+    };
+
+/** `ResolveAllResponse`: one answer per distinct reference, keyed by the reference. */
+export interface FakeSdkResolveAllResponse extends SdkResolveAllResponse {
+  individualResponses: Record<
+    string,
+    { content?: FakeSdkResolvedReference; error?: FakeSdkResolveReferenceError }
+  >;
+}
+
 /** The fake client: an `SdkClient` whose methods return the SDK's full shapes. */
 export interface FakeSdkClient extends SdkClient {
+  readonly secrets: {
+    resolveAll(references: string[]): Promise<FakeSdkResolveAllResponse>;
+  };
   readonly vaults: {
     list(params?: { decryptDetails?: boolean }): Promise<FakeSdkVaultOverview[]>;
     getOverview(vaultId: string): Promise<FakeSdkVaultOverview>;
@@ -148,6 +216,7 @@ export interface FakeSdkClient extends SdkClient {
 /** Every method the fake answers, by the name used in `calls` and `fail()`. */
 export type FakeSdkMethod =
   | 'connect'
+  | 'secrets.resolveAll'
   | 'vaults.list'
   | 'vaults.getOverview'
   | 'items.list'
@@ -174,6 +243,12 @@ export interface FakeSdkOptions {
   faults?: Partial<Record<FakeSdkMethod, FakeSdkFault[]>>;
   /** Clock for OTP codes (epoch ms). Default `Date.now`. */
   now?: () => number;
+  /**
+   * What `secrets.resolveAll` makes of an attached file that is not UTF-8:
+   * `'unsupported'` (default): `{ error: { type: 'unsupportedFileFormat' } }`;
+   * `'lossy'`: text with U+FFFD for each bad byte.
+   */
+  binaryFiles?: 'unsupported' | 'lossy';
 }
 
 export interface FakeSdk {
@@ -225,6 +300,25 @@ export const SDK_ERRORS = {
   /** `items.files.read` with attributes naming no file of the item. Assembled. */
   fileNotFound: 'error performing a file operation: file not found',
 } as const;
+
+/**
+ * Why the SDK refuses a reference: verbatim the reasons of @1password/sdk 0.5.0 (observed
+ * with `Secrets.validateSecretReference`, which throws them prefixed with
+ * `the secret reference could not be parsed: `; the stray `}` is the SDK's). They are the
+ * `message` of a `parsing` error in `secrets.resolveAll`.
+ */
+export const SDK_REFERENCE_ERRORS: Readonly<Record<SdkSyntaxError['kind'], string>> = {
+  noScheme: 'secret reference is not prefixed with "op://"',
+  badFormat:
+    'secret reference has invalid format - must be "op://<vault>/<item>/[section/]field[?attribute=<attribute-value>]"',
+  badQueryKey: 'secret reference has invalid query parameter key',
+  badQueryValue: 'secret reference has invalid query parameter value}',
+  badCharacter:
+    'invalid character in secret reference: secret references must only contain alphanumeric, _, . or - characters',
+};
+
+/** The prefix `Secrets.validateSecretReference` puts before `SDK_REFERENCE_ERRORS`. */
+export const SDK_PARSE_PREFIX = 'the secret reference could not be parsed: ';
 
 // ---------------------------------------------------------------------------------------
 // Mapping Connect-shaped fixture data to the SDK's shapes
@@ -445,6 +539,71 @@ function sdkItem(vault: FakeVault, item: FakeItem, now: number): FakeSdkItem {
 }
 
 // ---------------------------------------------------------------------------------------
+// secrets.resolveAll
+
+/** The SDK's `ResolveReferenceError` for a reference that names nothing usable. */
+function resolveError(problem: ReferenceProblem): FakeSdkResolveReferenceError {
+  switch (problem.kind) {
+    case 'vaultNotFound':
+    case 'tooManyVaults':
+    case 'itemNotFound':
+    case 'tooManyItems':
+    case 'noMatchingSections':
+    case 'fieldNotFound':
+      return { type: problem.kind };
+    case 'tooManyFields':
+    case 'tooManyFiles':
+      return { type: 'tooManyMatchingFields' };
+    case 'queryOnFile':
+      return {
+        type:
+          problem.attribute !== undefined
+            ? 'incompatibleTOTPQueryParameterField'
+            : 'incompatibleSshKeyQueryParameterField',
+      };
+    case 'notOtp':
+      return { type: 'incompatibleTOTPQueryParameterField' };
+    case 'otpFailed':
+      return { type: 'unableToGenerateTotpCode', message: problem.reason };
+    case 'notSshKey':
+      return { type: 'incompatibleSshKeyQueryParameterField' };
+    case 'sshUnreadable':
+      return { type: 'unableToParsePrivateKey' };
+    case 'sshUnwritable':
+      return { type: 'unableToFormatPrivateKeyToOpenSsh' };
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossyUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** One reference's answer, as `secrets.resolveAll` gives it. */
+async function resolveOne(
+  vaults: readonly FakeVault[],
+  reference: string,
+  now: number,
+  binaryFiles: 'unsupported' | 'lossy',
+): Promise<FakeSdkResolveAllResponse['individualResponses'][string]> {
+  const parsed = parseSdkReference(reference);
+  if (!parsed.ok) {
+    return { error: { type: 'parsing', message: SDK_REFERENCE_ERRORS[parsed.error.kind] } };
+  }
+  const outcome = await resolveReference(vaults, parsed.ref, { now, emptyMatchesNothing: true });
+  if (!outcome.ok) return { error: resolveError(outcome.error) };
+  const { resolved } = outcome;
+  const ids = { itemId: resolved.item.id, vaultId: resolved.vault.id };
+  if (resolved.kind === 'field') return { content: { secret: resolved.value, ...ids } };
+  let secret: string;
+  try {
+    secret = utf8.decode(resolved.bytes);
+  } catch {
+    if (binaryFiles !== 'lossy') return { error: { type: 'unsupportedFileFormat' } };
+    secret = lossyUtf8.decode(resolved.bytes);
+  }
+  return { content: { secret, ...ids } };
+}
+
+// ---------------------------------------------------------------------------------------
 // Token check (what `createClient` does before it signs in)
 
 const TOKEN_KEYS = [
@@ -518,6 +677,7 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   const accepted = options.token ?? SERVICE_ACCOUNT_TOKEN;
   const visible = options.visible ?? ((vault: FakeVault) => vault.accessible !== false);
   const clock = options.now ?? Date.now;
+  const binaryFiles = options.binaryFiles ?? 'unsupported';
   const calls: FakeSdkCall[] = [];
   const faults = new Map<FakeSdkMethod, FakeSdkFault[]>();
 
@@ -529,7 +689,11 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   }
 
   /** Records the call, then plays the next scripted fault or runs `body`. */
-  const call = async <T>(method: FakeSdkMethod, args: unknown[], body: () => T): Promise<T> => {
+  const call = async <T>(
+    method: FakeSdkMethod,
+    args: unknown[],
+    body: () => T | Promise<T>,
+  ): Promise<T> => {
     calls.push({ method, args: args.map((arg) => (Array.isArray(arg) ? [...arg] : arg)) });
     const fault = faults.get(method)?.shift();
     // Like the real SDK, every answer comes back asynchronously.
@@ -546,6 +710,24 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   };
 
   const client: FakeSdkClient = {
+    secrets: {
+      resolveAll: (references: string[]) => {
+        // Read at call time, as the SDK serializes its arguments before it awaits anything.
+        const asked = [...references];
+        return call('secrets.resolveAll', [asked], async () => {
+          const seen = vaults.filter(visible);
+          const now = clock();
+          const entries = await Promise.all(
+            [...new Set(asked)].map(
+              async (reference) =>
+                [reference, await resolveOne(seen, reference, now, binaryFiles)] as const,
+            ),
+          );
+          // fromEntries: each reference is an own property, whatever its text (`__proto__`...).
+          return { individualResponses: Object.fromEntries(entries) };
+        });
+      },
+    },
     vaults: {
       list: (...args: unknown[]) =>
         call('vaults.list', args, () => vaults.filter(visible).map(vaultOverview)),

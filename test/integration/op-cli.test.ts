@@ -1,0 +1,506 @@
+/**
+ * The op CLI backend (src/backends/op-cli.ts, CliSource) against the fake `op` 2.x
+ * (test/fakes/op): finding op, the version check, what reaches op's environment and argv,
+ * faults, and how many op processes a batch costs.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { CliSource, type CliSourceOptions, OP_NOT_FOUND } from '../../src/backends/op-cli.ts';
+import type { RetryPolicy } from '../../src/backends/retry.ts';
+import { Code, SecretsError } from '../../src/errors.ts';
+import { parseRef } from '../../src/refs.ts';
+import { type Outcome, Resolver } from '../../src/resolve.ts';
+import {
+  FAKE_OP_BIN_DIR,
+  type FakeOpOptions,
+  fakeOpEnv,
+  fakeOpPath,
+  type OpInvocation,
+  readOpLog,
+} from '../fakes/op/index.ts';
+import {
+  CONNECT_TOKEN,
+  IDS,
+  SERVICE_ACCOUNT_TOKEN,
+  TRICKY_VALUES,
+  VALUES,
+} from '../fixtures/vault-data.ts';
+
+const posix = process.platform !== 'win32';
+const dir = mkdtempSync(join(tmpdir(), 'op-cli-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+const tempFile = (name: string): string => join(dir, `${(counter += 1)}-${name}`);
+
+const POLICY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 10,
+  maxDelayMs: 50,
+  budgetMs: 5_000,
+  attemptTimeoutMs: 3_000,
+};
+
+const findOp = () => Promise.resolve(join(FAKE_OP_BIN_DIR, 'op'));
+
+/** The source's environment: PATH with the fake first, HOME, the fake's knobs, and `extra`. */
+function opEnv(options: FakeOpOptions, extra: Record<string, string> = {}) {
+  return {
+    PATH: fakeOpPath(),
+    HOME: process.env['HOME'] ?? '',
+    ...fakeOpEnv(options),
+    ...extra,
+  };
+}
+
+function source(options: Partial<CliSourceOptions> & Pick<CliSourceOptions, 'env'>): CliSource {
+  return new CliSource({ findOp, policy: POLICY, ...options });
+}
+
+/** A service-account source logging every op invocation to a fresh file. */
+function logged(
+  options: FakeOpOptions = {},
+  extra: Partial<CliSourceOptions> = {},
+): { log: string; source: CliSource } {
+  const log = tempFile('op.log');
+  return {
+    log,
+    source: source({
+      token: SERVICE_ACCOUNT_TOKEN,
+      env: opEnv({ ...options, logFile: log }),
+      ...extra,
+    }),
+  };
+}
+
+async function resolveAll(cli: CliSource, refs: readonly string[]): Promise<Map<string, Outcome>> {
+  try {
+    return await new Resolver(cli).resolveAll(refs.map((ref) => parseRef(ref)));
+  } finally {
+    await cli.close();
+  }
+}
+
+async function failure(promise: Promise<unknown>): Promise<SecretsError> {
+  let caught: unknown;
+  await promise.then(
+    () => assert.fail('expected a rejection'),
+    (error: unknown) => {
+      caught = error;
+    },
+  );
+  assert.ok(caught instanceof SecretsError, `not a SecretsError: ${String(caught)}`);
+  return caught;
+}
+
+/** The run failed as a whole: one SECRETS_PROVIDER_UNAVAILABLE, no secret named. */
+async function unavailable(promise: Promise<unknown>): Promise<SecretsError> {
+  const error = await failure(promise);
+  assert.equal(error.code, Code.providerUnavailable, error.message);
+  assert.equal(error.secret, undefined, 'one error for the run');
+  return error;
+}
+
+function value(outcomes: Map<string, Outcome>, ref: string): string {
+  const outcome = outcomes.get(parseRef(ref).text);
+  assert.ok(outcome !== undefined, `${ref} not resolved`);
+  assert.ok(!(outcome instanceof SecretsError), `${ref}: ${(outcome as Error).message}`);
+  assert.equal(outcome.kind, 'value');
+  return outcome.kind === 'value' ? String(outcome.value) : '';
+}
+
+/** `vault list`, `item get`, `--version`: the command of an invocation, without global flags. */
+function command(invocation: OpInvocation): string {
+  if (invocation.argv.includes('--version')) return '--version';
+  const words: string[] = [];
+  for (let index = 0; index < invocation.argv.length; index++) {
+    const word = invocation.argv[index] as string;
+    if (word.startsWith('--')) {
+      index++; // every flag CliSource passes takes a value
+      continue;
+    }
+    words.push(word);
+  }
+  return words.slice(0, 2).join(' ');
+}
+
+function count(log: string, name: string): number {
+  return readOpLog(log).filter((invocation) => command(invocation) === name).length;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const REF = 'op://Engineering/deploy/token';
+
+// ---------------------------------------------------------------------------------------
+
+describe('finding op', () => {
+  it('op not installed: exactly the contract message, one SECRETS_PROVIDER_UNAVAILABLE for the run', async () => {
+    const cli = source({ env: opEnv({}), token: SERVICE_ACCOUNT_TOKEN, findOp: async () => '' });
+    const error = await unavailable(
+      resolveAll(cli, [REF, 'op://Platform/api/key', 'op://Engineering/legacy/credential']),
+    );
+    assert.equal(error.message, OP_NOT_FOUND);
+    assert.equal(
+      error.message,
+      'op CLI not found in PATH - install 1password-cli to use this provider',
+    );
+  });
+
+  it('the default lookup finds op through PATH', { skip: !posix }, async () => {
+    const saved = process.env['PATH'];
+    const log = tempFile('op.log');
+    process.env['PATH'] = fakeOpPath();
+    try {
+      const cli = new CliSource({
+        token: SERVICE_ACCOUNT_TOKEN,
+        env: opEnv({ logFile: log }),
+        policy: POLICY,
+      });
+      const outcomes = await resolveAll(cli, [REF]);
+      assert.equal(value(outcomes, REF), VALUES.deployToken);
+    } finally {
+      process.env['PATH'] = saved;
+    }
+    assert.equal(count(log, '--version'), 1);
+    assert.ok(readOpLog(log).length >= 2);
+  });
+
+  it('op 1.x: SECRETS_PROVIDER_UNAVAILABLE naming 2.x, checked once per source', async () => {
+    const { log, source: cli } = logged({ version: '1.12.4' });
+    const error = await unavailable(
+      resolveAll(cli, [REF, 'op://Platform/api/key', 'op://Engineering/legacy/credential']),
+    );
+    assert.match(error.message, /2\.x/);
+    assert.match(error.message, /1\.12\.4/);
+    assert.equal(count(log, '--version'), 1);
+    assert.equal(readOpLog(log).length, 1, 'nothing but the version check ran');
+  });
+
+  it('op 2.x: the version is checked once for several refs and vaults', async () => {
+    const { log, source: cli } = logged();
+    const refs = [REF, 'op://Platform/api/key', 'op://Engineering/legacy/credential'];
+    const outcomes = await resolveAll(cli, refs);
+    assert.equal(value(outcomes, 'op://Platform/api/key'), VALUES.apiKeyUnsectioned);
+    assert.equal(count(log, '--version'), 1);
+    assert.equal(command(readOpLog(log)[0] as OpInvocation), '--version', 'checked first');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+describe("op's environment and arguments", () => {
+  it(
+    'service account: the token reaches op only through OP_SERVICE_ACCOUNT_TOKEN; Connect and INPUT_* variables never',
+    {
+      skip: !posix,
+    },
+    async () => {
+      const log = tempFile('op.log');
+      const dump = tempFile('env.txt');
+      // A wrapper that records the INPUT_* and OP_* names op is started with, then runs the fake.
+      const wrapper = join(dir, 'op');
+      writeFileSync(
+        wrapper,
+        '#!/bin/sh\n' +
+          `env | sed -n 's/^\\(INPUT_[^=]*\\)=.*/\\1/p; s/^\\(OP_[^=]*\\)=.*/\\1/p' >> "$ENV_DUMP"\n` +
+          'echo --- >> "$ENV_DUMP"\n' +
+          `exec '${join(FAKE_OP_BIN_DIR, 'op')}' "$@"\n`,
+      );
+      chmodSync(wrapper, 0o755);
+      const cli = new CliSource({
+        token: SERVICE_ACCOUNT_TOKEN,
+        policy: POLICY,
+        findOp: () => Promise.resolve(wrapper),
+        env: opEnv(
+          { logFile: log },
+          {
+            ENV_DUMP: dump,
+            OP_SERVICE_ACCOUNT_TOKEN: 'ops_staletokenfromtheparentenvironment',
+            OP_CONNECT_HOST: 'https://connect.example',
+            OP_CONNECT_TOKEN: CONNECT_TOKEN,
+            INPUT_SECRETS: 'X: op://Engineering/deploy/token',
+            'INPUT_SERVICE-ACCOUNT-TOKEN': SERVICE_ACCOUNT_TOKEN,
+            'INPUT_CONNECT-TOKEN': CONNECT_TOKEN,
+          },
+        ),
+      });
+      // One simple ref (op inject) and one that needs listing (vault list, item list, item get).
+      const outcomes = await resolveAll(cli, [REF, 'op://Platform/queue/eu/password']);
+      assert.equal(value(outcomes, REF), VALUES.deployToken);
+      assert.equal(value(outcomes, 'op://Platform/queue/eu/password'), VALUES.queueEuPassword);
+
+      const invocations = readOpLog(log);
+      assert.ok(invocations.length >= 5);
+      for (const invocation of invocations) {
+        assert.ok(invocation.opEnv.includes('OP_SERVICE_ACCOUNT_TOKEN'), invocation.argv.join(' '));
+        assert.ok(!invocation.opEnv.includes('OP_CONNECT_HOST'));
+        assert.ok(!invocation.opEnv.includes('OP_CONNECT_TOKEN'));
+        for (const arg of invocation.argv) {
+          assert.ok(!arg.includes(SERVICE_ACCOUNT_TOKEN), 'the token is on the command line');
+          assert.ok(!arg.includes(SERVICE_ACCOUNT_TOKEN.slice(4, 24)));
+        }
+      }
+      const names = readFileSync(dump, 'utf8');
+      assert.equal(names.split('---').length - 1, invocations.length);
+      assert.doesNotMatch(names, /INPUT_/, 'INPUT_* variables reached op');
+      assert.doesNotMatch(names, /OP_CONNECT/);
+    },
+  );
+
+  it('account session: --account on every command, no service-account token even when the parent has one', async () => {
+    const log = tempFile('op.log');
+    const saved = process.env['OP_SERVICE_ACCOUNT_TOKEN'];
+    process.env['OP_SERVICE_ACCOUNT_TOKEN'] = SERVICE_ACCOUNT_TOKEN;
+    try {
+      const cli = source({
+        account: 'my-team',
+        env: opEnv(
+          { signedIn: ['my-team', 'other-team'], logFile: log },
+          {
+            OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
+            OP_CONNECT_HOST: 'https://connect.example',
+            OP_CONNECT_TOKEN: CONNECT_TOKEN,
+          },
+        ),
+      });
+      const outcomes = await resolveAll(cli, [REF, 'op://Platform/queue/eu/password']);
+      assert.equal(value(outcomes, 'op://Platform/queue/eu/password'), VALUES.queueEuPassword);
+    } finally {
+      if (saved === undefined) delete process.env['OP_SERVICE_ACCOUNT_TOKEN'];
+      else process.env['OP_SERVICE_ACCOUNT_TOKEN'] = saved;
+    }
+    const invocations = readOpLog(log);
+    assert.ok(invocations.length >= 5);
+    for (const invocation of invocations) {
+      assert.ok(!invocation.opEnv.includes('OP_SERVICE_ACCOUNT_TOKEN'), 'token reached op');
+      assert.ok(!invocation.opEnv.some((name) => name.startsWith('OP_CONNECT')));
+      if (command(invocation) === '--version') continue;
+      const at = invocation.argv.indexOf('--account');
+      assert.ok(at >= 0, `no --account in ${invocation.argv.join(' ')}`);
+      assert.equal(invocation.argv[at + 1], 'my-team');
+    }
+  });
+
+  it('account session not signed in: SECRETS_PROVIDER_UNAVAILABLE', async () => {
+    const cli = source({ account: 'my-team', env: opEnv({ signedIn: ['other-team'] }) });
+    const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/api/key']));
+    assert.match(error.message, /signed in/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+describe('faults', () => {
+  it('echo-token: the token never appears in the error', async () => {
+    const { source: cli } = logged({ fault: 'echo-token' });
+    const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
+    assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN), error.message);
+    assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN.slice(4, 24)), error.message);
+    assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN.slice(-20)), error.message);
+  });
+
+  it('crash: SECRETS_PROVIDER_UNAVAILABLE, not retried', async () => {
+    const { log, source: cli } = logged({ fault: 'crash' });
+    await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
+    assert.ok(count(log, 'inject') <= 1);
+    assert.ok(count(log, 'vault list') <= 1);
+  });
+
+  // Two independent sources whose op runs one at a time: side by side, to keep the file short.
+  describe('hang', { concurrency: true }, () => {
+    it('hang: bounded, every hung op killed', { skip: !posix }, async () => {
+      const policy = { ...POLICY, attempts: 2, attemptTimeoutMs: 1_000 };
+      const { log, source: cli } = logged({ fault: 'hang' }, { policy });
+      const started = performance.now();
+      const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
+      const elapsed = performance.now() - started;
+      assert.match(error.message, /no answer within/);
+      // At most two retry cycles: the op inject batch, then the listing it falls back to.
+      const cycle = policy.attempts * policy.attemptTimeoutMs;
+      assert.ok(elapsed < 2 * cycle + 1_500, `${elapsed} ms`);
+      const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
+      assert.ok(hung.length >= policy.attempts, `${hung.length} hung`);
+      for (const invocation of hung)
+        assert.ok(!alive(invocation.pid), `pid ${invocation.pid} lives`);
+    });
+
+    it(
+      'hang: one retry cycle, not one for the batch and another for the fallback',
+      {
+        skip: !posix,
+      },
+      async () => {
+        const policy = { ...POLICY, attempts: 2, attemptTimeoutMs: 1_000 };
+        const { log, source: cli } = logged({ fault: 'hang' }, { policy });
+        const started = performance.now();
+        await unavailable(resolveAll(cli, [REF]));
+        const elapsed = performance.now() - started;
+        const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
+        assert.deepEqual(
+          hung.map(command),
+          ['inject', 'inject'],
+          'an op that never answers is tried again through the per-ref fallback',
+        );
+        assert.ok(elapsed < policy.attempts * policy.attemptTimeoutMs + 1_000, `${elapsed} ms`);
+      },
+    );
+  });
+
+  it('a missing item whose title reads like a fault ("timeout"): op inject is not retried', async () => {
+    // op quotes the ref in its message; classifyOpError sees "timeout" and calls it transient.
+    const { log, source: cli } = logged();
+    const ref = 'op://Engineering/timeout/token';
+    const outcomes = await resolveAll(cli, [ref, REF]);
+    const outcome = outcomes.get(parseRef(ref).text);
+    assert.ok(outcome instanceof SecretsError);
+    assert.equal(outcome.code, Code.refNotFound);
+    assert.equal(count(log, 'inject'), 1, 'a not-found batch was retried as if transient');
+  });
+
+  it('garbage: SECRETS_PROVIDER_UNAVAILABLE, "something other than JSON"', async () => {
+    const { source: cli } = logged({ fault: 'garbage' });
+    const error = await unavailable(resolveAll(cli, [REF]));
+    assert.match(error.message, /something other than JSON/);
+  });
+
+  it('rate-limit once: retried, then succeeds', async () => {
+    const { log, source: cli } = logged({
+      fault: 'rate-limit',
+      faultTimes: 1,
+      faultCounterFile: tempFile('counter'),
+    });
+    const outcomes = await resolveAll(cli, [REF]);
+    assert.equal(value(outcomes, REF), VALUES.deployToken);
+    const runs = readOpLog(log).filter((invocation) => command(invocation) !== '--version');
+    assert.deepEqual(
+      runs.map((invocation) => [command(invocation), invocation.exitCode]),
+      [
+        ['inject', 1],
+        ['inject', 0],
+      ],
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+/** The most op processes whose logged [startedAt, endedAt] overlap. */
+function mostAtOnce(invocations: readonly OpInvocation[]): number {
+  const events = invocations
+    .flatMap((invocation) => [
+      { at: invocation.startedAt, delta: 1 },
+      { at: invocation.endedAt ?? Number.POSITIVE_INFINITY, delta: -1 },
+    ])
+    .sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let running = 0;
+  let most = 0;
+  for (const event of events) {
+    running += event.delta;
+    most = Math.max(most, running);
+  }
+  return most;
+}
+
+describe('process count', () => {
+  it('simple refs over many items and vaults: one op --version and one op inject', async (t) => {
+    const expected: Record<string, string> = {
+      'op://Engineering/deploy/token': VALUES.deployToken,
+      'op://Engineering/deploy/password': VALUES.deployPassword,
+      'op://Engineering/deploy/username': VALUES.deployUsername,
+      'op://Engineering/legacy/credential': VALUES.legacyCredential,
+      'op://Engineering/mfa/username': VALUES.mfaUsername,
+      'op://Engineering/whole/api key': VALUES.wholeApiKey,
+      'op://Engineering/tricky/unicode': TRICKY_VALUES.unicode,
+      'op://Engineering/tricky/spaces': TRICKY_VALUES.spaces,
+      'op://Engineering/tricky/pem': TRICKY_VALUES.pem,
+      'op://Platform/api/key': VALUES.apiKeyUnsectioned,
+      'op://Platform/tls/private key': VALUES.tlsPrivateKey,
+      [`op://${IDS.vaults.platform}/${IDS.items.dbStaging}/password`]: VALUES.dbStagingPassword,
+    };
+    const distinct = Object.keys(expected);
+    const refs = [...distinct, ...distinct, ...distinct];
+    const { log, source: cli } = logged({ delayMs: 50 });
+    const started = performance.now();
+    const outcomes = await resolveAll(cli, refs);
+    const elapsed = performance.now() - started;
+    for (const [ref, text] of Object.entries(expected)) assert.equal(value(outcomes, ref), text);
+    const commands = readOpLog(log).map(command);
+    t.diagnostic(`${refs.length} simple refs: ${commands.join(', ')}, ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual(commands, ['--version', 'inject']);
+  });
+
+  it('N refs over I items in V vaults that need listing: 1 --version + 1 vault list + V item list + I item get, at most 4 at once', async (t) => {
+    // Not simple (whole items, four segments, titles outside op's reference syntax): no op inject.
+    const byItem: Record<string, readonly string[]> = {
+      deploy: ['op://Engineering/deploy/*'],
+      legacy: ['op://Engineering/legacy/*'],
+      tricky: ['op://Engineering/tricky/*'],
+      mfa: ['op://Engineering/mfa/*'],
+      whole: ['op://Engineering/whole/*'],
+      cle: ["op://Engineering/Clé d'accès (prod)/token"],
+      loom: ['op://Engineering/services/loom/deploy/token'],
+      queue: ['op://Platform/queue/eu/password'],
+      db: ['op://Platform/db/staging/password'],
+      api: ['op://Platform/api/primary/key', 'op://Platform/api/secondary/key'],
+      tls: ['op://Platform/tls/*'],
+    };
+    const items = Object.keys(byItem).length;
+    const vaults = 2;
+    const distinct = Object.values(byItem).flat();
+    const refs = [...distinct, ...distinct, ...distinct];
+    const { log, source: cli } = logged({ delayMs: 250 });
+    const started = performance.now();
+    const outcomes = await resolveAll(cli, refs);
+    const elapsed = performance.now() - started;
+    for (const ref of distinct) {
+      const outcome = outcomes.get(parseRef(ref).text);
+      assert.ok(
+        outcome && !(outcome instanceof SecretsError),
+        `${ref}: ${outcome instanceof Error ? outcome.message : 'missing'}`,
+      );
+    }
+    assert.equal(value(outcomes, 'op://Platform/api/secondary/key'), VALUES.apiKeySecondary);
+    assert.equal(value(outcomes, 'op://Platform/db/staging/password'), VALUES.dbStagingPassword);
+
+    const invocations = readOpLog(log);
+    const commands = invocations.map(command);
+    assert.equal(commands.filter((name) => name === '--version').length, 1);
+    assert.equal(commands.filter((name) => name === 'vault list').length, 1);
+    assert.equal(commands.filter((name) => name === 'item list').length, vaults);
+    assert.equal(commands.filter((name) => name === 'item get').length, items);
+    assert.equal(invocations.length, 2 + vaults + items, commands.join(', '));
+    assert.ok(invocations.every((invocation) => invocation.exitCode === 0));
+    const most = mostAtOnce(invocations);
+    t.diagnostic(
+      `${refs.length} refs, ${items} items, ${vaults} vaults: ${invocations.length} op runs, at most ${most} at once, ${elapsed.toFixed(0)} ms`,
+    );
+    assert.ok(most <= 4, `${most} op processes at once`);
+    assert.ok(most >= 2, `ran one at a time (${most})`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+describe('the same answer as the other backends', () => {
+  it('a simple ref whose vault and item differ from the titles only in case: the same value as through Connect and the SDK', async () => {
+    // Titles match exactly first, then ignoring case, in src/resolve.ts as in op itself.
+    const cli = source({ token: SERVICE_ACCOUNT_TOKEN, env: opEnv({}) });
+    const refs = ['op://engineering/DEPLOY/token', 'op://Engineering/deploy/TOKEN'];
+    const outcomes = await resolveAll(cli, refs);
+    for (const ref of refs) {
+      const outcome = outcomes.get(parseRef(ref).text);
+      assert.ok(outcome && !(outcome instanceof SecretsError), `${ref} failed`);
+      assert.deepEqual(outcome, { kind: 'value', value: VALUES.deployToken });
+    }
+  });
+});
