@@ -13,6 +13,9 @@ await build({
   entryPoints: { index: 'src/main.ts', post: 'src/post.ts' },
   outdir: 'dist',
   bundle: true,
+  // Each backend in its own chunk, parsed only when its mode runs.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   target: 'node24',
   format: 'esm',
@@ -26,10 +29,15 @@ await build({
       "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
     ].join(' '),
   },
+  alias: {
+    '@actions/http-client': './scripts/no-oidc.ts',
+    '@actions/http-client/lib/auth': './scripts/no-oidc.ts',
+  },
+  minify: process.env['MINIFY'] === '1',
   legalComments: 'linked',
   logLevel: 'warning',
 });
 
-// The SDK's WebAssembly core, read next to the code that loads it (only in the SDK mode).
+// The SDK's WebAssembly core, read next to the chunk that loads it (only in the SDK mode).
 const sdkCore = dirname(require.resolve('@1password/sdk-core'));
-copyFileSync(join(sdkCore, 'core_bg.wasm'), join(root, 'dist', 'core_bg.wasm'));
+copyFileSync(join(sdkCore, 'core_bg.wasm'), join(root, 'dist', 'chunks', 'core_bg.wasm'));

@@ -183,7 +183,7 @@ export class Resolver {
       files = files.filter((file) => file.sectionId !== undefined && ids.has(file.sectionId));
     }
     const field = this.#field(fields, item, reading.field, where);
-    if (field) return { kind: 'value', value: fieldValue(field, ref) };
+    if (field) return { kind: 'value', value: await fieldValue(field, ref) };
     const file = this.#file(files, reading.field, where);
     if (file && ref.option) {
       throw new SecretsError(
@@ -247,7 +247,7 @@ function sectionLabel(item: Item, field: Field): string | undefined {
   return label === '' ? undefined : label;
 }
 
-function fieldValue(field: Field, ref: Ref): string {
+async function fieldValue(field: Field, ref: Ref): Promise<string> {
   const name = quote(field.label || field.id);
   switch (ref.option?.kind) {
     case undefined:

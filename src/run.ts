@@ -14,7 +14,7 @@ export interface Dependencies {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly now: () => Date;
-  readonly open: (mode: Mode, inputs: Inputs, env: Dependencies['env']) => Opened;
+  readonly open: (mode: Mode, inputs: Inputs, env: Dependencies['env']) => Promise<Opened>;
 }
 
 const defaults: Dependencies = {
@@ -101,7 +101,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
   try {
     const choice = chooseMode(inputs);
     mode = choice.mode;
-    const opened = deps.open(mode, inputs, deps.env);
+    const opened = await deps.open(mode, inputs, deps.env);
     for (const warning of [...choice.warnings, ...opened.warnings]) core.warning(warning);
     const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
     outcomes = await core.group(

@@ -1,8 +1,9 @@
 /** SSH keys: 1Password stores them as PKCS#8 PEM; `?ssh-format=openssh` asks for OpenSSH's own format. */
-import sshpk from 'sshpk';
 import { Code, SecretsError } from './errors.ts';
 
-export function toOpenSsh(pkcs8: string, fieldName: string): string {
+export async function toOpenSsh(pkcs8: string, fieldName: string): Promise<string> {
+  // Loaded on demand: most runs convert no key.
+  const { default: sshpk } = await import('sshpk');
   try {
     return sshpk.parsePrivateKey(pkcs8, 'pem').toString('openssh');
   } catch {

@@ -3,7 +3,11 @@
  * every attempt, and retries of transient faults with jittered backoff and Retry-After.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+// Only the Pool and request(): undici's index also loads fetch, WebSocket and caches
+// (~70 ms at every start).
+import request from 'undici/lib/api/api-request.js';
+import PoolClass from 'undici/lib/dispatcher/pool.js';
 import { redact } from '../redact.ts';
 import {
   type Clock,
@@ -68,6 +72,10 @@ function errorCode(thrown: unknown): string | undefined {
   return undefined;
 }
 
+function hasCode(thrown: unknown): boolean {
+  return thrown instanceof Error && typeof (thrown as { code?: unknown }).code === 'string';
+}
+
 /** Seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | undefined, now: number): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
@@ -90,7 +98,7 @@ export class HttpClient {
     this.#clock = options.clock ?? realClock;
     this.#headers = options.headers;
     this.#gate = new Gate(concurrency);
-    this.#pool = new Pool(options.origin, {
+    this.#pool = new PoolClass(options.origin, {
       connections: concurrency,
       // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
       connect: { rejectUnauthorized: true, ...(options.ca ? { ca: [...options.ca] } : {}) },
@@ -134,6 +142,10 @@ export class HttpClient {
         throw new HttpFailure(`TLS failure (${code}): ${message}`, undefined, true);
       }
       const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError';
+      // A fault of the network has a code; anything else is a bug, not worth another attempt.
+      if (!timedOut && code === undefined && !hasCode(thrown)) {
+        throw new HttpFailure(`unexpected failure: ${message}`);
+      }
       return {
         transient: timedOut ? `no answer within ${Math.round(leftMs)} ms` : (code ?? message),
       };
@@ -146,7 +158,7 @@ export class HttpClient {
   ): Promise<HttpResponse & { retryAfter: string | undefined }> {
     const timeout = Math.max(1, Math.min(this.#policy.attemptTimeoutMs, leftMs));
     const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(timeout)]);
-    const response = await this.#pool.request({
+    const response = await request.call(this.#pool, {
       method: 'GET',
       path,
       headers: { ...this.#headers },

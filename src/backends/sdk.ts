@@ -45,7 +45,12 @@ const FIELD_TYPES: Readonly<Record<string, string>> = {
 export function realConnector(attemptTimeoutMs: number): SdkConnector {
   return async (token) => {
     boundFetch(attemptTimeoutMs);
-    const sdk = await import('@1password/sdk');
+    const loaded = await import('@1password/sdk');
+    // Node hands the CommonJS SDK over with named exports; a bundled chunk, as its default.
+    const sdk =
+      typeof loaded.createClient === 'function'
+        ? loaded
+        : (loaded as unknown as { default: typeof loaded }).default;
     return sdk.createClient({
       auth: token,
       integrationName: INTEGRATION_NAME,

@@ -7,10 +7,7 @@ import { getCACertificates } from 'node:tls';
 import { Code, providerUnavailable, SecretsError } from '../errors.ts';
 import type { Inputs } from '../inputs.ts';
 import { hasControlCharacter } from '../refs.ts';
-import { ConnectSource } from './connect.ts';
-import { CliSource } from './op-cli.ts';
 import { DEFAULT_POLICY } from './retry.ts';
-import { realConnector, SdkSource } from './sdk.ts';
 import type { SecretSource } from './source.ts';
 
 export type Mode = 'connect' | 'service-account' | 'cli';
@@ -143,11 +140,12 @@ export interface Opened {
   readonly warnings: readonly string[];
 }
 
-export function openSource(
+/** Opens the backend; each is loaded only when its mode is chosen, so others pay nothing for it. */
+export async function openSource(
   mode: Mode,
   inputs: Inputs,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): Opened {
+): Promise<Opened> {
   switch (mode) {
     case 'connect': {
       const { url, warnings } = connectUrl(inputs.connectHost ?? '');
@@ -159,6 +157,7 @@ export function openSource(
           'the Connect token contains whitespace or control characters: check connect-token',
         );
       }
+      const { ConnectSource } = await import('./connect.ts');
       return { source: new ConnectSource({ host: url, token, ...(ca ? { ca } : {}) }), warnings };
     }
     case 'service-account': {
@@ -169,14 +168,18 @@ export function openSource(
         );
       }
       if (inputs.serviceAccountResolver === 'cli') {
+        const { CliSource } = await import('./op-cli.ts');
         return { source: new CliSource({ token, env }), warnings: [] };
       }
+      const { realConnector, SdkSource } = await import('./sdk.ts');
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: [],
       };
     }
-    case 'cli':
+    case 'cli': {
+      const { CliSource } = await import('./op-cli.ts');
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
+    }
   }
 }

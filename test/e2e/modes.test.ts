@@ -138,6 +138,10 @@ describe('service account through the SDK (offline: the real SDK against a loopb
     assert.equal(result.exitCode, 1);
     assert.equal(errors(result).length, 1);
     assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(
+      errors(result)[0]?.message ?? '',
+      /could not sign in: invalid service account token/,
+    );
     assert.ok(Date.now() - started < 10_000);
     assertNoLeak(result, [token]);
   });

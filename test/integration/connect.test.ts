@@ -317,7 +317,7 @@ describe('Connect backend over HTTPS', () => {
   });
 
   async function viaInputs(server: FakeConnect, connectCa?: string): Promise<Outcome | undefined> {
-    const { source: opened } = openSource('connect', inputs(server, connectCa));
+    const { source: opened } = await openSource('connect', inputs(server, connectCa));
     try {
       const ref = parseRef('op://Engineering/deploy/token');
       return (await new Resolver(opened).resolveAll([ref])).get(ref.text);
