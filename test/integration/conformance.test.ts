@@ -78,7 +78,7 @@ const backends: Backend[] = [
 type Expected =
   | { readonly value: string | Uint8Array }
   | { readonly check: (value: string) => void }
-  | { readonly fields: Record<string, string> }
+  | { readonly fields: Record<string, string | RegExp> }
   | { readonly code: string; readonly message?: RegExp };
 
 const CASES: Record<string, Expected> = {
@@ -112,6 +112,10 @@ const CASES: Record<string, Expected> = {
   'op://Engineering/certs/bom.txt': { value: BOM_FILE_CONTENT },
   'op://Engineering/certs/config.json': { value: VALUES.certsConfigField },
   'op://Engineering/whole/*': { fields: WHOLE_EXPORT },
+  'op://Engineering/mfa/*': {
+    fields: { USERNAME: VALUES.mfaUsername, ONE_TIME_PASSWORD: /^\d{6}$/ },
+  },
+  'op://Engineering/clash/*': { code: Code.configInvalid, message: /"api key" and "api-key"/ },
   'op://Nowhere/deploy/password': { code: Code.refNotFound, message: /vault "Nowhere"/ },
   'op://Engineering/nothing/password': { code: Code.refNotFound, message: /item "nothing"/ },
   'op://Engineering/deploy/nothing': { code: Code.refNotFound, message: /field "nothing"/ },
@@ -142,10 +146,12 @@ function check(ref: string, outcome: Outcome | undefined, expected: Expected): v
   if ('fields' in expected) {
     assert.equal(outcome.kind, 'item');
     const fields = outcome.kind === 'item' ? outcome.fields : [];
-    assert.deepEqual(
-      Object.fromEntries(fields.map((field) => [field.suffix, field.value])),
-      expected.fields,
-    );
+    const got = Object.fromEntries(fields.map((field) => [field.suffix, field.value]));
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(expected.fields).sort(), ref);
+    for (const [suffix, want] of Object.entries(expected.fields)) {
+      if (want instanceof RegExp) assert.match(got[suffix] ?? '', want, `${ref} ${suffix}`);
+      else assert.equal(got[suffix], want, `${ref} ${suffix}`);
+    }
     return;
   }
   assert.equal(outcome.kind, 'value');
