@@ -7895,7 +7895,7 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-N3VO3LEU.js");
+        const { CliSource } = await import("./chunks/op-cli-YKRZCF6U.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-IBA6W5WE.js");
@@ -7905,7 +7905,7 @@ async function openSource(mode, inputs, env = process.env) {
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-N3VO3LEU.js");
+      const { CliSource } = await import("./chunks/op-cli-YKRZCF6U.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

@@ -105,6 +105,7 @@ export class CliSource implements SecretSource {
   readonly #closing = new AbortController();
   readonly #env: Record<string, string>;
   #op: Promise<string> | undefined;
+  #version: Promise<void> | undefined;
 
   constructor(options: CliSourceOptions) {
     this.#options = options;
@@ -208,14 +209,19 @@ export class CliSource implements SecretSource {
   /** Runs op (found and version-checked once) with retries of transient failures. */
   async #run(what: string, args: readonly string[], input?: Buffer): Promise<Run> {
     const op = await (this.#op ??= this.#locate());
+    // The version is checked once, beside the first command rather than before it.
+    this.#version ??= this.#checkVersion(op);
     const account = this.#options.account === undefined ? [] : ['--account', this.#options.account];
+    const command = retrying(
+      (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs, input)),
+      this.#policy,
+      this.#clock,
+      this.#closing.signal,
+    );
+    command.catch(() => undefined); // awaited below, after the version
     try {
-      return await retrying(
-        (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs, input)),
-        this.#policy,
-        this.#clock,
-        this.#closing.signal,
-      );
+      await this.#version;
+      return await command;
     } catch (thrown) {
       if (thrown instanceof SourceError) throw thrown;
       const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
@@ -241,6 +247,10 @@ export class CliSource implements SecretSource {
   async #locate(): Promise<string> {
     const op = await (this.#options.findOp ?? (() => which('op', false)))();
     if (op === '') throw new SourceError('unavailable', OP_NOT_FOUND);
+    return op;
+  }
+
+  async #checkVersion(op: string): Promise<void> {
     const run = await this.#spawn(op, ['--version'], this.#policy.attemptTimeoutMs);
     const version = run === 'timeout' ? '' : run.stdout.toString('utf8').trim();
     if (run === 'timeout' || run.code !== 0 || !/^2\.\d+/.test(version)) {
@@ -248,7 +258,6 @@ export class CliSource implements SecretSource {
         version === '' ? 'an op that does not report its version' : `op ${version.slice(0, 40)}`;
       throw new SourceError('unavailable', `${found} at ${op}: the 1Password CLI 2.x is required`);
     }
-    return op;
   }
 
   /** Runs op without a shell; kills it when it overstays. */

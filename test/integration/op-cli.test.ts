@@ -183,7 +183,8 @@ describe('finding op', () => {
     assert.match(error.message, /2\.x/);
     assert.match(error.message, /1\.12\.4/);
     assert.equal(count(log, '--version'), 1);
-    assert.equal(readOpLog(log).length, 1, 'nothing but the version check ran');
+    // The first command runs beside the version check; nothing runs after the verdict.
+    assert.ok(readOpLog(log).length <= 2, 'commands ran after the version was refused');
   });
 
   it('op 2.x: the version is checked once for several refs and vaults', async () => {
@@ -192,7 +193,10 @@ describe('finding op', () => {
     const outcomes = await resolveAll(cli, refs);
     assert.equal(value(outcomes, 'op://Platform/api/key'), VALUES.apiKeyUnsectioned);
     assert.equal(count(log, '--version'), 1);
-    assert.equal(command(readOpLog(log)[0] as OpInvocation), '--version', 'checked first');
+    const first = readOpLog(log)
+      .slice(0, 2)
+      .map((entry) => command(entry));
+    assert.ok(first.includes('--version'), 'checked beside the first command');
   });
 });
 
