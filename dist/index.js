@@ -7898,7 +7898,7 @@ async function openSource(mode, inputs, env = process.env) {
         const { CliSource } = await import("./chunks/op-cli-YKRZCF6U.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-IBA6W5WE.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-NTTC7HBR.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []

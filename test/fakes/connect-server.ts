@@ -81,6 +81,8 @@ export interface FakeConnectOptions {
   tls?: boolean | 'untrusted';
   /** Default `127.0.0.1` (covered by the test certificate, like `localhost` and `::1`). */
   host?: string;
+  /** Default 0: a free port. */
+  port?: number;
   /** Waited before every answer (faults included); counted as in flight. */
   latencyMs?: number;
 }
@@ -582,7 +584,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
