@@ -21,7 +21,7 @@ import {
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-NM77OSLJ.js";
+} from "./chunks/chunk-7OYYZEB7.js";
 import {
   Code,
   Hint,
@@ -7884,7 +7884,7 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-FYT4RNDW.js");
+      const { ConnectSource } = await import("./chunks/connect-OWG7UUU6.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7895,17 +7895,17 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-YKRZCF6U.js");
+        const { CliSource } = await import("./chunks/op-cli-MKJRXKSV.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-NTTC7HBR.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-UP4FTCUY.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-YKRZCF6U.js");
+      const { CliSource } = await import("./chunks/op-cli-MKJRXKSV.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

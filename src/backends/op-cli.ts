@@ -5,17 +5,14 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { which } from '@actions/io';
-import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { toItem } from './connect.ts';
 import {
   type Clock,
-  DEFAULT_POLICY,
-  Gate,
-  RetriesExhausted,
+  type Limits,
+  limits,
   type RetryPolicy,
-  realClock,
-  retrying,
+  retried,
   type Transient,
 } from './retry.ts';
 import {
@@ -99,10 +96,8 @@ export function classifyOpError(message: string): Transient | SourceError {
 export class CliSource implements SecretSource {
   readonly name: string;
   readonly #options: CliSourceOptions;
-  readonly #policy: RetryPolicy;
-  readonly #clock: Clock;
-  readonly #gate: Gate;
   readonly #closing = new AbortController();
+  readonly #limits: Limits;
   readonly #env: Record<string, string>;
   #op: Promise<string> | undefined;
   #version: Promise<void> | undefined;
@@ -110,9 +105,7 @@ export class CliSource implements SecretSource {
   constructor(options: CliSourceOptions) {
     this.#options = options;
     this.name = options.token === undefined ? 'cli' : 'service-account (op CLI)';
-    this.#policy = options.policy ?? DEFAULT_POLICY;
-    this.#clock = options.clock ?? realClock;
-    this.#gate = new Gate(options.concurrency ?? 4);
+    this.#limits = limits(options, options.concurrency ?? 4, this.#closing.signal);
     this.#env = Object.fromEntries(
       Object.entries(options.env).filter(
         (entry): entry is [string, string] => entry[1] !== undefined && !STRIPPED.test(entry[0]),
@@ -212,21 +205,14 @@ export class CliSource implements SecretSource {
     // The version is checked once, beside the first command rather than before it.
     this.#version ??= this.#checkVersion(op);
     const account = this.#options.account === undefined ? [] : ['--account', this.#options.account];
-    const command = retrying(
-      (leftMs) => this.#gate.run(() => this.#attempt(op, [...account, ...args], leftMs, input)),
-      this.#policy,
-      this.#clock,
-      this.#closing.signal,
+    const command = retried(
+      `op did not succeed ${what}`,
+      (leftMs) => this.#attempt(op, [...account, ...args], leftMs, input),
+      this.#limits,
     );
     command.catch(() => undefined); // awaited below, after the version
-    try {
-      await this.#version;
-      return await command;
-    } catch (thrown) {
-      if (thrown instanceof SourceError) throw thrown;
-      const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
-      throw new SourceError('unavailable', `op did not succeed ${what}: ${redact(reason)}`);
-    }
+    await this.#version;
+    return command;
   }
 
   async #attempt(
@@ -251,7 +237,7 @@ export class CliSource implements SecretSource {
   }
 
   async #checkVersion(op: string): Promise<void> {
-    const run = await this.#spawn(op, ['--version'], this.#policy.attemptTimeoutMs);
+    const run = await this.#spawn(op, ['--version'], this.#limits.policy.attemptTimeoutMs);
     const version = run === 'timeout' ? '' : run.stdout.toString('utf8').trim();
     if (run === 'timeout' || run.code !== 0 || !/^2\.\d+/.test(version)) {
       const found =

@@ -3,6 +3,9 @@
  * within a bounded budget: shared by every backend that talks to a server.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describe } from '../errors.ts';
+import { redact } from '../redact.ts';
+import { SourceError } from './source.ts';
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
@@ -109,4 +112,48 @@ export class Gate {
       else this.#free++;
     }
   }
+}
+
+/** What bounds a backend's calls: how it retries, its clock, how many at once, when to stop. */
+export interface Limits {
+  readonly policy: RetryPolicy;
+  readonly clock: Clock;
+  readonly gate: Gate;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * `retrying` for a backend call, each attempt through the gate; a fault that outlasts the
+ * retries makes the provider unavailable: `<failed>: <last fault>`.
+ */
+export async function retried<T>(
+  failed: string,
+  attempt: (leftMs: number) => Promise<T | Transient>,
+  limits: Limits,
+): Promise<T> {
+  try {
+    return await retrying(
+      (leftMs) => limits.gate.run(() => attempt(leftMs)),
+      limits.policy,
+      limits.clock,
+      limits.signal,
+    );
+  } catch (thrown) {
+    if (thrown instanceof SourceError) throw thrown;
+    const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
+    throw new SourceError('unavailable', `${failed}: ${redact(reason)}`);
+  }
+}
+
+export function limits(
+  options: { readonly policy?: RetryPolicy; readonly clock?: Clock },
+  concurrency: number,
+  signal: AbortSignal,
+): Limits {
+  return {
+    policy: options.policy ?? DEFAULT_POLICY,
+    clock: options.clock ?? realClock,
+    gate: new Gate(concurrency),
+    signal,
+  };
 }

@@ -8,12 +8,10 @@ import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import {
   type Clock,
-  DEFAULT_POLICY,
-  Gate,
-  RetriesExhausted,
+  type Limits,
+  limits,
   type RetryPolicy,
-  realClock,
-  retrying,
+  retried,
   type Transient,
 } from './retry.ts';
 import type { SdkClient, SdkConnector, SdkFileAttributes, SdkItem } from './sdk-client.ts';
@@ -134,10 +132,8 @@ interface PendingItem {
 export class SdkSource implements SecretSource {
   readonly name = 'service-account (SDK)';
   readonly #options: SdkSourceOptions;
-  readonly #policy: RetryPolicy;
-  readonly #clock: Clock;
-  readonly #gate: Gate;
   readonly #closing = new AbortController();
+  readonly #limits: Limits;
   #client: Promise<SdkClient> | undefined;
   /** Items asked for in the same turn, per vault: fetched with one getAll. */
   readonly #pending = new Map<string, PendingItem[]>();
@@ -145,9 +141,7 @@ export class SdkSource implements SecretSource {
 
   constructor(options: SdkSourceOptions) {
     this.#options = options;
-    this.#policy = options.policy ?? DEFAULT_POLICY;
-    this.#clock = options.clock ?? realClock;
-    this.#gate = new Gate(options.concurrency ?? 8);
+    this.#limits = limits(options, options.concurrency ?? 8, this.#closing.signal);
   }
 
   async listVaults(): Promise<VaultSummary[]> {
@@ -297,19 +291,12 @@ export class SdkSource implements SecretSource {
     return this.#bounded(what, () => call(client));
   }
 
-  async #bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await retrying(
-        (leftMs) => this.#gate.run(() => this.#attempt(call, leftMs)),
-        this.#policy,
-        this.#clock,
-        this.#closing.signal,
-      );
-    } catch (thrown) {
-      if (thrown instanceof SourceError) throw thrown;
-      const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
-      throw new SourceError('unavailable', `1Password did not answer ${what}: ${redact(reason)}`);
-    }
+  #bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return retried(
+      `1Password did not answer ${what}`,
+      (leftMs) => this.#attempt(call, leftMs),
+      this.#limits,
+    );
   }
 
   async #attempt<T>(call: () => Promise<T>, leftMs: number): Promise<T | Transient> {
