@@ -7884,7 +7884,7 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-OWG7UUU6.js");
+      const { ConnectSource } = await import("./chunks/connect-KIRTQONF.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7895,7 +7895,7 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-MKJRXKSV.js");
+        const { CliSource } = await import("./chunks/op-cli-PLBFWPRG.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-UP4FTCUY.js");
@@ -7905,7 +7905,7 @@ async function openSource(mode, inputs, env = process.env) {
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-MKJRXKSV.js");
+      const { CliSource } = await import("./chunks/op-cli-PLBFWPRG.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

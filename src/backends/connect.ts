@@ -4,15 +4,8 @@ import { Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { HttpClient, HttpFailure, type HttpResponse } from './http.ts';
 import type { Clock, RetryPolicy } from './retry.ts';
-import type {
-  Attachment,
-  Field,
-  Item,
-  ItemSummary,
-  SecretSource,
-  Section,
-  VaultSummary,
-} from './source.ts';
+import { type Json, object, records, summary, toItem } from './item-json.ts';
+import type { Item, ItemSummary, SecretSource, VaultSummary } from './source.ts';
 import { SourceError } from './source.ts';
 
 export interface ConnectOptions {
@@ -26,8 +19,6 @@ export interface ConnectOptions {
   readonly clock?: Clock;
 }
 
-type Json = Record<string, unknown>;
-
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function notJson(what: string): SourceError {
@@ -35,57 +26,6 @@ function notJson(what: string): SourceError {
     'unavailable',
     `Connect answered ${what} with something other than the API's JSON (${Hint.connectHost})`,
   );
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function records(value: unknown, what: string): Json[] {
-  if (
-    !Array.isArray(value) ||
-    !value.every((entry) => typeof entry === 'object' && entry !== null)
-  ) {
-    throw notJson(what);
-  }
-  return value as Json[];
-}
-
-function sectionId(value: unknown): string | undefined {
-  return typeof value === 'object' && value !== null ? str((value as Json)['id']) : undefined;
-}
-
-function summary(
-  record: Json,
-  titleKey: 'name' | 'title',
-  what: string,
-): { id: string; title: string } {
-  const id = str(record['id']);
-  if (id === undefined) throw notJson(what);
-  return { id, title: str(record[titleKey]) ?? '' };
-}
-
-export function toItem(record: Json, vaultId: string): Item {
-  const what = 'an item';
-  const { id, title } = summary(record, 'title', what);
-  const sections: Section[] = records(record['sections'] ?? [], what).map((section) => ({
-    id: str(section['id']) ?? '',
-    label: str(section['label']) ?? '',
-  }));
-  const fields: Field[] = records(record['fields'] ?? [], what).map((field) => ({
-    id: str(field['id']) ?? '',
-    label: str(field['label']) ?? '',
-    type: str(field['type']) ?? 'STRING',
-    value: str(field['value']) ?? '',
-    sectionId: sectionId(field['section']),
-    totp: str(field['totp']),
-  }));
-  const files: Attachment[] = records(record['files'] ?? [], what).map((file) => ({
-    id: str(file['id']) ?? '',
-    name: str(file['name']) ?? '',
-    sectionId: sectionId(file['section']),
-  }));
-  return { id, title, vaultId, sections, fields, files };
 }
 
 export class ConnectSource implements SecretSource {
@@ -107,26 +47,27 @@ export class ConnectSource implements SecretSource {
 
   async listVaults(): Promise<VaultSummary[]> {
     const body = await this.#json('/v1/vaults', 'the vault list');
-    return records(body, 'the vault list').map((vault) => summary(vault, 'name', 'the vault list'));
+    return records(body, 'the vault list', notJson).map((vault) =>
+      summary(vault, 'name', 'the vault list', notJson),
+    );
   }
 
   async getVault(vaultId: string): Promise<VaultSummary> {
     const body = await this.#json(`/v1/vaults/${vaultId}`, `vault ${vaultId}`);
-    if (typeof body !== 'object' || body === null) throw notJson(`vault ${vaultId}`);
-    return summary(body as Json, 'name', `vault ${vaultId}`);
+    const what = `vault ${vaultId}`;
+    return summary(object(body, what, notJson), 'name', what, notJson);
   }
 
   async listItems(vaultId: string): Promise<ItemSummary[]> {
     const what = `the item list of vault ${vaultId}`;
     const body = await this.#json(`/v1/vaults/${vaultId}/items`, what);
-    return records(body, what).map((item) => summary(item, 'title', what));
+    return records(body, what, notJson).map((item) => summary(item, 'title', what, notJson));
   }
 
   async getItem(vaultId: string, itemId: string): Promise<Item> {
     const what = `item ${itemId} of vault ${vaultId}`;
     const body = await this.#json(`/v1/vaults/${vaultId}/items/${itemId}`, what);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw notJson(what);
-    return toItem(body as Json, vaultId);
+    return toItem(body, vaultId, notJson);
   }
 
   async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
@@ -199,8 +140,10 @@ function serverMessage(response: HttpResponse): string {
   try {
     const body = JSON.parse(decoder.decode(response.body)) as unknown;
     const message =
-      typeof body === 'object' && body !== null ? str((body as Json)['message']) : undefined;
-    return message ? `: ${JSON.stringify(redact(message).slice(0, 200))}` : '';
+      typeof body === 'object' && body !== null ? (body as Json)['message'] : undefined;
+    return typeof message === 'string' && message !== ''
+      ? `: ${JSON.stringify(redact(message).slice(0, 200))}`
+      : '';
   } catch {
     return '';
   }

@@ -93,7 +93,7 @@ export class HttpClient {
   readonly #closing = new AbortController();
 
   constructor(options: HttpClientOptions) {
-    const concurrency = options.concurrency ?? 16;
+    const concurrency = options.concurrency ?? 32;
     this.#policy = options.policy ?? DEFAULT_POLICY;
     this.#clock = options.clock ?? realClock;
     this.#headers = options.headers;

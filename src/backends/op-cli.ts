@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { which } from '@actions/io';
 import { redact } from '../redact.ts';
-import { toItem } from './connect.ts';
+import { object, records, summary, toItem } from './item-json.ts';
 import {
   type Clock,
   type Limits,
@@ -24,6 +24,10 @@ import {
 } from './source.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function unexpected(what: string): SourceError {
+  return new SourceError('unavailable', `op printed an unexpected ${what}`);
+}
 
 export const OP_NOT_FOUND = 'op CLI not found in PATH - install 1password-cli to use this provider';
 
@@ -116,18 +120,22 @@ export class CliSource implements SecretSource {
 
   async listVaults(): Promise<VaultSummary[]> {
     const vaults = await this.#json('listing vaults', ['vault', 'list']);
-    return records(vaults, 'vault list').map((vault) => summary(vault, 'name'));
+    return records(vaults, 'vault list', unexpected).map((vault) =>
+      summary(vault, 'name', 'vault', unexpected),
+    );
   }
 
   async getVault(vaultId: string): Promise<VaultSummary> {
     const vault = await this.#json(`reading vault ${vaultId}`, ['vault', 'get', vaultId]);
-    return summary(object(vault, 'vault'), 'name');
+    return summary(object(vault, 'vault', unexpected), 'name', 'vault', unexpected);
   }
 
   async listItems(vaultId: string): Promise<ItemSummary[]> {
     const what = `listing the items of vault ${vaultId}`;
     const items = await this.#json(what, ['item', 'list', '--vault', vaultId]);
-    return records(items, 'item list').map((item) => summary(item, 'title'));
+    return records(items, 'item list', unexpected).map((item) =>
+      summary(item, 'title', 'item', unexpected),
+    );
   }
 
   async getItem(vaultId: string, itemId: string): Promise<Item> {
@@ -138,7 +146,7 @@ export class CliSource implements SecretSource {
       '--vault',
       vaultId,
     ]);
-    return toItem(object(item, 'item'), vaultId);
+    return toItem(item, vaultId, unexpected);
   }
 
   async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
@@ -298,27 +306,4 @@ function splitBuffer(buffer: Buffer, separator: Buffer): Buffer[] {
   }
   parts.push(buffer.subarray(start));
   return parts;
-}
-
-type Json = Record<string, unknown>;
-
-function object(value: unknown, what: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SourceError('unavailable', `op printed an unexpected ${what}`);
-  }
-  return value as Json;
-}
-
-function records(value: unknown, what: string): Json[] {
-  if (!Array.isArray(value))
-    throw new SourceError('unavailable', `op printed an unexpected ${what}`);
-  return value.map((entry) => object(entry, what));
-}
-
-function summary(record: Json, titleKey: 'name' | 'title'): { id: string; title: string } {
-  const id = record['id'];
-  const title = record[titleKey];
-  if (typeof id !== 'string')
-    throw new SourceError('unavailable', 'op printed an entry without an ID');
-  return { id, title: typeof title === 'string' ? title : '' };
 }
