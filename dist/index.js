@@ -7703,15 +7703,16 @@ function hasControlCharacter(text) {
 function invalid(message) {
   return new SecretsError(Code.refInvalid, message);
 }
-function parseOption(query) {
+function parseOption(query, shown) {
   const option = query === "attribute=otp" || query === "attribute=totp" ? "otp" : void 0;
   if (option) return { kind: option };
   if (query === "ssh-format=openssh") return { kind: "openssh" };
   if (query.includes("&")) {
     throw invalid("only one query option is allowed per reference");
   }
+  const quoted = shown && query.length <= 100 ? ` "?${query}"` : "";
   throw invalid(
-    `unsupported query option "?${query}": use ?attribute=otp (or totp) or ?ssh-format=openssh`
+    `unsupported query option${quoted}: use ?attribute=otp (or totp) or ?ssh-format=openssh`
   );
 }
 function checkSegments(segments) {
@@ -7752,7 +7753,7 @@ function parseRef(raw, defaultVault) {
   }
   const queryAt = body.indexOf("?");
   const path = queryAt === -1 ? body : body.slice(0, queryAt);
-  const option = queryAt === -1 ? void 0 : parseOption(body.slice(queryAt + 1));
+  const option = queryAt === -1 ? void 0 : parseOption(body.slice(queryAt + 1), vaultFromInput === void 0);
   const segments = [...vaultFromInput === void 0 ? [] : [vaultFromInput], ...path.split("/")];
   checkSegments(segments);
   if (segments.length < 3) {
@@ -7895,7 +7896,7 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-PLBFWPRG.js");
+        const { CliSource } = await import("./chunks/op-cli-ORFQTUVC.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-UP4FTCUY.js");
@@ -7905,7 +7906,7 @@ async function openSource(mode, inputs, env = process.env) {
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-PLBFWPRG.js");
+      const { CliSource } = await import("./chunks/op-cli-ORFQTUVC.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -8002,7 +8003,11 @@ function readOptions(name, node) {
 }
 function parseSecretsYaml(text) {
   if (text.trim() === "") return { raw: [], errors: [] };
-  const document = (0, import_yaml.parseDocument)(text, { uniqueKeys: true, prettyErrors: false });
+  const document = (0, import_yaml.parseDocument)(text, {
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: "error"
+  });
   if (document.errors.length > 0) {
     const first = document.errors[0];
     return {
@@ -8044,11 +8049,19 @@ function parseSecretsYaml(text) {
 function discoverEnvRefs(env) {
   return Object.entries(env).filter((entry) => entry[1] !== void 0 && looksLikeRef(entry[1])).filter(([name]) => !/^(INPUT|STATE)_/i.test(name)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env" }));
 }
+function assignedNames(text) {
+  return [...text.matchAll(/^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[=:]/gm)].map(
+    (match) => match[1]
+  );
+}
 function parseEnvFile(text) {
-  const entries = Object.entries((0, import_dotenv.parse)(text));
+  const names = assignedNames(text);
+  const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+  const entries = Object.entries((0, import_dotenv.parse)(text)).filter(([name]) => !duplicates.includes(name));
   return {
     raw: entries.filter(([, value]) => looksLikeRef(value)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env-file" })),
-    skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name)
+    skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
+    duplicates
   };
 }
 function buildSpecs(raw, defaultVault) {
@@ -8158,6 +8171,11 @@ function readSpecs(inputs, env = process.env, cwd = process.cwd()) {
     try {
       const parsed = parseEnvFile(readFileSync2(resolve2(cwd, envFile), "utf8"));
       raw.push(...parsed.raw);
+      for (const name of parsed.duplicates) {
+        errors.push(
+          new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name)
+        );
+      }
       if (parsed.skipped.length > 0) {
         info(
           `OP_ENV_FILE: left alone ${parsed.skipped.length} entries that are not op:// references`

@@ -39,7 +39,8 @@ function cleanup(env = process.env) {
   }
 }
 function isUnderTemp(dir, env) {
-  const roots = [env["RUNNER_TEMP"], tmpdir()];
+  const runnerTemp = env["RUNNER_TEMP"];
+  const roots = runnerTemp === void 0 || runnerTemp === "" ? [tmpdir()] : [runnerTemp];
   return roots.some(
     (root) => root !== void 0 && root !== "" && resolve(dirname(dir)) === resolve(root)
   );

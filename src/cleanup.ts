@@ -32,7 +32,9 @@ export function cleanup(env: Readonly<Record<string, string | undefined>> = proc
 }
 
 function isUnderTemp(dir: string, env: Readonly<Record<string, string | undefined>>): boolean {
-  const roots = [env['RUNNER_TEMP'], tmpdir()];
+  // The system temp directory only where the main step fell back to it: RUNNER_TEMP unset.
+  const runnerTemp = env['RUNNER_TEMP'];
+  const roots = runnerTemp === undefined || runnerTemp === '' ? [tmpdir()] : [runnerTemp];
   return roots.some(
     (root) => root !== undefined && root !== '' && resolve(dirname(dir)) === resolve(root),
   );

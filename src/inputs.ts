@@ -113,6 +113,11 @@ export function readSpecs(
     try {
       const parsed = parseEnvFile(readFileSync(resolve(cwd, envFile), 'utf8'));
       raw.push(...parsed.raw);
+      for (const name of parsed.duplicates) {
+        errors.push(
+          new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name),
+        );
+      }
       if (parsed.skipped.length > 0) {
         core.info(
           `OP_ENV_FILE: left alone ${parsed.skipped.length} entries that are not op:// references`,

@@ -38,15 +38,17 @@ function invalid(message: string): SecretsError {
   return new SecretsError(Code.refInvalid, message);
 }
 
-function parseOption(query: string): RefOption {
+/** `shown`: whether the query may be quoted back (text without op:// may be a pasted value). */
+function parseOption(query: string, shown: boolean): RefOption {
   const option = query === 'attribute=otp' || query === 'attribute=totp' ? 'otp' : undefined;
   if (option) return { kind: option };
   if (query === 'ssh-format=openssh') return { kind: 'openssh' };
   if (query.includes('&')) {
     throw invalid('only one query option is allowed per reference');
   }
+  const quoted = shown && query.length <= 100 ? ` "?${query}"` : '';
   throw invalid(
-    `unsupported query option "?${query}": use ?attribute=otp (or totp) or ?ssh-format=openssh`,
+    `unsupported query option${quoted}: use ?attribute=otp (or totp) or ?ssh-format=openssh`,
   );
 }
 
@@ -97,7 +99,8 @@ export function parseRef(raw: string, defaultVault?: string): Ref {
 
   const queryAt = body.indexOf('?');
   const path = queryAt === -1 ? body : body.slice(0, queryAt);
-  const option = queryAt === -1 ? undefined : parseOption(body.slice(queryAt + 1));
+  const option =
+    queryAt === -1 ? undefined : parseOption(body.slice(queryAt + 1), vaultFromInput === undefined);
 
   const segments = [...(vaultFromInput === undefined ? [] : [vaultFromInput]), ...path.split('/')];
   checkSegments(segments);

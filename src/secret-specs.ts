@@ -64,7 +64,11 @@ function readOptions(name: string, node: unknown): RawSpec | SecretsError {
 /** Parses the `secrets` input: a YAML mapping `NAME: ref` or `NAME: {ref, file, mask}`. */
 export function parseSecretsYaml(text: string): { raw: RawSpec[]; errors: SecretsError[] } {
   if (text.trim() === '') return { raw: [], errors: [] };
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, {
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
   if (document.errors.length > 0) {
     const first = document.errors[0];
     return {
@@ -112,14 +116,31 @@ export function discoverEnvRefs(env: Readonly<Record<string, string | undefined>
     .map(([name, ref]) => ({ name, ref, file: false, mask: true, source: 'env' }));
 }
 
-/** The entries of a dotenv file whose values are references; returns the others' names too. */
-export function parseEnvFile(text: string): { raw: RawSpec[]; skipped: string[] } {
-  const entries = Object.entries(parseDotenv(text));
+/** Names a dotenv file assigns at the start of a line; dotenv itself keeps only the last. */
+function assignedNames(text: string): string[] {
+  return [...text.matchAll(/^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[=:]/gm)].map(
+    (match) => match[1] as string,
+  );
+}
+
+/**
+ * The entries of a dotenv file whose values are references; the names of the others, and of
+ * those given twice (dotenv would keep the last one without a word).
+ */
+export function parseEnvFile(text: string): {
+  raw: RawSpec[];
+  skipped: string[];
+  duplicates: string[];
+} {
+  const names = assignedNames(text);
+  const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+  const entries = Object.entries(parseDotenv(text)).filter(([name]) => !duplicates.includes(name));
   return {
     raw: entries
       .filter(([, value]) => looksLikeRef(value))
       .map(([name, ref]) => ({ name, ref, file: false, mask: true, source: 'env-file' })),
     skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
+    duplicates,
   };
 }
 

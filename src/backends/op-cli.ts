@@ -245,9 +245,13 @@ export class CliSource implements SecretSource {
   }
 
   async #checkVersion(op: string): Promise<void> {
-    const run = await this.#spawn(op, ['--version'], this.#limits.policy.attemptTimeoutMs);
-    const version = run === 'timeout' ? '' : run.stdout.toString('utf8').trim();
-    if (run === 'timeout' || run.code !== 0 || !/^2\.\d+/.test(version)) {
+    const timeoutMs = this.#limits.policy.attemptTimeoutMs;
+    const run = await this.#spawn(op, ['--version'], timeoutMs);
+    if (run === 'timeout') {
+      throw new SourceError('unavailable', `${op} --version gave no answer within ${timeoutMs} ms`);
+    }
+    const version = run.stdout.toString('utf8').trim();
+    if (run.code !== 0 || !/^2\.\d+/.test(version)) {
       const found =
         version === '' ? 'an op that does not report its version' : `op ${version.slice(0, 40)}`;
       throw new SourceError('unavailable', `${found} at ${op}: the 1Password CLI 2.x is required`);

@@ -256,7 +256,7 @@ describe('parseEnvFile', () => {
   });
 
   it('an empty file has nothing', () => {
-    assert.deepEqual(parseEnvFile(''), { raw: [], skipped: [] });
+    assert.deepEqual(parseEnvFile(''), { raw: [], skipped: [], duplicates: [] });
   });
 });
 
