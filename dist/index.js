@@ -7684,12 +7684,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/backends/select.ts
-import { X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { getCACertificates } from "node:tls";
-
 // src/refs.ts
 var SCHEME = "op://";
 var ID_PATTERN = /^[a-z0-9]{26}$/;
@@ -7833,59 +7827,23 @@ function connectUrl(host) {
   ] : [];
   return { url, warnings };
 }
-var PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-function extraCertificates(value, cwd = process.cwd()) {
-  let text = value;
-  if (!value.includes("-----BEGIN")) {
-    const path = resolve(cwd, value);
-    if (!existsSync(path)) {
-      throw new SecretsError(
-        Code.configInvalid,
-        `connect-ca: no PEM text, and no file at "${value}"`
-      );
-    }
-    text = readFileSync(path, "utf8");
-  }
-  const blocks = text.match(PEM_BLOCK) ?? [];
-  if (blocks.length === 0) {
-    throw new SecretsError(
-      Code.configInvalid,
-      "connect-ca holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
-    );
-  }
-  for (const [index, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch {
-      throw new SecretsError(
-        Code.configInvalid,
-        `connect-ca: certificate ${index + 1} cannot be parsed`
-      );
-    }
-  }
-  return blocks;
-}
-function trustedCertificates(extra) {
-  let system = [];
-  try {
-    system = getCACertificates("system");
-  } catch {
-  }
-  return [.../* @__PURE__ */ new Set([...getCACertificates("default"), ...system, ...extra])];
-}
 async function openSource(mode, inputs, env = process.env) {
   switch (mode) {
     case "connect": {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
-      const extra = inputs.connectCa === void 0 ? [] : extraCertificates(inputs.connectCa);
-      const ca = url.protocol === "https:" ? trustedCertificates(extra) : void 0;
+      let ca;
+      if (url.protocol === "https:" || inputs.connectCa !== void 0) {
+        const trust = await import("./chunks/trust-4KTOIXVK.js");
+        const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
+        ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
+      }
       const token = inputs.connectToken ?? "";
       if (/\s/.test(token) || hasControlCharacter(token)) {
         throw providerUnavailable(
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-KIRTQONF.js");
+      const { ConnectSource } = await import("./chunks/connect-QGJN5M3S.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7971,8 +7929,8 @@ function collect(specs, outcomes) {
 }
 
 // src/inputs.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { resolve as resolve2 } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 // src/secret-specs.ts
 var import_dotenv = __toESM(require_main(), 1);
@@ -8169,7 +8127,7 @@ function readSpecs(inputs, env = process.env, cwd = process.cwd()) {
   const envFile = env["OP_ENV_FILE"];
   if (envFile !== void 0 && envFile !== "") {
     try {
-      const parsed = parseEnvFile(readFileSync2(resolve2(cwd, envFile), "utf8"));
+      const parsed = parseEnvFile(readFileSync(resolve(cwd, envFile), "utf8"));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(

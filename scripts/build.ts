@@ -2,10 +2,22 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
+
+/** undici's HTTP/2 client, replaced: see scripts/no-http2.cjs. */
+const noHttp2: Plugin = {
+  name: 'no-http2',
+  setup(context) {
+    context.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      args.importer.includes(`${join('node_modules', 'undici')}`)
+        ? { path: join(root, 'scripts', 'no-http2.cjs') }
+        : undefined,
+    );
+  },
+};
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
@@ -34,6 +46,7 @@ await build({
     '@actions/http-client/lib/auth': './scripts/no-oidc.ts',
   },
   minify: process.env['MINIFY'] === '1',
+  plugins: [noHttp2],
   legalComments: 'linked',
   logLevel: 'warning',
 });

@@ -1,9 +1,5 @@
 /** Picks the way to reach 1Password from the inputs, and opens it. */
 
-import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { getCACertificates } from 'node:tls';
 import { Code, providerUnavailable, SecretsError } from '../errors.ts';
 import type { Inputs } from '../inputs.ts';
 import { hasControlCharacter } from '../refs.ts';
@@ -89,52 +85,6 @@ export function connectUrl(host: string): { url: URL; warnings: string[] } {
   return { url, warnings };
 }
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/** connect-ca: PEM text, or the path of a PEM file; every certificate must parse. */
-export function extraCertificates(value: string, cwd = process.cwd()): string[] {
-  let text = value;
-  if (!value.includes('-----BEGIN')) {
-    const path = resolve(cwd, value);
-    if (!existsSync(path)) {
-      throw new SecretsError(
-        Code.configInvalid,
-        `connect-ca: no PEM text, and no file at "${value}"`,
-      );
-    }
-    text = readFileSync(path, 'utf8');
-  }
-  const blocks = text.match(PEM_BLOCK) ?? [];
-  if (blocks.length === 0) {
-    throw new SecretsError(
-      Code.configInvalid,
-      'connect-ca holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
-    );
-  }
-  for (const [index, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch {
-      throw new SecretsError(
-        Code.configInvalid,
-        `connect-ca: certificate ${index + 1} cannot be parsed`,
-      );
-    }
-  }
-  return blocks;
-}
-
-/** Node's bundled roots with NODE_EXTRA_CA_CERTS, the system store, and connect-ca. */
-function trustedCertificates(extra: readonly string[]): string[] {
-  let system: readonly string[] = [];
-  try {
-    system = getCACertificates('system');
-  } catch {
-    // No readable system store: the bundled roots and the extra certificates still apply.
-  }
-  return [...new Set([...getCACertificates('default'), ...system, ...extra])];
-}
-
 export interface Opened {
   readonly source: SecretSource;
   readonly warnings: readonly string[];
@@ -149,8 +99,14 @@ export async function openSource(
   switch (mode) {
     case 'connect': {
       const { url, warnings } = connectUrl(inputs.connectHost ?? '');
-      const extra = inputs.connectCa === undefined ? [] : extraCertificates(inputs.connectCa);
-      const ca = url.protocol === 'https:' ? trustedCertificates(extra) : undefined;
+      let ca: string[] | undefined;
+      if (url.protocol === 'https:' || inputs.connectCa !== undefined) {
+        // Loaded only here: plain-http runs need no certificate handling.
+        const trust = await import('./trust.ts');
+        const extra =
+          inputs.connectCa === undefined ? [] : trust.extraCertificates(inputs.connectCa);
+        ca = url.protocol === 'https:' ? trust.trustedCertificates(extra) : undefined;
+      }
       const token = inputs.connectToken ?? '';
       if (/\s/.test(token) || hasControlCharacter(token)) {
         throw providerUnavailable(

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chooseMode, connectUrl, extraCertificates, type Mode } from '../../src/backends/select.ts';
+import { chooseMode, connectUrl, type Mode } from '../../src/backends/select.ts';
+import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
 import type { AuthMode, Inputs } from '../../src/inputs.ts';
 
