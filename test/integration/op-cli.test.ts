@@ -28,6 +28,7 @@ import {
   TRICKY_VALUES,
   VALUES,
 } from '../fixtures/vault-data.ts';
+import { rejection } from '../support/rejection.ts';
 
 const posix = process.platform !== 'win32';
 const dir = mkdtempSync(join(tmpdir(), 'op-cli-test-'));
@@ -83,21 +84,9 @@ async function resolveAll(cli: CliSource, refs: readonly string[]): Promise<Map<
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<SecretsError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => {
-      caught = error;
-    },
-  );
-  assert.ok(caught instanceof SecretsError, `not a SecretsError: ${String(caught)}`);
-  return caught;
-}
-
 /** The run failed as a whole: one SECRETS_PROVIDER_UNAVAILABLE, no secret named. */
 async function unavailable(promise: Promise<unknown>): Promise<SecretsError> {
-  const error = await failure(promise);
+  const error = await rejection(promise);
   assert.equal(error.code, Code.providerUnavailable, error.message);
   assert.equal(error.secret, undefined, 'one error for the run');
   return error;

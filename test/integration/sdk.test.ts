@@ -28,6 +28,7 @@ import {
   startSignInServer,
 } from '../fakes/sdk/signin-server.ts';
 import { fileBytes, IDS, SERVICE_ACCOUNT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
+import { rejection } from '../support/rejection.ts';
 
 const POLICY: RetryPolicy = {
   attempts: 3,
@@ -64,19 +65,6 @@ function valueOf(outcome: Outcome | undefined, ref: string): string | Uint8Array
   assert.ok(!(outcome instanceof SecretsError), `${ref} failed: ${(outcome as Error).message}`);
   assert.equal(outcome.kind, 'value', ref);
   return outcome.kind === 'value' ? outcome.value : '';
-}
-
-/** Rejects with the SecretsError `promise` rejects with (and fails if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<SecretsError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => {
-      caught = error;
-    },
-  );
-  assert.ok(caught instanceof SecretsError, `not a SecretsError: ${String(caught)}`);
-  return caught;
 }
 
 function vault(id: string): FakeVault {
@@ -259,7 +247,7 @@ describe('SdkSource + Resolver against the fake client', () => {
       [1, 2, 3, 4].map(() => new Error('rate limit exceeded')),
     );
     const source = sdkSource(fake);
-    const error = await failure(new Resolver(source).resolveAll([parseRef(CLE)]));
+    const error = await rejection(new Resolver(source).resolveAll([parseRef(CLE)]));
     assert.equal(error.code, Code.providerUnavailable);
     assert.equal(error.secret, undefined);
     assert.equal(fake.count('items.list'), POLICY.attempts);
@@ -275,7 +263,7 @@ describe('SdkSource + Resolver against the fake client', () => {
       policy,
     });
     const started = performance.now();
-    const error = await failure(new Resolver(source).resolveAll([parseRef(CLE), parseRef(LOOM)]));
+    const error = await rejection(new Resolver(source).resolveAll([parseRef(CLE), parseRef(LOOM)]));
     const elapsed = performance.now() - started;
     assert.equal(error.code, Code.providerUnavailable);
     assert.equal(error.secret, undefined, 'one error for the run');
@@ -300,7 +288,7 @@ describe('SdkSource + Resolver against the fake client', () => {
         policy: POLICY,
         clock: fakeClock(),
       });
-      const error = await failure(
+      const error = await rejection(
         new Resolver(source).resolveAll([
           parseRef('op://Engineering/deploy/token'),
           parseRef('op://Platform/api/key'),
@@ -316,7 +304,7 @@ describe('SdkSource + Resolver against the fake client', () => {
     }
     assert.match(
       (
-        await failure(
+        await rejection(
           new Resolver(
             new SdkSource({
               token: makeServiceAccountToken('https://wrong.example'),
@@ -380,7 +368,7 @@ describe('SdkSource + Resolver: the native batch', { skip: noBatch }, () => {
     const policy = { ...POLICY, attemptTimeoutMs: 200 };
     const source = new SdkSource({ token: SERVICE_ACCOUNT_TOKEN, connect: fake.connector, policy });
     const started = performance.now();
-    const error = await failure(new Resolver(source).resolveAll([parseRef(REF_TEXT)]));
+    const error = await rejection(new Resolver(source).resolveAll([parseRef(REF_TEXT)]));
     const elapsed = performance.now() - started;
     assert.equal(error.code, Code.providerUnavailable);
     assert.equal(fake.count(BATCH), policy.attempts);
@@ -411,7 +399,7 @@ async function realFailure(token: string): Promise<{ error: SecretsError; elapse
   });
   const started = performance.now();
   try {
-    const error = await failure(new Resolver(source).resolveAll([REF]));
+    const error = await rejection(new Resolver(source).resolveAll([REF]));
     return { error, elapsedMs: performance.now() - started };
   } finally {
     await source.close();
