@@ -7843,7 +7843,7 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-QGJN5M3S.js");
+      const { ConnectSource } = await import("./chunks/connect-YYUDL7CQ.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7854,17 +7854,17 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-ORFQTUVC.js");
+        const { CliSource } = await import("./chunks/op-cli-252SXHON.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-UP4FTCUY.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-YYMOC3AS.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-ORFQTUVC.js");
+      const { CliSource } = await import("./chunks/op-cli-252SXHON.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

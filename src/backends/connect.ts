@@ -29,7 +29,6 @@ function notJson(what: string): SourceError {
 }
 
 export class ConnectSource implements SecretSource {
-  readonly name = 'connect';
   readonly #http: HttpClient;
   readonly #base: string;
 

@@ -98,7 +98,6 @@ export function classifyOpError(message: string): Transient | SourceError {
 }
 
 export class CliSource implements SecretSource {
-  readonly name: string;
   readonly #options: CliSourceOptions;
   readonly #closing = new AbortController();
   readonly #limits: Limits;
@@ -108,7 +107,6 @@ export class CliSource implements SecretSource {
 
   constructor(options: CliSourceOptions) {
     this.#options = options;
-    this.name = options.token === undefined ? 'cli' : 'service-account (op CLI)';
     this.#limits = limits(options, options.concurrency ?? 4, this.#closing.signal);
     this.#env = Object.fromEntries(
       Object.entries(options.env).filter(

@@ -130,7 +130,6 @@ interface PendingItem {
 }
 
 export class SdkSource implements SecretSource {
-  readonly name = 'service-account (SDK)';
   readonly #options: SdkSourceOptions;
   readonly #closing = new AbortController();
   readonly #limits: Limits;

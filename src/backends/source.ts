@@ -62,8 +62,6 @@ export class SourceError extends Error {
  * argument and run. Failures are thrown as SourceError.
  */
 export interface SecretSource {
-  /** Shown in messages: "via connect". */
-  readonly name: string;
   listVaults(): Promise<readonly VaultSummary[]>;
   /** One vault by ID, to tell a vault outside the token's scope (denied) from a missing one. */
   getVault(vaultId: string): Promise<VaultSummary>;
@@ -72,7 +70,8 @@ export interface SecretSource {
   getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array>;
   /**
    * Optional native batch for simple references (`op://vault/item/field`, plain characters):
-   * every value, or undefined when the batch failed and each reference must be resolved alone.
+   * the values it read (the others are resolved alone, so that each failure gets its code), or
+   * undefined when the batch failed as a whole; throws when the provider itself is unusable.
    */
   readBatch?(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined>;
   close(): Promise<void>;
