@@ -14,14 +14,18 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-NSQXWQYC.js";
-import "./chunks/chunk-HSV4OUQ7.js";
+} from "./chunks/chunk-MXNJB5US.js";
+import "./chunks/chunk-BVCSRCCY.js";
+import {
+  require_node_fs,
+  require_node_path
+} from "./chunks/chunk-OZSB73JZ.js";
 import {
   DEFAULT_POLICY,
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-7OYYZEB7.js";
+} from "./chunks/chunk-3XEPH7IZ.js";
 import {
   Code,
   Hint,
@@ -7833,7 +7837,7 @@ async function openSource(mode, inputs, env = process.env) {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
       let ca;
       if (url.protocol === "https:" || inputs.connectCa !== void 0) {
-        const trust = await import("./chunks/trust-4KTOIXVK.js");
+        const trust = await import("./chunks/trust-WOEBOMXL.js");
         const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
         ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
       }
@@ -7843,7 +7847,7 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-YYUDL7CQ.js");
+      const { ConnectSource } = await import("./chunks/connect-77LNROJJ.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7854,17 +7858,17 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-252SXHON.js");
+        const { CliSource } = await import("./chunks/op-cli-KDPN3QUM.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-YYMOC3AS.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-VRLLRC67.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-252SXHON.js");
+      const { CliSource } = await import("./chunks/op-cli-KDPN3QUM.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -7929,8 +7933,8 @@ function collect(specs, outcomes) {
 }
 
 // src/inputs.ts
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_path = __toESM(require_node_path(), 1);
 
 // src/secret-specs.ts
 var import_dotenv = __toESM(require_main(), 1);
@@ -8127,7 +8131,7 @@ function readSpecs(inputs, env = process.env, cwd = process.cwd()) {
   const envFile = env["OP_ENV_FILE"];
   if (envFile !== void 0 && envFile !== "") {
     try {
-      const parsed = parseEnvFile(readFileSync(resolve(cwd, envFile), "utf8"));
+      const parsed = parseEnvFile((0, import_node_fs.readFileSync)((0, import_node_path.resolve)(cwd, envFile), "utf8"));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(

@@ -3,34 +3,41 @@ import {
   FILES_PREFIX,
   filesDir,
   info,
+  require_node_os,
   warning
-} from "./chunks/chunk-NSQXWQYC.js";
-import "./chunks/chunk-HSV4OUQ7.js";
+} from "./chunks/chunk-MXNJB5US.js";
+import "./chunks/chunk-BVCSRCCY.js";
+import {
+  require_node_fs,
+  require_node_path
+} from "./chunks/chunk-OZSB73JZ.js";
 import {
   describe
 } from "./chunks/chunk-PFO4Y6WD.js";
-import "./chunks/chunk-YIPELEOB.js";
+import {
+  __toESM
+} from "./chunks/chunk-YIPELEOB.js";
 
 // src/cleanup.ts
-import { existsSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, resolve } from "node:path";
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_path = __toESM(require_node_path(), 1);
 function cleanup(env = process.env) {
   const dir = filesDir();
   if (dir === void 0) {
     info("no secret files were written: nothing to remove");
     return;
   }
-  if (!basename(dir).startsWith(FILES_PREFIX) || !isUnderTemp(dir, env)) {
+  if (!(0, import_node_path.basename)(dir).startsWith(FILES_PREFIX) || !isUnderTemp(dir, env)) {
     warning(`not removing ${dir}: it is not a directory this action created`);
     return;
   }
-  if (!existsSync(dir)) {
+  if (!(0, import_node_fs.existsSync)(dir)) {
     info(`secret files already removed (${dir})`);
     return;
   }
   try {
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    (0, import_node_fs.rmSync)(dir, { recursive: true, force: true, maxRetries: 3 });
     info(`removed the secret files in ${dir}`);
   } catch (thrown) {
     warning(
@@ -40,9 +47,9 @@ function cleanup(env = process.env) {
 }
 function isUnderTemp(dir, env) {
   const runnerTemp = env["RUNNER_TEMP"];
-  const roots = runnerTemp === void 0 || runnerTemp === "" ? [tmpdir()] : [runnerTemp];
+  const roots = runnerTemp === void 0 || runnerTemp === "" ? [(0, import_node_os.tmpdir)()] : [runnerTemp];
   return roots.some(
-    (root) => root !== void 0 && root !== "" && resolve(dirname(dir)) === resolve(root)
+    (root) => root !== void 0 && root !== "" && (0, import_node_path.resolve)((0, import_node_path.dirname)(dir)) === (0, import_node_path.resolve)(root)
   );
 }
 

@@ -2,12 +2,8 @@
  * A small HTTP client for one origin: one keep-alive pool, bounded concurrency, a timeout on
  * every attempt, and retries of transient faults with jittered backoff and Retry-After.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Pool } from 'undici';
-// Only the Pool and request(): undici's index also loads fetch, WebSocket and caches
-// (~70 ms at every start).
-import request from 'undici/lib/api/api-request.js';
-import PoolClass from 'undici/lib/dispatcher/pool.js';
+import * as http from 'node:http';
+import type * as https from 'node:https';
 import { redact } from '../redact.ts';
 import {
   type Clock,
@@ -85,7 +81,8 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
 }
 
 export class HttpClient {
-  readonly #pool: Pool;
+  readonly #origin: URL;
+  readonly #agent: http.Agent;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #policy: RetryPolicy;
   readonly #clock: Clock;
@@ -98,14 +95,18 @@ export class HttpClient {
     this.#clock = options.clock ?? realClock;
     this.#headers = options.headers;
     this.#gate = new Gate(concurrency);
-    this.#pool = new PoolClass(options.origin, {
-      connections: concurrency,
-      // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
-      connect: { rejectUnauthorized: true, ...(options.ca ? { ca: [...options.ca] } : {}) },
-      headersTimeout: this.#policy.attemptTimeoutMs,
-      bodyTimeout: this.#policy.attemptTimeoutMs,
-      keepAliveTimeout: 10_000,
-    });
+    this.#origin = new URL(options.origin);
+    const pool = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency };
+    this.#agent =
+      this.#origin.protocol === 'https:'
+        ? // Loaded only for https: plain-http runs skip TLS entirely.
+          new (process.getBuiltinModule('node:https') as typeof https).Agent({
+            ...pool,
+            // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
+            rejectUnauthorized: true,
+            ...(options.ca ? { ca: [...options.ca] } : {}),
+          })
+        : new http.Agent(pool);
   }
 
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
@@ -156,32 +157,54 @@ export class HttpClient {
     path: string,
     leftMs: number,
   ): Promise<HttpResponse & { retryAfter: string | undefined }> {
-    const timeout = Math.max(1, Math.min(this.#policy.attemptTimeoutMs, leftMs));
-    const signal = AbortSignal.any([this.#closing.signal, AbortSignal.timeout(timeout)]);
-    const response = await request.call(this.#pool, {
-      method: 'GET',
-      path,
-      headers: { ...this.#headers },
-      signal,
-    });
-    const body = new Uint8Array(await response.body.arrayBuffer());
-    // The pool frees the connection one turn after the body ends: wait for it, so the next request reuses it.
-    await nextTurn();
-    const header = (name: string) => {
-      const value = response.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    return {
-      status: response.statusCode,
-      body,
-      contentType: header('content-type') ?? '',
-      retryAfter: header('retry-after'),
-    };
+    const timeout = AbortSignal.timeout(
+      Math.max(1, Math.min(this.#policy.attemptTimeoutMs, leftMs)),
+    );
+    const signal = AbortSignal.any([this.#closing.signal, timeout]);
+    try {
+      return await new Promise((resolve, reject) => {
+        // http.request speaks TLS when the agent does.
+        const request = http.request(
+          {
+            protocol: this.#origin.protocol,
+            hostname: this.#origin.hostname,
+            port: this.#origin.port,
+            path,
+            method: 'GET',
+            headers: this.#headers,
+            agent: this.#agent,
+            signal,
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('error', reject);
+            response.on('end', () => {
+              const header = (name: string) => {
+                const value = response.headers[name];
+                return Array.isArray(value) ? value[0] : value;
+              };
+              resolve({
+                status: response.statusCode ?? 0,
+                body: new Uint8Array(Buffer.concat(chunks)),
+                contentType: header('content-type') ?? '',
+                retryAfter: header('retry-after'),
+              });
+            });
+          },
+        );
+        request.on('error', reject);
+        request.end();
+      });
+    } catch (thrown) {
+      throw timeout.aborted ? timeout.reason : thrown;
+    }
   }
 
   /** Aborts what is in flight and closes the pool's connections. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#closing.abort(new Error('closed'));
-    await this.#pool.destroy();
+    this.#agent.destroy();
+    return Promise.resolve();
   }
 }

@@ -28,7 +28,7 @@ import {
 } from '../fixtures/vault-data.ts';
 
 // ---------------------------------------------------------------------------------------
-// A small bounded HTTP(S) client (node:http, not undici, so the fake is tested on its own)
+// A small bounded HTTP(S) client of its own, so that the fake is tested apart from src/
 
 interface Response {
   status: number;
