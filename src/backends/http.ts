@@ -3,7 +3,7 @@
  * every attempt, and retries of transient faults with jittered backoff and Retry-After.
  */
 import * as http from 'node:http';
-import type * as https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { redact } from '../redact.ts';
 import {
   type Clock,
@@ -97,16 +97,18 @@ export class HttpClient {
     this.#gate = new Gate(concurrency);
     this.#origin = new URL(options.origin);
     const pool = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency };
-    this.#agent =
-      this.#origin.protocol === 'https:'
-        ? // Loaded only for https: plain-http runs skip TLS entirely.
-          new (process.getBuiltinModule('node:https') as typeof https).Agent({
-            ...pool,
-            // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
-            rejectUnauthorized: true,
-            ...(options.ca ? { ca: [...options.ca] } : {}),
-          })
-        : new http.Agent(pool);
+    if (this.#origin.protocol === 'https:') {
+      // Loaded only here: plain-http runs never load TLS.
+      const https = process.getBuiltinModule('node:https');
+      this.#agent = new https.Agent({
+        ...pool,
+        // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
+        rejectUnauthorized: true,
+        ...(options.ca ? { ca: [...options.ca] } : {}),
+      });
+    } else {
+      this.#agent = new http.Agent(pool);
+    }
   }
 
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
@@ -166,9 +168,8 @@ export class HttpClient {
         // http.request speaks TLS when the agent does.
         const request = http.request(
           {
-            protocol: this.#origin.protocol,
-            hostname: this.#origin.hostname,
-            port: this.#origin.port,
+            // Node's own reading of the URL: it unbrackets IPv6 hosts.
+            ...urlToHttpOptions(this.#origin),
             path,
             method: 'GET',
             headers: this.#headers,

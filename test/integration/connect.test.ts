@@ -340,6 +340,22 @@ describe('Connect backend over HTTPS', () => {
     }
   });
 
+  it('reaches a server on the IPv6 loopback ([::1])', async () => {
+    const server = await startFakeConnect({
+      vaults: VAULTS,
+      token: CONNECT_TOKEN,
+      tls: true,
+      host: '::1',
+    });
+    try {
+      assert.match(server.url, /^https:\/\/\[::1\]:\d+$/);
+      assert.equal(expectValue(await viaInputs(server, TLS.ca)), VALUES.deployToken);
+      assert.ok(server.requests.length > 0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a certificate it does not trust, even with NODE_TLS_REJECT_UNAUTHORIZED=0', async () => {
     const server = await startFakeConnect({
       vaults: VAULTS,
