@@ -10,16 +10,15 @@ import {
   nameKey,
   nameProblem,
   previouslyManaged,
+  require_node_os,
   setFailed,
   setSecret,
-  summary,
   warning
-} from "./chunks/chunk-MXNJB5US.js";
-import "./chunks/chunk-BVCSRCCY.js";
+} from "./chunks/chunk-MGDNZQS7.js";
 import {
   require_node_fs,
   require_node_path
-} from "./chunks/chunk-OZSB73JZ.js";
+} from "./chunks/chunk-SJM62E2P.js";
 import {
   DEFAULT_POLICY,
   SourceError,
@@ -38,325 +37,6 @@ import {
   __require,
   __toESM
 } from "./chunks/chunk-YIPELEOB.js";
-
-// node_modules/dotenv/lib/main.js
-var require_main = __commonJS({
-  "node_modules/dotenv/lib/main.js"(exports, module) {
-    var fs = __require("fs");
-    var path = __require("path");
-    var os = __require("os");
-    var crypto = __require("crypto");
-    var TIPS = [
-      "\u25C8 encrypted .env [www.dotenvx.com]",
-      "\u25C8 secrets for agents [www.dotenvx.com]",
-      "\u2301 auth for agents [www.vestauth.com]",
-      "\u2318 custom filepath { path: '/custom/path/.env' }",
-      "\u2318 enable debugging { debug: true }",
-      "\u2318 override existing { override: true }",
-      "\u2318 suppress logs { quiet: true }",
-      "\u2318 multiple files { path: ['.env.local', '.env'] }"
-    ];
-    function _getRandomTip() {
-      return TIPS[Math.floor(Math.random() * TIPS.length)];
-    }
-    function parseBoolean(value) {
-      if (typeof value === "string") {
-        return !["false", "0", "no", "off", ""].includes(value.toLowerCase());
-      }
-      return Boolean(value);
-    }
-    function supportsAnsi() {
-      return process.stdout.isTTY;
-    }
-    function dim(text) {
-      return supportsAnsi() ? `\x1B[2m${text}\x1B[0m` : text;
-    }
-    var LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/mg;
-    function parse(src) {
-      const obj = {};
-      let lines = src.toString();
-      lines = lines.replace(/\r\n?/mg, "\n");
-      let match;
-      while ((match = LINE.exec(lines)) != null) {
-        const key = match[1];
-        let value = match[2] || "";
-        value = value.trim();
-        const maybeQuote = value[0];
-        value = value.replace(/^(['"`])([\s\S]*)\1$/mg, "$2");
-        if (maybeQuote === '"') {
-          value = value.replace(/\\n/g, "\n");
-          value = value.replace(/\\r/g, "\r");
-        }
-        obj[key] = value;
-      }
-      return obj;
-    }
-    function _parseVault(options) {
-      options = options || {};
-      const vaultPath = _vaultPath(options);
-      options.path = vaultPath;
-      const result = DotenvModule.configDotenv(options);
-      if (!result.parsed) {
-        const err = new Error(`MISSING_DATA: Cannot parse ${vaultPath} for an unknown reason`);
-        err.code = "MISSING_DATA";
-        throw err;
-      }
-      const keys = _dotenvKey(options).split(",");
-      const length = keys.length;
-      let decrypted;
-      for (let i = 0; i < length; i++) {
-        try {
-          const key = keys[i].trim();
-          const attrs = _instructions(result, key);
-          decrypted = DotenvModule.decrypt(attrs.ciphertext, attrs.key);
-          break;
-        } catch (error2) {
-          if (i + 1 >= length) {
-            throw error2;
-          }
-        }
-      }
-      return DotenvModule.parse(decrypted);
-    }
-    function _warn(message) {
-      console.error(`\u26A0 ${message}`);
-    }
-    function _debug(message) {
-      console.log(`\u2506 ${message}`);
-    }
-    function _log(message) {
-      console.log(`\u25C7 ${message}`);
-    }
-    function _dotenvKey(options) {
-      if (options && options.DOTENV_KEY && options.DOTENV_KEY.length > 0) {
-        return options.DOTENV_KEY;
-      }
-      if (process.env.DOTENV_KEY && process.env.DOTENV_KEY.length > 0) {
-        return process.env.DOTENV_KEY;
-      }
-      return "";
-    }
-    function _instructions(result, dotenvKey) {
-      let uri;
-      try {
-        uri = new URL(dotenvKey);
-      } catch (error2) {
-        if (error2.code === "ERR_INVALID_URL") {
-          const err = new Error("INVALID_DOTENV_KEY: Wrong format. Must be in valid uri format like dotenv://:key_1234@dotenvx.com/vault/.env.vault?environment=development");
-          err.code = "INVALID_DOTENV_KEY";
-          throw err;
-        }
-        throw error2;
-      }
-      const key = uri.password;
-      if (!key) {
-        const err = new Error("INVALID_DOTENV_KEY: Missing key part");
-        err.code = "INVALID_DOTENV_KEY";
-        throw err;
-      }
-      const environment = uri.searchParams.get("environment");
-      if (!environment) {
-        const err = new Error("INVALID_DOTENV_KEY: Missing environment part");
-        err.code = "INVALID_DOTENV_KEY";
-        throw err;
-      }
-      const environmentKey = `DOTENV_VAULT_${environment.toUpperCase()}`;
-      const ciphertext = result.parsed[environmentKey];
-      if (!ciphertext) {
-        const err = new Error(`NOT_FOUND_DOTENV_ENVIRONMENT: Cannot locate environment ${environmentKey} in your .env.vault file.`);
-        err.code = "NOT_FOUND_DOTENV_ENVIRONMENT";
-        throw err;
-      }
-      return { ciphertext, key };
-    }
-    function _vaultPath(options) {
-      let possibleVaultPath = null;
-      if (options && options.path && options.path.length > 0) {
-        if (Array.isArray(options.path)) {
-          for (const filepath of options.path) {
-            if (fs.existsSync(filepath)) {
-              possibleVaultPath = filepath.endsWith(".vault") ? filepath : `${filepath}.vault`;
-            }
-          }
-        } else {
-          possibleVaultPath = options.path.endsWith(".vault") ? options.path : `${options.path}.vault`;
-        }
-      } else {
-        possibleVaultPath = path.resolve(process.cwd(), ".env.vault");
-      }
-      if (fs.existsSync(possibleVaultPath)) {
-        return possibleVaultPath;
-      }
-      return null;
-    }
-    function _resolveHome(envPath) {
-      return envPath[0] === "~" ? path.join(os.homedir(), envPath.slice(1)) : envPath;
-    }
-    function _configVault(options) {
-      const debug2 = parseBoolean(process.env.DOTENV_CONFIG_DEBUG || options && options.debug);
-      const quiet = parseBoolean(process.env.DOTENV_CONFIG_QUIET || options && options.quiet);
-      if (debug2 || !quiet) {
-        _log("loading env from encrypted .env.vault");
-      }
-      const parsed = DotenvModule._parseVault(options);
-      let processEnv = process.env;
-      if (options && options.processEnv != null) {
-        processEnv = options.processEnv;
-      }
-      DotenvModule.populate(processEnv, parsed, options);
-      return { parsed };
-    }
-    function configDotenv(options) {
-      const dotenvPath = path.resolve(process.cwd(), ".env");
-      let encoding = "utf8";
-      let processEnv = process.env;
-      if (options && options.processEnv != null) {
-        processEnv = options.processEnv;
-      }
-      let debug2 = parseBoolean(processEnv.DOTENV_CONFIG_DEBUG || options && options.debug);
-      let quiet = parseBoolean(processEnv.DOTENV_CONFIG_QUIET || options && options.quiet);
-      if (options && options.encoding) {
-        encoding = options.encoding;
-      } else {
-        if (debug2) {
-          _debug("no encoding is specified (UTF-8 is used by default)");
-        }
-      }
-      let optionPaths = [dotenvPath];
-      if (options && options.path) {
-        if (!Array.isArray(options.path)) {
-          optionPaths = [_resolveHome(options.path)];
-        } else {
-          optionPaths = [];
-          for (const filepath of options.path) {
-            optionPaths.push(_resolveHome(filepath));
-          }
-        }
-      }
-      let lastError;
-      const parsedAll = {};
-      for (const path2 of optionPaths) {
-        try {
-          const parsed = DotenvModule.parse(fs.readFileSync(path2, { encoding }));
-          DotenvModule.populate(parsedAll, parsed, options);
-        } catch (e) {
-          if (debug2) {
-            _debug(`failed to load ${path2} ${e.message}`);
-          }
-          lastError = e;
-        }
-      }
-      const populated = DotenvModule.populate(processEnv, parsedAll, options);
-      debug2 = parseBoolean(processEnv.DOTENV_CONFIG_DEBUG || debug2);
-      quiet = parseBoolean(processEnv.DOTENV_CONFIG_QUIET || quiet);
-      if (debug2 || !quiet) {
-        const keysCount = Object.keys(populated).length;
-        const shortPaths = [];
-        for (const filePath of optionPaths) {
-          try {
-            const relative = path.relative(process.cwd(), filePath);
-            shortPaths.push(relative);
-          } catch (e) {
-            if (debug2) {
-              _debug(`failed to load ${filePath} ${e.message}`);
-            }
-            lastError = e;
-          }
-        }
-        _log(`injected env (${keysCount}) from ${shortPaths.join(",")} ${dim(`// tip: ${_getRandomTip()}`)}`);
-      }
-      if (lastError) {
-        return { parsed: parsedAll, error: lastError };
-      } else {
-        return { parsed: parsedAll };
-      }
-    }
-    function config(options) {
-      if (_dotenvKey(options).length === 0) {
-        return DotenvModule.configDotenv(options);
-      }
-      const vaultPath = _vaultPath(options);
-      if (!vaultPath) {
-        _warn(`you set DOTENV_KEY but you are missing a .env.vault file at ${vaultPath}`);
-        return DotenvModule.configDotenv(options);
-      }
-      return DotenvModule._configVault(options);
-    }
-    function decrypt(encrypted, keyStr) {
-      const key = Buffer.from(keyStr.slice(-64), "hex");
-      let ciphertext = Buffer.from(encrypted, "base64");
-      const nonce = ciphertext.subarray(0, 12);
-      const authTag = ciphertext.subarray(-16);
-      ciphertext = ciphertext.subarray(12, -16);
-      try {
-        const aesgcm = crypto.createDecipheriv("aes-256-gcm", key, nonce);
-        aesgcm.setAuthTag(authTag);
-        return `${aesgcm.update(ciphertext)}${aesgcm.final()}`;
-      } catch (error2) {
-        const isRange = error2 instanceof RangeError;
-        const invalidKeyLength = error2.message === "Invalid key length";
-        const decryptionFailed = error2.message === "Unsupported state or unable to authenticate data";
-        if (isRange || invalidKeyLength) {
-          const err = new Error("INVALID_DOTENV_KEY: It must be 64 characters long (or more)");
-          err.code = "INVALID_DOTENV_KEY";
-          throw err;
-        } else if (decryptionFailed) {
-          const err = new Error("DECRYPTION_FAILED: Please check your DOTENV_KEY");
-          err.code = "DECRYPTION_FAILED";
-          throw err;
-        } else {
-          throw error2;
-        }
-      }
-    }
-    function populate(processEnv, parsed, options = {}) {
-      const debug2 = Boolean(options && options.debug);
-      const override = Boolean(options && options.override);
-      const populated = {};
-      if (typeof parsed !== "object") {
-        const err = new Error("OBJECT_REQUIRED: Please check the processEnv argument being passed to populate");
-        err.code = "OBJECT_REQUIRED";
-        throw err;
-      }
-      for (const key of Object.keys(parsed)) {
-        if (Object.prototype.hasOwnProperty.call(processEnv, key)) {
-          if (override === true) {
-            processEnv[key] = parsed[key];
-            populated[key] = parsed[key];
-          }
-          if (debug2) {
-            if (override === true) {
-              _debug(`"${key}" is already defined and WAS overwritten`);
-            } else {
-              _debug(`"${key}" is already defined and was NOT overwritten`);
-            }
-          }
-        } else {
-          processEnv[key] = parsed[key];
-          populated[key] = parsed[key];
-        }
-      }
-      return populated;
-    }
-    var DotenvModule = {
-      configDotenv,
-      _configVault,
-      _parseVault,
-      config,
-      decrypt,
-      parse,
-      populate
-    };
-    module.exports.configDotenv = DotenvModule.configDotenv;
-    module.exports._configVault = DotenvModule._configVault;
-    module.exports._parseVault = DotenvModule._parseVault;
-    module.exports.config = DotenvModule.config;
-    module.exports.decrypt = DotenvModule.decrypt;
-    module.exports.parse = DotenvModule.parse;
-    module.exports.populate = DotenvModule.populate;
-    module.exports = DotenvModule;
-  }
-});
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -7837,7 +7517,7 @@ async function openSource(mode, inputs, env = process.env) {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
       let ca;
       if (url.protocol === "https:" || inputs.connectCa !== void 0) {
-        const trust = await import("./chunks/trust-WOEBOMXL.js");
+        const trust = await import("./chunks/trust-7MUBEDR6.js");
         const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
         ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
       }
@@ -7858,7 +7538,7 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-KDPN3QUM.js");
+        const { CliSource } = await import("./chunks/op-cli-I5V6WZIA.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-VRLLRC67.js");
@@ -7868,7 +7548,7 @@ async function openSource(mode, inputs, env = process.env) {
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-KDPN3QUM.js");
+      const { CliSource } = await import("./chunks/op-cli-I5V6WZIA.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -7937,7 +7617,6 @@ var import_node_fs = __toESM(require_node_fs(), 1);
 var import_node_path = __toESM(require_node_path(), 1);
 
 // src/secret-specs.ts
-var import_dotenv = __toESM(require_main(), 1);
 var import_yaml = __toESM(require_dist(), 1);
 var OPTION_KEYS = /* @__PURE__ */ new Set(["ref", "file", "mask"]);
 function configError(message, secret) {
@@ -8016,10 +7695,11 @@ function assignedNames(text) {
     (match) => match[1]
   );
 }
-function parseEnvFile(text) {
+async function parseEnvFile(text) {
+  const { default: dotenv } = await import("./chunks/main-D5KFGGGH.js");
   const names = assignedNames(text);
   const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-  const entries = Object.entries((0, import_dotenv.parse)(text)).filter(([name]) => !duplicates.includes(name));
+  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !duplicates.includes(name));
   return {
     raw: entries.filter(([, value]) => looksLikeRef(value)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env-file" })),
     skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
@@ -8124,14 +7804,14 @@ function readInputs(env = process.env) {
   });
   return { inputs, errors };
 }
-function readSpecs(inputs, env = process.env, cwd = process.cwd()) {
+async function readSpecs(inputs, env = process.env, cwd = process.cwd()) {
   const fromYaml = parseSecretsYaml(inputs.secrets);
   const raw = [...fromYaml.raw, ...discoverEnvRefs(env)];
   const errors = [...fromYaml.errors];
   const envFile = env["OP_ENV_FILE"];
   if (envFile !== void 0 && envFile !== "") {
     try {
-      const parsed = parseEnvFile((0, import_node_fs.readFileSync)((0, import_node_path.resolve)(cwd, envFile), "utf8"));
+      const parsed = await parseEnvFile((0, import_node_fs.readFileSync)((0, import_node_path.resolve)(cwd, envFile), "utf8"));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(
@@ -8157,6 +7837,8 @@ function readSpecs(inputs, env = process.env, cwd = process.cwd()) {
 }
 
 // src/report.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 function annotate(errors) {
   for (const error2 of errors) {
     const subject = error2.secret === void 0 ? "" : `${error2.secret}${error2.ref === void 0 ? "" : ` (${error2.ref})`}: `;
@@ -8166,24 +7848,22 @@ function annotate(errors) {
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
-async function writeSummary(heading, rows2) {
-  if (!process.env["GITHUB_STEP_SUMMARY"]) return;
+function writeSummary(heading, rows2) {
+  const path = process.env["GITHUB_STEP_SUMMARY"];
+  if (!path) return;
   const cell = (text) => escapeHtml(redact(text));
+  const tableRow = (cells, tag) => `<tr>${cells.map((text) => `<${tag}>${text}</${tag}>`).join("")}</tr>`;
+  const table = [
+    tableRow(["Name", "Reference", "Exported as", "Result"], "th"),
+    ...rows2.map(
+      (row) => tableRow(
+        [cell(row.name), `<code>${cell(row.ref)}</code>`, cell(row.exported), cell(row.result)],
+        "td"
+      )
+    )
+  ].join("");
   try {
-    await summary.addHeading(escapeHtml(heading), 3).addTable([
-      [
-        { data: "Name", header: true },
-        { data: "Reference", header: true },
-        { data: "Exported as", header: true },
-        { data: "Result", header: true }
-      ],
-      ...rows2.map((row) => [
-        cell(row.name),
-        `<code>${cell(row.ref)}</code>`,
-        cell(row.exported),
-        cell(row.result)
-      ])
-    ]).write();
+    (0, import_node_fs2.appendFileSync)(path, `<h3>${escapeHtml(heading)}</h3>${import_node_os.EOL}<table>${table}</table>${import_node_os.EOL}`);
   } catch (thrown) {
     debug(
       `the job summary could not be written: ${thrown instanceof Error ? thrown.message : String(thrown)}`
@@ -8311,12 +7991,12 @@ var Resolver = class {
         `${found.length} items are titled ${quote(segment)} in vault ${quote(vault2.title)} (${ids}): use the item's ID`
       );
     }
-    const [summary2] = found;
-    if (!summary2)
+    const [summary] = found;
+    if (!summary)
       throw new NotFound(`item ${quote(segment)} not found in vault ${quote(vault2.title)}`);
     return this.#once(
-      `item:${vault2.id}/${summary2.id}`,
-      () => this.#source.getItem(vault2.id, summary2.id)
+      `item:${vault2.id}/${summary.id}`,
+      () => this.#source.getItem(vault2.id, summary.id)
     );
   }
   async #reading(vault2, reading, ref) {
@@ -8498,21 +8178,27 @@ function protectCredentials(inputs) {
     registerCredential(token);
   }
 }
-async function fail(errors, specs, inputs) {
+function fail(errors, specs, inputs) {
   annotate(errors);
   process.exitCode = 1;
   const perSecret = errors.filter((error2) => error2.secret !== void 0).length;
   info(
     perSecret > 0 ? `${perSecret} of ${specs.length || perSecret} secrets failed; nothing was exported` : "nothing was exported"
   );
-  if (inputs) await writeSummary(`${HEADING}: failed`, rows(specs, inputs, errors));
+  if (inputs) writeSummary(`${HEADING}: failed`, rows(specs, inputs, errors));
 }
 async function run(deps = defaults) {
   const { inputs, errors: inputErrors } = readInputs(deps.env);
   protectCredentials(inputs);
-  if (inputErrors.length > 0) return fail(inputErrors, []);
-  const { specs, errors: specErrors } = readSpecs(inputs, deps.env, deps.cwd);
-  if (specErrors.length > 0) return fail(specErrors, specs, inputs);
+  if (inputErrors.length > 0) {
+    fail(inputErrors, []);
+    return;
+  }
+  const { specs, errors: specErrors } = await readSpecs(inputs, deps.env, deps.cwd);
+  if (specErrors.length > 0) {
+    fail(specErrors, specs, inputs);
+    return;
+  }
   const previous = previouslyManaged(deps.env);
   const plan = {
     exportEnv: inputs.exportEnv,
@@ -8546,16 +8232,20 @@ async function run(deps = defaults) {
       }
     );
   } catch (thrown) {
-    return fail([toSecretsError(thrown)], specs, inputs);
+    fail([toSecretsError(thrown)], specs, inputs);
+    return;
   }
   const { entries, errors } = collect(specs, outcomes);
-  if (errors.length > 0) return fail(errors, specs, inputs);
+  if (errors.length > 0) {
+    fail(errors, specs, inputs);
+    return;
+  }
   maskEntries(entries);
   const exported = exportAll({ ...plan, entries, resolvedAt: deps.now() });
   info(
     `resolved ${specs.length} secrets via ${mode} as outputs` + (exported.length > 0 ? `, and exported ${exported.length} environment variables` : "")
   );
-  await writeSummary(HEADING, rows(specs, inputs, []));
+  writeSummary(HEADING, rows(specs, inputs, []));
 }
 
 // src/main.ts

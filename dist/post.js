@@ -5,12 +5,11 @@ import {
   info,
   require_node_os,
   warning
-} from "./chunks/chunk-MXNJB5US.js";
-import "./chunks/chunk-BVCSRCCY.js";
+} from "./chunks/chunk-MGDNZQS7.js";
 import {
   require_node_fs,
   require_node_path
-} from "./chunks/chunk-OZSB73JZ.js";
+} from "./chunks/chunk-SJM62E2P.js";
 import {
   describe
 } from "./chunks/chunk-PFO4Y6WD.js";

@@ -1,7 +1,7 @@
 /** Bundles the entries into dist/ (ESM, Node 24), so that the action runs with no node_modules. */
 import { copyFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -26,6 +26,34 @@ const builtinsByRequire: Plugin = {
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * Packages whose modules only define things: marked free of side effects, so that a module of
+ * theirs nothing uses is left out. @actions/core's summary module, and @actions/io (imported
+ * through @actions/exec), read fs.promises as they load, which loads readline.
+ */
+const PURE_PACKAGES = ['@actions/core', '@actions/exec', '@actions/io'];
+const inPurePackage = (path: string) =>
+  PURE_PACKAGES.some((name) => path.includes(`${sep}node_modules${sep}${join(name)}${sep}`));
+const purePackages: Plugin = {
+  name: 'pure-packages',
+  setup(context) {
+    context.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'pure-packages' || args.kind === 'entry-point') return undefined;
+      const direct = PURE_PACKAGES.some(
+        (name) => args.path === name || args.path.startsWith(`${name}/`),
+      );
+      if (!direct && !(args.path.startsWith('.') && inPurePackage(args.importer))) return undefined;
+      const resolved = await context.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'pure-packages',
+      });
+      return resolved.errors.length > 0 ? undefined : { ...resolved, sideEffects: false };
+    });
   },
 };
 
@@ -56,7 +84,7 @@ await build({
     '@actions/http-client/lib/auth': './scripts/no-oidc.ts',
   },
   minify: process.env['MINIFY'] === '1',
-  plugins: [builtinsByRequire],
+  plugins: [builtinsByRequire, purePackages],
   legalComments: 'linked',
   logLevel: 'warning',
 });

@@ -1,15 +1,24 @@
 /**
- * The runner's file commands (GITHUB_OUTPUT, GITHUB_ENV), written as @actions/core writes
- * them but in a single append per file, so that a run exports all of its values or none.
+ * The runner's file commands (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STATE), written as
+ * @actions/core writes them but in a single append per file, so that a run exports all of its
+ * values or none.
  */
-import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 
-export type FileCommand = 'GITHUB_OUTPUT' | 'GITHUB_ENV';
+export type FileCommand = 'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE';
+
+/**
+ * The delimiter has only to be absent from the name and the value, which is checked, so it
+ * needs no secrecy: Math.random serves, and node:crypto (~4 ms to load) stays unloaded.
+ */
+function randomDelimiter(): string {
+  const part = () => Math.random().toString(36).slice(2).padEnd(11, '0');
+  return `ghadelimiter_${part()}${part()}`;
+}
 
 export function heredoc(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  const delimiter = randomDelimiter();
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`the value of ${name} contains the file-command delimiter`);
   }

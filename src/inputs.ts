@@ -100,18 +100,18 @@ export function readInputs(env: Env = process.env): { inputs: Inputs; errors: Se
 }
 
 /** Everything to load: the secrets input, step env references and OP_ENV_FILE entries. */
-export function readSpecs(
+export async function readSpecs(
   inputs: Inputs,
   env: Env = process.env,
   cwd = process.cwd(),
-): ParsedSpecs {
+): Promise<ParsedSpecs> {
   const fromYaml = parseSecretsYaml(inputs.secrets);
   const raw = [...fromYaml.raw, ...discoverEnvRefs(env)];
   const errors = [...fromYaml.errors];
   const envFile = env['OP_ENV_FILE'];
   if (envFile !== undefined && envFile !== '') {
     try {
-      const parsed = parseEnvFile(readFileSync(resolve(cwd, envFile), 'utf8'));
+      const parsed = await parseEnvFile(readFileSync(resolve(cwd, envFile), 'utf8'));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(

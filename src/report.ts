@@ -1,4 +1,6 @@
 /** What the log and the job summary say about a run: annotations per failure, a table, never a value. */
+import { appendFileSync } from 'node:fs';
+import { EOL } from 'node:os';
 import * as core from '@actions/core';
 import type { SecretsError } from './errors.ts';
 import { redact } from './redact.ts';
@@ -25,27 +27,24 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-export async function writeSummary(heading: string, rows: readonly Row[]): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) return;
+/** Appends a heading and a table to the job summary, as @actions/core's summary would write them. */
+export function writeSummary(heading: string, rows: readonly Row[]): void {
+  const path = process.env['GITHUB_STEP_SUMMARY'];
+  if (!path) return;
   const cell = (text: string) => escapeHtml(redact(text));
+  const tableRow = (cells: readonly string[], tag: 'th' | 'td') =>
+    `<tr>${cells.map((text) => `<${tag}>${text}</${tag}>`).join('')}</tr>`;
+  const table = [
+    tableRow(['Name', 'Reference', 'Exported as', 'Result'], 'th'),
+    ...rows.map((row) =>
+      tableRow(
+        [cell(row.name), `<code>${cell(row.ref)}</code>`, cell(row.exported), cell(row.result)],
+        'td',
+      ),
+    ),
+  ].join('');
   try {
-    await core.summary
-      .addHeading(escapeHtml(heading), 3)
-      .addTable([
-        [
-          { data: 'Name', header: true },
-          { data: 'Reference', header: true },
-          { data: 'Exported as', header: true },
-          { data: 'Result', header: true },
-        ],
-        ...rows.map((row) => [
-          cell(row.name),
-          `<code>${cell(row.ref)}</code>`,
-          cell(row.exported),
-          cell(row.result),
-        ]),
-      ])
-      .write();
+    appendFileSync(path, `<h3>${escapeHtml(heading)}</h3>${EOL}<table>${table}</table>${EOL}`);
   } catch (thrown) {
     core.debug(
       `the job summary could not be written: ${thrown instanceof Error ? thrown.message : String(thrown)}`,

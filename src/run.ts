@@ -57,11 +57,11 @@ function protectCredentials(inputs: Inputs): void {
   }
 }
 
-async function fail(
+function fail(
   errors: readonly SecretsError[],
   specs: readonly SecretSpec[],
   inputs?: Inputs,
-): Promise<void> {
+): void {
   annotate(errors);
   process.exitCode = 1;
   const perSecret = errors.filter((error) => error.secret !== undefined).length;
@@ -70,16 +70,22 @@ async function fail(
       ? `${perSecret} of ${specs.length || perSecret} secrets failed; nothing was exported`
       : 'nothing was exported',
   );
-  if (inputs) await writeSummary(`${HEADING}: failed`, rows(specs, inputs, errors));
+  if (inputs) writeSummary(`${HEADING}: failed`, rows(specs, inputs, errors));
 }
 
 export async function run(deps: Dependencies = defaults): Promise<void> {
   const { inputs, errors: inputErrors } = readInputs(deps.env);
   protectCredentials(inputs);
-  if (inputErrors.length > 0) return fail(inputErrors, []);
+  if (inputErrors.length > 0) {
+    fail(inputErrors, []);
+    return;
+  }
 
-  const { specs, errors: specErrors } = readSpecs(inputs, deps.env, deps.cwd);
-  if (specErrors.length > 0) return fail(specErrors, specs, inputs);
+  const { specs, errors: specErrors } = await readSpecs(inputs, deps.env, deps.cwd);
+  if (specErrors.length > 0) {
+    fail(specErrors, specs, inputs);
+    return;
+  }
 
   const previous = previouslyManaged(deps.env);
   const plan = {
@@ -115,11 +121,15 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
       },
     );
   } catch (thrown) {
-    return fail([toSecretsError(thrown)], specs, inputs);
+    fail([toSecretsError(thrown)], specs, inputs);
+    return;
   }
 
   const { entries, errors } = collect(specs, outcomes);
-  if (errors.length > 0) return fail(errors, specs, inputs);
+  if (errors.length > 0) {
+    fail(errors, specs, inputs);
+    return;
+  }
 
   maskEntries(entries);
   const exported = exportAll({ ...plan, entries, resolvedAt: deps.now() });
@@ -127,5 +137,5 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     `resolved ${specs.length} secrets via ${mode} as outputs` +
       (exported.length > 0 ? `, and exported ${exported.length} environment variables` : ''),
   );
-  await writeSummary(HEADING, rows(specs, inputs, []));
+  writeSummary(HEADING, rows(specs, inputs, []));
 }

@@ -3,7 +3,6 @@
  * references, and the entries of an `OP_ENV_FILE`. Every problem is collected, so that
  * all of them are reported at once.
  */
-import { parse as parseDotenv } from 'dotenv';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { Code, describe, SecretsError } from './errors.ts';
 import { nameKey, nameProblem } from './names.ts';
@@ -127,14 +126,16 @@ function assignedNames(text: string): string[] {
  * The entries of a dotenv file whose values are references; the names of the others, and of
  * those given twice (dotenv would keep the last one without a word).
  */
-export function parseEnvFile(text: string): {
+export async function parseEnvFile(text: string): Promise<{
   raw: RawSpec[];
   skipped: string[];
   duplicates: string[];
-} {
+}> {
+  // Loaded only for OP_ENV_FILE: dotenv loads node:crypto (~4 ms) as it starts.
+  const { default: dotenv } = await import('dotenv');
   const names = assignedNames(text);
   const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-  const entries = Object.entries(parseDotenv(text)).filter(([name]) => !duplicates.includes(name));
+  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !duplicates.includes(name));
   return {
     raw: entries
       .filter(([, value]) => looksLikeRef(value))

@@ -97,8 +97,14 @@ describe('resolving through Connect', () => {
     const lastMask = lines.findLastIndex((line) => line.startsWith('::add-mask::'));
     assert.ok(resolved > 0 && lastMask < firstOther, 'something was printed before the masks');
     assertNoLeak(result, values);
-    assert.match(result.summary, /DEPLOY_TOKEN/);
-    assert.match(result.summary, /op:\/\/Engineering\/deploy\/token/);
+    assert.match(
+      result.summary,
+      /^<h3>1Password secrets<\/h3>\n<table><tr><th>Name<\/th><th>Reference<\/th><th>Exported as<\/th><th>Result<\/th><\/tr>/,
+    );
+    assert.match(
+      result.summary,
+      /<tr><td>DEPLOY_TOKEN<\/td><td><code>op:\/\/Engineering\/deploy\/token<\/code><\/td><td>output<\/td><td>resolved<\/td><\/tr>/,
+    );
   });
 
   it('fails atomically: every failure reported with its code, nothing exported', async () => {
@@ -132,6 +138,12 @@ describe('resolving through Connect', () => {
       [CONNECT_TOKEN],
       'values of the good secrets were handled although the run failed',
     );
+    assert.match(result.summary, /^<h3>1Password secrets: failed<\/h3>\n/);
+    assert.match(
+      result.summary,
+      /<tr><td>MISSING<\/td><td><code>op:\/\/Engineering\/nothing\/password<\/code><\/td><td>nothing<\/td><td>SECRETS_REF_NOT_FOUND<\/td><\/tr>/,
+    );
+    assert.match(result.summary, /<tr><td>GOOD<\/td>.*?<td>resolved, not exported<\/td><\/tr>/);
     assertNoLeak(result, [VALUES.deployToken, VALUES.apiKeyUnsectioned, CONNECT_TOKEN]);
     assert.match(result.summary, /SECRETS_REF_NOT_FOUND/);
   });

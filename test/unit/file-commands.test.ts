@@ -8,7 +8,7 @@ import { appendFileCommand, heredoc } from '../../src/file-commands.ts';
 import { envFilePairs } from '../harness/file-commands.ts';
 
 const HEREDOC =
-  /^(?<name>[^\n]*)<<ghadelimiter_(?<uuid>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\n(?<value>[\s\S]*)\nghadelimiter_\k<uuid>\n$/;
+  /^(?<name>[^\n]*)<<ghadelimiter_(?<id>[0-9a-z]{22})\n(?<value>[\s\S]*)\nghadelimiter_\k<id>\n$/;
 
 describe('heredoc', () => {
   const values = [
@@ -30,12 +30,12 @@ describe('heredoc', () => {
       const match = HEREDOC.exec(text);
       assert.ok(
         match,
-        `${JSON.stringify(text)} is not name<<ghadelimiter_<uuid>\\nvalue\\nghadelimiter_<uuid>\\n`,
+        `${JSON.stringify(text)} is not name<<ghadelimiter_<id>\\nvalue\\nghadelimiter_<id>\\n`,
       );
       assert.equal(match.groups?.['name'], 'NAME');
       assert.equal(match.groups?.['value'], value);
-      const uuid = match.groups?.['uuid'] ?? '';
-      assert.equal(text, `NAME<<ghadelimiter_${uuid}\n${value}\nghadelimiter_${uuid}\n`);
+      const id = match.groups?.['id'] ?? '';
+      assert.equal(text, `NAME<<ghadelimiter_${id}\n${value}\nghadelimiter_${id}\n`);
     });
     it(`the runner reads ${JSON.stringify(value)} back exactly`, () => {
       const pairs = [...envFilePairs(heredoc('NAME', value), false)];
@@ -44,8 +44,8 @@ describe('heredoc', () => {
   }
 
   it('uses a fresh delimiter each time', () => {
-    const first = HEREDOC.exec(heredoc('A', 'x'))?.groups?.['uuid'];
-    const second = HEREDOC.exec(heredoc('A', 'x'))?.groups?.['uuid'];
+    const first = HEREDOC.exec(heredoc('A', 'x'))?.groups?.['id'];
+    const second = HEREDOC.exec(heredoc('A', 'x'))?.groups?.['id'];
     assert.ok(first && second);
     assert.notEqual(first, second);
   });

@@ -331,12 +331,12 @@ describe('readSpecs', () => {
     return read(values).inputs;
   }
 
-  it('reads the secrets input, step env refs and OP_ENV_FILE relative to cwd', () => {
+  it('reads the secrets input, step env refs and OP_ENV_FILE relative to cwd', async () => {
     const inputs = inputsWith({
       secrets: 'FROM_YAML: op://V/yaml/field\nBARE: item/field',
       vault: 'D',
     });
-    const parsed = readSpecs(
+    const parsed = await readSpecs(
       inputs,
       { OP_ENV_FILE: './.env.tpl', LEGACY_KEY: 'op://V/env/credential', OTHER: 'plain' },
       dir,
@@ -354,8 +354,8 @@ describe('readSpecs', () => {
     );
   });
 
-  it('resolves OP_ENV_FILE against the given cwd, not the process cwd', () => {
-    const parsed = readSpecs(inputsWith({}), { OP_ENV_FILE: 'sub/other.env' }, dir);
+  it('resolves OP_ENV_FILE against the given cwd, not the process cwd', async () => {
+    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: 'sub/other.env' }, dir);
     assert.deepEqual(parsed.errors, []);
     assert.deepEqual(
       parsed.specs.map((spec) => spec.name),
@@ -363,14 +363,14 @@ describe('readSpecs', () => {
     );
   });
 
-  it('accepts an absolute OP_ENV_FILE', () => {
-    const parsed = readSpecs(inputsWith({}), { OP_ENV_FILE: join(dir, '.env.tpl') }, '/');
+  it('accepts an absolute OP_ENV_FILE', async () => {
+    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: join(dir, '.env.tpl') }, '/');
     assert.deepEqual(parsed.errors, []);
     assert.equal(parsed.specs.length, 2);
   });
 
-  it('a missing OP_ENV_FILE is SECRETS_CONFIG_INVALID', () => {
-    const parsed = readSpecs(
+  it('a missing OP_ENV_FILE is SECRETS_CONFIG_INVALID', async () => {
+    const parsed = await readSpecs(
       inputsWith({ secrets: 'A: op://V/I/F' }),
       { OP_ENV_FILE: './missing.env' },
       dir,
@@ -382,21 +382,21 @@ describe('readSpecs', () => {
     assert.match(parsed.errors[0]?.message ?? '', /missing\.env/);
   });
 
-  it('OP_ENV_FILE naming a directory is SECRETS_CONFIG_INVALID', () => {
-    const parsed = readSpecs(inputsWith({}), { OP_ENV_FILE: 'sub' }, dir);
+  it('OP_ENV_FILE naming a directory is SECRETS_CONFIG_INVALID', async () => {
+    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: 'sub' }, dir);
     assert.deepEqual(
       parsed.errors.map((error) => error.code),
       ['SECRETS_CONFIG_INVALID'],
     );
   });
 
-  it('an empty OP_ENV_FILE is ignored', () => {
-    const parsed = readSpecs(inputsWith({}), { OP_ENV_FILE: '' }, dir);
+  it('an empty OP_ENV_FILE is ignored', async () => {
+    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: '' }, dir);
     assert.deepEqual(parsed, { specs: [], errors: [] });
   });
 
-  it('a name given in two sources is SECRETS_CONFIG_INVALID', () => {
-    const parsed = readSpecs(
+  it('a name given in two sources is SECRETS_CONFIG_INVALID', async () => {
+    const parsed = await readSpecs(
       inputsWith({ secrets: 'file_ref: op://V/yaml/field' }),
       { OP_ENV_FILE: '.env.tpl' },
       dir,
@@ -409,12 +409,12 @@ describe('readSpecs', () => {
     );
   });
 
-  it('no secrets at all is not an error', () => {
-    assert.deepEqual(readSpecs(inputsWith({}), {}, dir), { specs: [], errors: [] });
+  it('no secrets at all is not an error', async () => {
+    assert.deepEqual(await readSpecs(inputsWith({}), {}, dir), { specs: [], errors: [] });
   });
 
-  it('reports YAML errors together with the others', () => {
-    const parsed = readSpecs(
+  it('reports YAML errors together with the others', async () => {
+    const parsed = await readSpecs(
       inputsWith({ secrets: 'A: [' }),
       { OP_ENV_FILE: 'nope.env', BAD: 'op://V//F' },
       dir,

@@ -932,34 +932,34 @@ describe('nasties: OP_ENV_FILE', () => {
   ];
 
   for (const c of cases) {
-    it(c.why, () => {
+    it(c.why, async () => {
       const path = c.path ?? `${c.why.replace(/[^a-z0-9]+/gi, '-')}.env`;
       if (c.content !== undefined) writeFileSync(join(dir, path), c.content);
       const env = { ...c.env, OP_ENV_FILE: path };
-      const outcome = rows(readSpecs(inputs(c.secrets, c.vault), env, dir));
+      const outcome = rows(await readSpecs(inputs(c.secrets, c.vault), env, dir));
       assert.deepEqual(outcome, normalize(c));
     });
   }
 
-  it('an empty OP_ENV_FILE is ignored', () => {
-    assert.deepEqual(rows(readSpecs(inputs(), { OP_ENV_FILE: '' }, dir)), normalize({}));
+  it('an empty OP_ENV_FILE is ignored', async () => {
+    assert.deepEqual(rows(await readSpecs(inputs(), { OP_ENV_FILE: '' }, dir)), normalize({}));
   });
 
-  it('the file is read relative to the working directory given', () => {
+  it('the file is read relative to the working directory given', async () => {
     mkdirSync(join(dir, 'sub'), { recursive: true });
     writeFileSync(join(dir, 'sub', '.env.tpl'), 'A=op://V/I/F\n');
     assert.deepEqual(
-      rows(readSpecs(inputs(), { OP_ENV_FILE: '.env.tpl' }, join(dir, 'sub'))),
+      rows(await readSpecs(inputs(), { OP_ENV_FILE: '.env.tpl' }, join(dir, 'sub'))),
       normalize({ specs: [['A', 'op://V/I/F']] }),
     );
     assert.deepEqual(
-      rows(readSpecs(inputs(), { OP_ENV_FILE: 'sub/.env.tpl' }, dir)),
+      rows(await readSpecs(inputs(), { OP_ENV_FILE: 'sub/.env.tpl' }, dir)),
       normalize({ specs: [['A', 'op://V/I/F']] }),
     );
   });
 
-  it('parseEnvFile reports the names it leaves alone', () => {
-    assert.deepEqual(parseEnvFile('A=op://V/I/F\nB=hello\nC= op://V/I/F\n'), {
+  it('parseEnvFile reports the names it leaves alone', async () => {
+    assert.deepEqual(await parseEnvFile('A=op://V/I/F\nB=hello\nC= op://V/I/F\n'), {
       // dotenv trims unquoted values: C's leading space is gone and C is a ref
       raw: [
         { name: 'A', ref: 'op://V/I/F', file: false, mask: true, source: 'env-file' },

@@ -207,7 +207,7 @@ describe('discoverEnvRefs', () => {
 });
 
 describe('parseEnvFile', () => {
-  it('reads dotenv entries: quotes, comments, export, inline comments', () => {
+  it('reads dotenv entries: quotes, comments, export, inline comments', async () => {
     const text = [
       '# a comment',
       'A=op://V/I/F',
@@ -223,7 +223,7 @@ describe('parseEnvFile', () => {
       'EMPTY=',
       '',
     ].join('\n');
-    const parsed = parseEnvFile(text);
+    const parsed = await parseEnvFile(text);
     assert.deepEqual(parsed.raw, [
       raw('A', 'op://V/I/F', 'env-file'),
       raw('B', 'op://V/I 2/F', 'env-file'),
@@ -235,28 +235,28 @@ describe('parseEnvFile', () => {
     assert.deepEqual(parsed.skipped.sort(), ['EMPTY', 'PLAIN', 'URL']);
   });
 
-  it('reads multi-line quoted values exactly', () => {
-    const parsed = parseEnvFile('NOTE="line one\nline two\n"\nREF=op://V/I/F\n');
+  it('reads multi-line quoted values exactly', async () => {
+    const parsed = await parseEnvFile('NOTE="line one\nline two\n"\nREF=op://V/I/F\n');
     assert.deepEqual(parsed.raw, [raw('REF', 'op://V/I/F', 'env-file')]);
     assert.deepEqual(parsed.skipped, ['NOTE']);
   });
 
-  it('keeps a multi-line quoted ref as written (so that it fails as a ref, not silently)', () => {
-    const parsed = parseEnvFile('X="op://V/I/F\nmore"\n');
+  it('keeps a multi-line quoted ref as written (so that it fails as a ref, not silently)', async () => {
+    const parsed = await parseEnvFile('X="op://V/I/F\nmore"\n');
     assert.deepEqual(parsed.raw, [raw('X', 'op://V/I/F\nmore', 'env-file')]);
     const built = buildSpecs(parsed.raw);
     assert.equal(built.specs.length, 0);
     assert.equal(built.errors[0]?.code, 'SECRETS_REF_INVALID');
   });
 
-  it('reads CRLF files', () => {
-    const parsed = parseEnvFile('A=op://V/I/F\r\nB=plain\r\n');
+  it('reads CRLF files', async () => {
+    const parsed = await parseEnvFile('A=op://V/I/F\r\nB=plain\r\n');
     assert.deepEqual(parsed.raw, [raw('A', 'op://V/I/F', 'env-file')]);
     assert.deepEqual(parsed.skipped, ['B']);
   });
 
-  it('an empty file has nothing', () => {
-    assert.deepEqual(parseEnvFile(''), { raw: [], skipped: [], duplicates: [] });
+  it('an empty file has nothing', async () => {
+    assert.deepEqual(await parseEnvFile(''), { raw: [], skipped: [], duplicates: [] });
   });
 });
 
