@@ -80,6 +80,9 @@ await build({
     ].join(' '),
   },
   alias: {
+    // yaml's ES-module build (its "default" export condition; the same code as its CommonJS
+    // build for Node): bundled module by module, so what is unused is left out.
+    yaml: './node_modules/yaml/browser/index.js',
     '@actions/http-client': './scripts/no-oidc.ts',
     '@actions/http-client/lib/auth': './scripts/no-oidc.ts',
   },
