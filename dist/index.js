@@ -6560,10 +6560,28 @@ function readOptions(name, node) {
   if (typeof mask !== "boolean") return configError('"mask" must be true or false', name);
   return { name, ref, file, mask, source: "secrets" };
 }
+function repeatedKey(document) {
+  let repeated;
+  visit(document, {
+    Map(_, map2) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const { key } of map2.items) {
+        const identity = isScalar(key) ? key.value : key;
+        if (seen.has(identity)) {
+          repeated = String(identity);
+          return visit.BREAK;
+        }
+        seen.add(identity);
+      }
+      return void 0;
+    }
+  });
+  return repeated;
+}
 function parseSecretsYaml(text) {
   if (text.trim() === "") return { raw: [], errors: [] };
   const document = parseDocument(text, {
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false,
     logLevel: "error"
   });
@@ -6572,6 +6590,17 @@ function parseSecretsYaml(text) {
     return {
       raw: [],
       errors: [configError(`the secrets input is not valid YAML: ${first?.message}`)]
+    };
+  }
+  const repeated = repeatedKey(document);
+  if (repeated !== void 0) {
+    return {
+      raw: [],
+      errors: [
+        configError(
+          `the secrets input is not valid YAML: map keys must be unique (${JSON.stringify(repeated)} is given twice)`
+        )
+      ]
     };
   }
   const root = document.contents;

@@ -209,6 +209,22 @@ describe('nasties: keys', () => {
       errors: [[CONFIG]],
     },
     {
+      why: 'duplicate option inside a secret',
+      text: 'A: {ref: op://V/I/F, ref: op://V/I/G}\n',
+      errors: [[CONFIG]],
+    },
+    {
+      why: 'duplicate key deeper down',
+      text: 'A:\n  ref: op://V/I/F\n  file: {x: 1, x: 2}\n',
+      errors: [[CONFIG]],
+    },
+    { why: 'duplicate numeric keys (1 and 1.0)', text: '1: x\n1.0: y\n', errors: [[CONFIG]] },
+    {
+      why: 'equal collection keys are two keys (refused as names, not as duplicates)',
+      text: '? [a]\n: x\n? [a]\n: y\n',
+      errors: [[CONFIG], [CONFIG]],
+    },
+    {
       why: 'case-insensitive duplicate: the first is kept, the second refused',
       text: 'a: op://V/I/F\nA: op://V/I/G\n',
       specs: [['a', 'op://V/I/F']],
