@@ -14,7 +14,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-MGDNZQS7.js";
+} from "./chunks/chunk-QEBLNKNK.js";
 import {
   require_node_fs,
   require_node_path

@@ -5,7 +5,7 @@ import {
   info,
   require_node_os,
   warning
-} from "./chunks/chunk-MGDNZQS7.js";
+} from "./chunks/chunk-QEBLNKNK.js";
 import {
   require_node_fs,
   require_node_path

@@ -13,8 +13,11 @@ export type FileCommand = 'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE';
  * needs no secrecy: Math.random serves, and node:crypto (~4 ms to load) stays unloaded.
  */
 function randomDelimiter(): string {
-  const part = () => Math.random().toString(36).slice(2).padEnd(11, '0');
-  return `ghadelimiter_${part()}${part()}`;
+  const word = () =>
+    Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
+  return `ghadelimiter_${word()}${word()}${word()}${word()}`;
 }
 
 export function heredoc(name: string, value: string): string {

@@ -8,7 +8,7 @@ import { appendFileCommand, heredoc } from '../../src/file-commands.ts';
 import { envFilePairs } from '../harness/file-commands.ts';
 
 const HEREDOC =
-  /^(?<name>[^\n]*)<<ghadelimiter_(?<id>[0-9a-z]{22})\n(?<value>[\s\S]*)\nghadelimiter_\k<id>\n$/;
+  /^(?<name>[^\n]*)<<ghadelimiter_(?<id>[0-9a-f]{32})\n(?<value>[\s\S]*)\nghadelimiter_\k<id>\n$/;
 
 describe('heredoc', () => {
   const values = [
@@ -43,11 +43,15 @@ describe('heredoc', () => {
     });
   }
 
-  it('uses a fresh delimiter each time', () => {
-    const first = HEREDOC.exec(heredoc('A', 'x'))?.groups?.['id'];
-    const second = HEREDOC.exec(heredoc('A', 'x'))?.groups?.['id'];
-    assert.ok(first && second);
-    assert.notEqual(first, second);
+  it('uses a fresh delimiter of the same shape each time', () => {
+    const ids = new Set<string>();
+    for (let count = 0; count < 5_000; count++) {
+      const text = heredoc('A', 'x');
+      const id = HEREDOC.exec(text)?.groups?.['id'];
+      assert.ok(id, `${JSON.stringify(text)} has no delimiter of the expected shape`);
+      ids.add(id);
+    }
+    assert.equal(ids.size, 5_000);
   });
 });
 
