@@ -4,7 +4,7 @@
  * describes it, three sequential requests per secret, against the same server.
  */
 import http from 'node:http';
-import { type FakeConnect, startFakeConnect } from '../../test/fakes/connect-server.ts';
+import { type FakeConnect, startFakeConnect, TLS } from '../../test/fakes/connect-server.ts';
 import { CONNECT_TOKEN } from '../../test/fixtures/vault-data.ts';
 import { Job } from '../../test/harness/index.ts';
 import { type BenchSecret, secretsInput, syntheticData } from '../data.ts';
@@ -119,6 +119,34 @@ export async function connectScenario(shape: ConnectShape): Promise<ScenarioResu
       runs.push(serverRun(server));
     }
 
+    // The same over HTTPS, trusting the test CA through connect-ca (with the system store).
+    const secure = await startFakeConnect({
+      vaults: data.vaults,
+      token: CONNECT_TOKEN,
+      latencyMs: shape.latencyMs,
+      tls: true,
+    });
+    const secureJob = new Job({
+      env: { OP_CONNECT_HOST: secure.url, OP_CONNECT_TOKEN: CONNECT_TOKEN },
+    });
+    const secureWalls: number[] = [];
+    const secureRuns: ServerRun[] = [];
+    try {
+      for (let run = -1; run < shape.runs; run++) {
+        secure.reset();
+        const started = now();
+        const result = await runStep(secureJob, { inputs: { ...inputs, 'connect-ca': TLS.ca } });
+        const wall = now() - started;
+        checkOutputs(result, data.secrets);
+        if (run < 0) continue; // warm-up
+        secureWalls.push(wall);
+        secureRuns.push(serverRun(secure));
+      }
+    } finally {
+      await secureJob.cleanup();
+      await secure.close();
+    }
+
     server.reset();
     const baseStarted = now();
     await baselineClient(server, data.secrets);
@@ -158,6 +186,14 @@ export async function connectScenario(shape: ConnectShape): Promise<ScenarioResu
         met: undefined,
       },
       {
+        scenario: `${label}: wall time of the step over HTTPS (connect-ca)`,
+        ours: ms(median(secureWalls)),
+        baseline: `${ms(wall)} (over HTTP)`,
+        ratio: compared(wall, median(secureWalls), 'faster', 'slower'),
+        target: '—',
+        met: undefined,
+      },
+      {
         scenario: `${label}: max concurrency`,
         ours: String(Math.max(...runs.map((run) => run.maxConcurrency))),
         baseline: String(baseConcurrency),
@@ -173,6 +209,7 @@ export async function connectScenario(shape: ConnectShape): Promise<ScenarioResu
         .join(', ')} ms; max concurrency ${runs
         .map((run) => run.maxConcurrency)
         .join(', ')}; TCP connections ${runs.map((run) => run.connections).join(', ')}.`,
+      `- Over HTTPS: wall ${secureWalls.map((value) => value.toFixed(0)).join(', ')} ms; TLS connections ${secureRuns.map((run) => run.connections).join(', ')}; requests ${secureRuns.map((run) => run.requests).join(', ')}. One TLS context serves every connection (building it parses Node's roots, the system store and connect-ca).`,
       `- Baseline: ${baseRequests} sequential GETs (vault by name, item by title, item) on one keep-alive connection, ${ms(baseWall)}.`,
     ];
     return { rows, details };
