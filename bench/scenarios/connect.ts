@@ -96,6 +96,29 @@ async function baselineClient(server: FakeConnect, secrets: readonly BenchSecret
   }
 }
 
+/** Runs the step after one warm-up run: each run's wall time and what the server saw. */
+async function measureRuns(
+  server: FakeConnect,
+  job: Job,
+  inputs: Record<string, string>,
+  secrets: readonly BenchSecret[],
+  count: number,
+): Promise<{ walls: number[]; runs: ServerRun[] }> {
+  const walls: number[] = [];
+  const runs: ServerRun[] = [];
+  for (let run = -1; run < count; run++) {
+    server.reset();
+    const started = now();
+    const result = await runStep(job, { inputs });
+    const wall = now() - started;
+    checkOutputs(result, secrets);
+    if (run < 0) continue; // warm-up
+    walls.push(wall);
+    runs.push(serverRun(server));
+  }
+  return { walls, runs };
+}
+
 export async function connectScenario(shape: ConnectShape): Promise<ScenarioResult> {
   const data = syntheticData({ prefix: 'connect', ...shape });
   const server = await startFakeConnect({
@@ -106,18 +129,7 @@ export async function connectScenario(shape: ConnectShape): Promise<ScenarioResu
   const job = new Job({ env: { OP_CONNECT_HOST: server.url, OP_CONNECT_TOKEN: CONNECT_TOKEN } });
   try {
     const inputs = { secrets: secretsInput(data.secrets) };
-    const walls: number[] = [];
-    const runs: ServerRun[] = [];
-    for (let run = -1; run < shape.runs; run++) {
-      server.reset();
-      const started = now();
-      const result = await runStep(job, { inputs });
-      const wall = now() - started;
-      checkOutputs(result, data.secrets);
-      if (run < 0) continue; // warm-up
-      walls.push(wall);
-      runs.push(serverRun(server));
-    }
+    const { walls, runs } = await measureRuns(server, job, inputs, data.secrets, shape.runs);
 
     // The same over HTTPS, trusting the test CA through connect-ca (with the system store).
     const secure = await startFakeConnect({
@@ -129,19 +141,16 @@ export async function connectScenario(shape: ConnectShape): Promise<ScenarioResu
     const secureJob = new Job({
       env: { OP_CONNECT_HOST: secure.url, OP_CONNECT_TOKEN: CONNECT_TOKEN },
     });
-    const secureWalls: number[] = [];
-    const secureRuns: ServerRun[] = [];
+    let secureWalls: number[];
+    let secureRuns: ServerRun[];
     try {
-      for (let run = -1; run < shape.runs; run++) {
-        secure.reset();
-        const started = now();
-        const result = await runStep(secureJob, { inputs: { ...inputs, 'connect-ca': TLS.ca } });
-        const wall = now() - started;
-        checkOutputs(result, data.secrets);
-        if (run < 0) continue; // warm-up
-        secureWalls.push(wall);
-        secureRuns.push(serverRun(secure));
-      }
+      ({ walls: secureWalls, runs: secureRuns } = await measureRuns(
+        secure,
+        secureJob,
+        { ...inputs, 'connect-ca': TLS.ca },
+        data.secrets,
+        shape.runs,
+      ));
     } finally {
       await secureJob.cleanup();
       await secure.close();
