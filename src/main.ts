@@ -9,3 +9,6 @@ try {
 } catch (thrown) {
   core.setFailed(`op-secrets: unexpected failure: ${redact(describe(thrown))}`);
 }
+// The work is done: an op that never exited must not hold the step open (the runner ends the
+// processes left at the end of the job). Exit once what was printed has been flushed.
+process.stdout.write('', () => process.exit());
