@@ -1,11 +1,15 @@
-/** Masks every value, then hands all of them over at once: files, outputs, environment. */
+/**
+ * The one way values leave the action: every value is registered with the masker, every target
+ * is checked, then files, state, outputs and variables are written: all of them or none.
+ */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@actions/core';
-import { appendFileCommand } from './file-commands.ts';
+import { Code, SecretsError } from './errors.ts';
+import { FILES_PREFIX, filesRoot } from './files.ts';
 import { nameProblem } from './names.ts';
+import type { ExportTarget, Runner } from './runner.ts';
 import { saveFilesDir } from './state.ts';
+import { utf8 } from './text.ts';
 
 /** One name to export: a secret, or one field of a whole item. */
 export interface Entry {
@@ -26,41 +30,56 @@ export interface ExportPlan {
   readonly refreshAfterSeconds: number;
 }
 
+type Pair = readonly [string, string];
+
 export const MANAGED_VARIABLES = 'OP_MANAGED_VARIABLES';
-export const FILES_PREFIX = 'op-secrets-';
 
 /** Names an earlier run exported, from OP_MANAGED_VARIABLES (as 1Password's own action keeps it). */
-export function previouslyManaged(env: Readonly<Record<string, string | undefined>>): string[] {
-  const names = (env[MANAGED_VARIABLES] ?? '').split(',').map((name) => name.trim());
+export function previouslyManaged(runner: Runner): string[] {
+  const names = (runner.env[MANAGED_VARIABLES] ?? '').split(',').map((name) => name.trim());
   return names.filter((name) => {
     if (name === '') return false;
     const problem = nameProblem(name);
-    if (problem) core.warning(`${MANAGED_VARIABLES}: ignoring ${problem}`);
+    if (problem) runner.warning(`${MANAGED_VARIABLES}: ignoring ${problem}`);
     return problem === undefined;
   });
 }
 
-/** The runner masks the whole value, each line, and their encoded forms. */
-export function maskEntries(entries: readonly Entry[]): void {
+/**
+ * Every value, text written only to a file included: the runner then masks the whole value,
+ * each line and their encoded forms. Blank values cannot be masked (the runner warns on them);
+ * bytes that are not text cannot be either, and are only ever written to their file.
+ */
+function mask(runner: Runner, entries: readonly Entry[]): void {
   for (const entry of entries) {
-    // Blank values cannot be masked (the runner warns on them); bytes that are not text are never printed.
-    if (!entry.mask || typeof entry.value !== 'string' || entry.value.trim() === '') continue;
-    core.setSecret(entry.value);
+    if (!entry.mask) continue;
+    const text = typeof entry.value === 'string' ? entry.value : utf8(entry.value);
+    if (text !== undefined && text.trim() !== '') runner.setSecret(text);
   }
 }
 
-function writeFiles(entries: readonly Entry[]): Map<string, string> {
+function cannotWrite(what: string, thrown: unknown): SecretsError {
+  const code = (thrown as { code?: unknown }).code;
+  return new SecretsError(
+    Code.configInvalid,
+    `nothing was exported: ${what} cannot be written${typeof code === 'string' ? ` (${code})` : ''}`,
+  );
+}
+
+/** Writes each file entry, 0600 in a fresh 0700 directory; returns their paths by name. */
+function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string> {
   const paths = new Map<string, string>();
-  const files = entries.filter((entry) => entry.file);
   if (files.length === 0) return paths;
-  let base = process.env['RUNNER_TEMP'];
-  if (base === undefined || base === '') {
-    core.warning('RUNNER_TEMP is not set: writing secret files under the system temp directory');
-    base = tmpdir();
+  const { root, fallback } = filesRoot(runner.env);
+  if (fallback) {
+    runner.warning('RUNNER_TEMP is not set: writing secret files under the system temp directory');
   }
-  const dir = mkdtempSync(join(base, FILES_PREFIX));
-  // Recorded first, so that the post step removes the directory even if a write below fails.
-  saveFilesDir(dir);
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(root, FILES_PREFIX));
+  } catch (thrown) {
+    throw cannotWrite(`the secret files directory under ${root}`, thrown);
+  }
   try {
     chmodSync(dir, 0o700);
     for (const entry of files) {
@@ -69,43 +88,52 @@ function writeFiles(entries: readonly Entry[]): Map<string, string> {
       chmodSync(path, 0o600);
       paths.set(entry.name, path);
     }
+    // Once the files are there, so that the post step removes them.
+    saveFilesDir(runner, dir);
   } catch (thrown) {
     rmSync(dir, { recursive: true, force: true });
-    throw thrown;
+    throw cannotWrite(`the secret files in ${dir}`, thrown);
   }
   return paths;
 }
 
-/** Writes everything; returns the names exported to the environment. */
-export function exportAll(plan: ExportPlan): string[] {
-  const paths = writeFiles(plan.entries);
-  const shown = plan.entries.map((entry) => {
-    const value = paths.get(entry.name) ?? entry.value;
-    if (typeof value !== 'string')
-      throw new Error(`${entry.name}: bytes can only be written to a file`);
-    return [entry.name, value] as const;
-  });
-  const exported = plan.exportEnv ? shown.map(([name]) => name) : [];
-  const env: (readonly [string, string])[] = plan.unset
-    .filter((name) => !exported.includes(name))
-    .map((name) => [name, ''] as const);
-  if (plan.exportEnv) env.push(...shown);
+/** Masks and writes everything, or throws before the first write; returns the names exported to the environment. */
+export function exportAll(runner: Runner, plan: ExportPlan): string[] {
+  mask(runner, plan.entries);
+  const files = plan.entries.filter((entry) => entry.file);
+  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
+  const unset = plan.unset.filter((name) => !exported.includes(name));
   const managed = [...new Set([...plan.stillManaged, ...exported])];
-  if (plan.unset.length > 0 || exported.length > 0)
-    env.push([MANAGED_VARIABLES, managed.join(',')]);
+  const touchesEnv = unset.length > 0 || exported.length > 0;
 
-  const resolvedAt = plan.resolvedAt.toISOString();
-  const refreshAt = new Date(
-    plan.resolvedAt.getTime() + plan.refreshAfterSeconds * 1000,
-  ).toISOString();
-  const outputs: (readonly [string, string])[] = [
+  const targets: ExportTarget[] = ['GITHUB_OUTPUT'];
+  if (touchesEnv) targets.push('GITHUB_ENV');
+  if (files.length > 0) targets.push('GITHUB_STATE');
+  const problems = runner.unwritable(targets);
+  if (problems.length > 0) {
+    throw new SecretsError(Code.configInvalid, `nothing was exported: ${problems.join('; ')}`);
+  }
+
+  const paths = writeFiles(runner, files);
+  const shown: Pair[] = plan.entries.map((entry) => {
+    const value = paths.get(entry.name) ?? entry.value;
+    if (typeof value !== 'string') throw new Error(`${entry.name}: bytes go to a file only`);
+    return [entry.name, value];
+  });
+  const resolvedAt = plan.resolvedAt.getTime();
+  const outputs: Pair[] = [
     ...shown,
-    ['resolved-at', resolvedAt],
-    ['refresh-at', refreshAt],
+    ['resolved-at', new Date(resolvedAt).toISOString()],
+    ['refresh-at', new Date(resolvedAt + plan.refreshAfterSeconds * 1000).toISOString()],
     ['managed-variables', exported.join(',')],
   ];
-  appendFileCommand('GITHUB_OUTPUT', outputs);
-  appendFileCommand('GITHUB_ENV', env);
+  const env: Pair[] = [
+    ...unset.map((name): Pair => [name, '']),
+    ...(plan.exportEnv ? shown : []),
+    ...(touchesEnv ? [[MANAGED_VARIABLES, managed.join(',')] as const] : []),
+  ];
+  for (const [name, value] of outputs) runner.setOutput(name, value);
+  for (const [name, value] of env) runner.exportVariable(name, value);
   for (const entry of plan.entries) {
     const where = [
       'output',
@@ -113,7 +141,7 @@ export function exportAll(plan: ExportPlan): string[] {
       ...(entry.file ? ['file'] : []),
       ...(entry.mask ? [] : ['unmasked']),
     ];
-    core.debug(`${entry.name} => ${where.join(', ')}`);
+    runner.debug(`${entry.name} => ${where.join(', ')}`);
   }
   return exported;
 }

@@ -1,8 +1,9 @@
 /** The only module that reads the action's inputs; returns one typed, frozen object. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as core from '@actions/core';
+import { inputDefault } from './action-metadata.ts';
 import { Code, describe, SecretsError } from './errors.ts';
+import type { Runner } from './runner.ts';
 import {
   buildSpecs,
   discoverEnvRefs,
@@ -32,79 +33,83 @@ export interface Inputs {
   readonly refreshAfterSeconds: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** Reads inputs, each with its action.yml default when empty, and collects every problem. */
+class InputReader {
+  readonly errors: SecretsError[] = [];
+  readonly #runner: Runner;
 
-/** An input, else the variable it defaults to; empty counts as missing. */
-function optional(input: string, variable?: string, env: Env = process.env): string | undefined {
-  const value = core.getInput(input) || (variable ? env[variable]?.trim() : undefined);
-  return value === undefined || value === '' ? undefined : value;
-}
-
-/** Empty means the default (the first option): the runner fills defaults in, a local run may not. */
-function oneOf<T extends string>(input: string, allowed: readonly T[], errors: SecretsError[]): T {
-  const value = core.getInput(input) || (allowed[0] as T);
-  const found = allowed.find((option) => option === value);
-  if (found !== undefined) return found;
-  errors.push(
-    new SecretsError(Code.configInvalid, `${input} "${value}" is not one of ${allowed.join(', ')}`),
-  );
-  return allowed[0] as T;
-}
-
-function flag(input: string, errors: SecretsError[]): boolean {
-  const value = core.getInput(input);
-  if (value === '') return false;
-  if (['true', 'True', 'TRUE'].includes(value)) return true;
-  if (['false', 'False', 'FALSE'].includes(value)) return false;
-  errors.push(new SecretsError(Code.configInvalid, `${input} "${value}" is not true or false`));
-  return false;
-}
-
-function seconds(input: string, fallback: number, errors: SecretsError[]): number {
-  const value = core.getInput(input);
-  if (value === '') return fallback;
-  if (/^\d{1,9}$/.test(value)) return Number(value);
-  errors.push(
-    new SecretsError(Code.configInvalid, `${input} "${value}" is not a whole number of seconds`),
-  );
-  return 0;
-}
-
-function vault(errors: SecretsError[]): string | undefined {
-  const value = optional('vault');
-  if (value !== undefined && /[/?#]/.test(value)) {
-    errors.push(
-      new SecretsError(Code.configInvalid, `vault "${value}" must not contain /, ? or #`),
-    );
+  constructor(runner: Runner) {
+    this.#runner = runner;
   }
-  return value;
+
+  text(input: string): string {
+    return this.#runner.input(input) || inputDefault(input);
+  }
+
+  /** An input, else the variable it falls back to; empty counts as missing. */
+  optional(input: string, variable?: string): string | undefined {
+    const value = this.text(input) || (variable ? this.#runner.env[variable]?.trim() : undefined);
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  oneOf<T extends string>(input: string, allowed: readonly T[]): T {
+    const value = this.text(input);
+    const found = allowed.find((option) => option === value);
+    if (found !== undefined) return found;
+    this.#invalid(`${input} "${value}" is not one of ${allowed.join(', ')}`);
+    return allowed[0] as T;
+  }
+
+  flag(input: string): boolean {
+    const value = this.text(input);
+    if (['true', 'True', 'TRUE'].includes(value)) return true;
+    if (['false', 'False', 'FALSE'].includes(value)) return false;
+    this.#invalid(`${input} "${value}" is not true or false`);
+    return false;
+  }
+
+  seconds(input: string): number {
+    const value = this.text(input);
+    if (/^\d{1,9}$/.test(value)) return Number(value);
+    this.#invalid(`${input} "${value}" is not a whole number of seconds`);
+    return 0;
+  }
+
+  vault(): string | undefined {
+    const value = this.optional('vault');
+    if (value !== undefined && /[/?#]/.test(value)) {
+      this.#invalid(`vault "${value}" must not contain /, ? or #`);
+    }
+    return value;
+  }
+
+  #invalid(message: string): void {
+    this.errors.push(new SecretsError(Code.configInvalid, message));
+  }
 }
 
-export function readInputs(env: Env = process.env): { inputs: Inputs; errors: SecretsError[] } {
-  const errors: SecretsError[] = [];
+export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsError[] } {
+  const read = new InputReader(runner);
   const inputs: Inputs = Object.freeze({
-    secrets: core.getInput('secrets'),
-    authMode: oneOf('auth-mode', AUTH_MODES, errors),
-    serviceAccountToken: optional('service-account-token', 'OP_SERVICE_ACCOUNT_TOKEN', env),
-    serviceAccountResolver: oneOf('service-account-resolver', SA_RESOLVERS, errors),
-    account: optional('account'),
-    connectHost: optional('connect-host', 'OP_CONNECT_HOST', env),
-    connectToken: optional('connect-token', 'OP_CONNECT_TOKEN', env),
-    connectCa: optional('connect-ca'),
-    vault: vault(errors),
-    exportEnv: flag('export-env', errors),
-    unsetPrevious: flag('unset-previous', errors),
-    refreshAfterSeconds: seconds('refresh-after-seconds', 3600, errors),
+    secrets: read.text('secrets'),
+    authMode: read.oneOf('auth-mode', AUTH_MODES),
+    serviceAccountToken: read.optional('service-account-token', 'OP_SERVICE_ACCOUNT_TOKEN'),
+    serviceAccountResolver: read.oneOf('service-account-resolver', SA_RESOLVERS),
+    account: read.optional('account'),
+    connectHost: read.optional('connect-host', 'OP_CONNECT_HOST'),
+    connectToken: read.optional('connect-token', 'OP_CONNECT_TOKEN'),
+    connectCa: read.optional('connect-ca'),
+    vault: read.vault(),
+    exportEnv: read.flag('export-env'),
+    unsetPrevious: read.flag('unset-previous'),
+    refreshAfterSeconds: read.seconds('refresh-after-seconds'),
   });
-  return { inputs, errors };
+  return { inputs, errors: read.errors };
 }
 
 /** Everything to load: the secrets input, step env references and OP_ENV_FILE entries. */
-export async function readSpecs(
-  inputs: Inputs,
-  env: Env = process.env,
-  cwd = process.cwd(),
-): Promise<ParsedSpecs> {
+export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedSpecs> {
+  const { env, cwd } = runner;
   const fromYaml = parseSecretsYaml(inputs.secrets);
   const raw = [...fromYaml.raw, ...discoverEnvRefs(env)];
   const errors = [...fromYaml.errors];
@@ -119,7 +124,7 @@ export async function readSpecs(
         );
       }
       if (parsed.skipped.length > 0) {
-        core.info(
+        runner.info(
           `OP_ENV_FILE: left alone ${parsed.skipped.length} entries that are not op:// references`,
         );
       }

@@ -1,14 +1,15 @@
-/** Entry of the main step. */
-import * as core from '@actions/core';
-import { describe } from './errors.ts';
+/** The main step: loads the secrets. No side effects on import: src/index.ts runs it. */
+import { actionsRunner } from './actions-runner.ts';
+import { Code, describe } from './errors.ts';
 import { redact } from './redact.ts';
-import { run } from './run.ts';
+import { loadSecrets, type Open } from './run.ts';
+import type { Runner } from './runner.ts';
 
-try {
-  await run();
-} catch (thrown) {
-  core.setFailed(`op-secrets: unexpected failure: ${redact(describe(thrown))}`);
+export async function run(runner: Runner = actionsRunner(), open?: Open): Promise<void> {
+  try {
+    await loadSecrets(runner, open);
+  } catch (thrown) {
+    runner.error(`unexpected failure: ${redact(describe(thrown))}`, Code.providerUnavailable);
+    runner.fail();
+  }
 }
-// The work is done: an op that never exited must not hold the step open (the runner ends the
-// processes left at the end of the job). Exit once what was printed has been flushed.
-process.stdout.write('', () => process.exit());

@@ -1,28 +1,17 @@
-/** The pipeline: inputs -> references -> backend -> resolve -> mask -> export. */
-import * as core from '@actions/core';
+/** The pipeline: inputs -> references -> backend -> resolve -> export (masked inside) -> report. */
 import { chooseMode, type Mode, type Opened, openSource } from './backends/select.ts';
-import type { SecretsError } from './errors.ts';
 import { collect } from './entries.ts';
-import { exportAll, maskEntries, previouslyManaged } from './export.ts';
+import type { SecretsError } from './errors.ts';
+import { type Entry, exportAll, previouslyManaged } from './export.ts';
 import { type Inputs, readInputs, readSpecs } from './inputs.ts';
 import { registerCredential } from './redact.ts';
-import { annotate, type Row, writeSummary } from './report.ts';
+import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
+import type { Env, Runner } from './runner.ts';
 import type { SecretSpec } from './secret-specs.ts';
 
-export interface Dependencies {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly now: () => Date;
-  readonly open: (mode: Mode, inputs: Inputs, env: Dependencies['env']) => Promise<Opened>;
-}
-
-const defaults: Dependencies = {
-  env: process.env,
-  cwd: process.cwd(),
-  now: () => new Date(),
-  open: openSource,
-};
+/** Opens the backend of a mode; tests pass one built on their fakes. */
+export type Open = (mode: Mode, inputs: Inputs, env: Env) => Promise<Opened>;
 
 const HEADING = '1Password secrets';
 
@@ -49,93 +38,98 @@ function rows(
 }
 
 /** Masks credentials from the start, so that no message can show them. */
-function protectCredentials(inputs: Inputs): void {
+function protectCredentials(runner: Runner, inputs: Inputs): void {
   for (const token of [inputs.serviceAccountToken, inputs.connectToken]) {
     if (token === undefined) continue;
-    core.setSecret(token);
+    runner.setSecret(token);
     registerCredential(token);
   }
 }
 
-function fail(
+async function fail(
+  runner: Runner,
   errors: readonly SecretsError[],
   specs: readonly SecretSpec[],
   inputs?: Inputs,
-): void {
-  annotate(errors);
-  process.exitCode = 1;
+): Promise<void> {
+  annotate(runner, errors);
+  runner.fail();
   const perSecret = errors.filter((error) => error.secret !== undefined).length;
-  core.info(
+  runner.info(
     perSecret > 0
       ? `${perSecret} of ${specs.length || perSecret} secrets failed; nothing was exported`
       : 'nothing was exported',
   );
-  if (inputs) writeSummary(`${HEADING}: failed`, rows(specs, inputs, errors));
+  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(specs, inputs, errors));
 }
 
-export async function run(deps: Dependencies = defaults): Promise<void> {
-  const { inputs, errors: inputErrors } = readInputs(deps.env);
-  protectCredentials(inputs);
-  if (inputErrors.length > 0) {
-    fail(inputErrors, []);
-    return;
-  }
+async function resolveAll(
+  runner: Runner,
+  open: Open,
+  inputs: Inputs,
+  specs: readonly SecretSpec[],
+): Promise<{ mode: Mode; outcomes: Map<string, Outcome> }> {
+  const { mode, warnings } = chooseMode(inputs);
+  const opened = await open(mode, inputs, runner.env);
+  for (const warning of [...warnings, ...opened.warnings]) runner.warning(warning);
+  const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
+  const outcomes = await runner.group(
+    `Resolving ${distinct} reference${distinct === 1 ? '' : 's'} via ${mode}`,
+    async () => {
+      try {
+        return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
+      } finally {
+        await opened.source.close();
+      }
+    },
+  );
+  return { mode, outcomes };
+}
 
-  const { specs, errors: specErrors } = await readSpecs(inputs, deps.env, deps.cwd);
-  if (specErrors.length > 0) {
-    fail(specErrors, specs, inputs);
-    return;
-  }
+/** Loads every secret the step asks for and exports them all, or reports every failure. */
+export async function loadSecrets(runner: Runner, open: Open = openSource): Promise<void> {
+  const { inputs, errors: inputErrors } = readInputs(runner);
+  protectCredentials(runner, inputs);
+  if (inputErrors.length > 0) return fail(runner, inputErrors, []);
 
-  const previous = previouslyManaged(deps.env);
+  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
+  if (specErrors.length > 0) return fail(runner, specErrors, specs, inputs);
+
+  const previous = previouslyManaged(runner);
   const plan = {
     exportEnv: inputs.exportEnv,
     unset: inputs.unsetPrevious ? previous : [],
     stillManaged: inputs.unsetPrevious ? [] : previous,
     refreshAfterSeconds: inputs.refreshAfterSeconds,
   };
+  let entries: Entry[] = [];
+  let mode: Mode | undefined;
   if (specs.length === 0) {
-    core.warning(
+    runner.warning(
       'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
     );
-    exportAll({ ...plan, entries: [], resolvedAt: deps.now() });
-    return;
+  } else {
+    let outcomes: Map<string, Outcome>;
+    try {
+      ({ mode, outcomes } = await resolveAll(runner, open, inputs, specs));
+    } catch (thrown) {
+      return fail(runner, [toSecretsError(thrown)], specs, inputs);
+    }
+    const collected = collect(specs, outcomes);
+    if (collected.errors.length > 0) return fail(runner, collected.errors, specs, inputs);
+    entries = collected.entries;
   }
 
-  let outcomes: Map<string, Outcome>;
-  let mode: Mode;
+  let exported: string[];
   try {
-    const choice = chooseMode(inputs);
-    mode = choice.mode;
-    const opened = await deps.open(mode, inputs, deps.env);
-    for (const warning of [...choice.warnings, ...opened.warnings]) core.warning(warning);
-    const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
-    outcomes = await core.group(
-      `Resolving ${distinct} reference${distinct === 1 ? '' : 's'} via ${mode}`,
-      async () => {
-        try {
-          return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
-        } finally {
-          await opened.source.close();
-        }
-      },
-    );
+    exported = exportAll(runner, { ...plan, entries, resolvedAt: runner.now() });
   } catch (thrown) {
-    fail([toSecretsError(thrown)], specs, inputs);
-    return;
+    return fail(runner, [toSecretsError(thrown)], specs, inputs);
   }
-
-  const { entries, errors } = collect(specs, outcomes);
-  if (errors.length > 0) {
-    fail(errors, specs, inputs);
-    return;
-  }
-
-  maskEntries(entries);
-  const exported = exportAll({ ...plan, entries, resolvedAt: deps.now() });
-  core.info(
+  if (mode === undefined) return;
+  runner.info(
     `resolved ${specs.length} secrets via ${mode} as outputs` +
       (exported.length > 0 ? `, and exported ${exported.length} environment variables` : ''),
   );
-  writeSummary(HEADING, rows(specs, inputs, []));
+  await summarize(runner, HEADING, rows(specs, inputs, []));
 }

@@ -1,14 +1,13 @@
 /** What the main step hands to the post step, under typed keys. */
-import * as core from '@actions/core';
-import { appendFileCommand } from './file-commands.ts';
+import type { Runner } from './runner.ts';
 
 const FILES_DIR = 'files-dir';
 
-export function saveFilesDir(path: string): void {
-  appendFileCommand('GITHUB_STATE', [[FILES_DIR, path]]);
+export function saveFilesDir(runner: Runner, path: string): void {
+  runner.saveState(FILES_DIR, path);
 }
 
-export function filesDir(): string | undefined {
-  const value = core.getState(FILES_DIR);
+export function filesDir(runner: Runner): string | undefined {
+  const value = runner.getState(FILES_DIR);
   return value === '' ? undefined : value;
 }

@@ -103,7 +103,7 @@ describe('resolving through Connect', () => {
     );
     assert.match(
       result.summary,
-      /<tr><td>DEPLOY_TOKEN<\/td><td><code>op:\/\/Engineering\/deploy\/token<\/code><\/td><td>output<\/td><td>resolved<\/td><\/tr>/,
+      /<tr><td>DEPLOY_TOKEN<\/td><td>op:\/\/Engineering\/deploy\/token<\/td><td>output<\/td><td>resolved<\/td><\/tr>/,
     );
   });
 
@@ -141,7 +141,7 @@ describe('resolving through Connect', () => {
     assert.match(result.summary, /^<h3>1Password secrets: failed<\/h3>\n/);
     assert.match(
       result.summary,
-      /<tr><td>MISSING<\/td><td><code>op:\/\/Engineering\/nothing\/password<\/code><\/td><td>nothing<\/td><td>SECRETS_REF_NOT_FOUND<\/td><\/tr>/,
+      /<tr><td>MISSING<\/td><td>op:\/\/Engineering\/nothing\/password<\/td><td>nothing<\/td><td>SECRETS_REF_NOT_FOUND<\/td><\/tr>/,
     );
     assert.match(result.summary, /<tr><td>GOOD<\/td>.*?<td>resolved, not exported<\/td><\/tr>/);
     assertNoLeak(result, [VALUES.deployToken, VALUES.apiKeyUnsectioned, CONNECT_TOKEN]);

@@ -2,50 +2,25 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { chooseMode } from '../../src/backends/select.ts';
 import { SecretsError } from '../../src/errors.ts';
 import { type Inputs, readInputs, readSpecs } from '../../src/inputs.ts';
+import { MemoryRunner } from '../support/memory-runner.ts';
 
-/** The defaults action.yml declares; the runner always passes them as INPUT_ variables. */
-const RUNNER_DEFAULTS: Record<string, string> = {
-  secrets: '',
-  'auth-mode': 'auto',
-  'service-account-resolver': 'sdk',
-  'export-env': 'false',
-  'unset-previous': 'false',
-  'refresh-after-seconds': '3600',
-};
-
-const saved = { ...process.env };
-
-function restoreEnv(): void {
-  for (const key of Object.keys(process.env)) {
-    if (!(key in saved)) delete process.env[key];
-  }
-  for (const [key, value] of Object.entries(saved)) process.env[key] = value;
-}
-
-/** Sets the action's inputs as the runner does (INPUT_<NAME>, name upper-cased, spaces as _). */
-function setInputs(values: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) {
-    if (key.startsWith('INPUT_')) delete process.env[key];
-  }
-  for (const [name, value] of Object.entries({ ...RUNNER_DEFAULTS, ...values })) {
-    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  }
-}
-
+/** Reads inputs as given in `with:` (defaults from action.yml), with the step's environment. */
 function read(values: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  setInputs(values);
-  return readInputs(env);
+  return readInputs(new MemoryRunner({ inputs: values, env }));
+}
+
+/** Everything to load, for the step's environment and working directory. */
+function specsOf(inputs: Inputs, env: Record<string, string>, cwd: string) {
+  return readSpecs(inputs, new MemoryRunner({ env, cwd }));
 }
 
 function codes(result: { errors: readonly { code: string }[] }): string[] {
   return result.errors.map((error) => error.code);
 }
-
-afterEach(restoreEnv);
 
 describe('readInputs: defaults', () => {
   it('reads the runner defaults without errors', () => {
@@ -232,17 +207,6 @@ describe('readInputs: credentials and their environment fallbacks', () => {
       }
     });
   }
-
-  it('reads the fallbacks from process.env by default', () => {
-    setInputs({});
-    process.env['OP_SERVICE_ACCOUNT_TOKEN'] = 'ops_processenv';
-    process.env['OP_CONNECT_HOST'] = 'http://localhost:8080';
-    process.env['OP_CONNECT_TOKEN'] = 'connect-token';
-    const { inputs } = readInputs();
-    assert.equal(inputs.serviceAccountToken, 'ops_processenv');
-    assert.equal(inputs.connectHost, 'http://localhost:8080');
-    assert.equal(inputs.connectToken, 'connect-token');
-  });
 });
 
 describe('readInputs then chooseMode: a token set but empty counts as missing', () => {
@@ -336,11 +300,7 @@ describe('readSpecs', () => {
       secrets: 'FROM_YAML: op://V/yaml/field\nBARE: item/field',
       vault: 'D',
     });
-    const parsed = await readSpecs(
-      inputs,
-      { OP_ENV_FILE: './.env.tpl', LEGACY_KEY: 'op://V/env/credential', OTHER: 'plain' },
-      dir,
-    );
+    const parsed = await specsOf(inputs, { OP_ENV_FILE: './.env.tpl', LEGACY_KEY: 'op://V/env/credential', OTHER: 'plain' }, dir);
     assert.deepEqual(parsed.errors, []);
     assert.deepEqual(
       parsed.specs.map((spec) => [spec.name, spec.source, spec.ref.text]),
@@ -355,7 +315,7 @@ describe('readSpecs', () => {
   });
 
   it('resolves OP_ENV_FILE against the given cwd, not the process cwd', async () => {
-    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: 'sub/other.env' }, dir);
+    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: 'sub/other.env' }, dir);
     assert.deepEqual(parsed.errors, []);
     assert.deepEqual(
       parsed.specs.map((spec) => spec.name),
@@ -364,13 +324,13 @@ describe('readSpecs', () => {
   });
 
   it('accepts an absolute OP_ENV_FILE', async () => {
-    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: join(dir, '.env.tpl') }, '/');
+    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: join(dir, '.env.tpl') }, '/');
     assert.deepEqual(parsed.errors, []);
     assert.equal(parsed.specs.length, 2);
   });
 
   it('a missing OP_ENV_FILE is SECRETS_CONFIG_INVALID', async () => {
-    const parsed = await readSpecs(
+    const parsed = await specsOf(
       inputsWith({ secrets: 'A: op://V/I/F' }),
       { OP_ENV_FILE: './missing.env' },
       dir,
@@ -383,7 +343,7 @@ describe('readSpecs', () => {
   });
 
   it('OP_ENV_FILE naming a directory is SECRETS_CONFIG_INVALID', async () => {
-    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: 'sub' }, dir);
+    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: 'sub' }, dir);
     assert.deepEqual(
       parsed.errors.map((error) => error.code),
       ['SECRETS_CONFIG_INVALID'],
@@ -391,12 +351,12 @@ describe('readSpecs', () => {
   });
 
   it('an empty OP_ENV_FILE is ignored', async () => {
-    const parsed = await readSpecs(inputsWith({}), { OP_ENV_FILE: '' }, dir);
+    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: '' }, dir);
     assert.deepEqual(parsed, { specs: [], errors: [] });
   });
 
   it('a name given in two sources is SECRETS_CONFIG_INVALID', async () => {
-    const parsed = await readSpecs(
+    const parsed = await specsOf(
       inputsWith({ secrets: 'file_ref: op://V/yaml/field' }),
       { OP_ENV_FILE: '.env.tpl' },
       dir,
@@ -410,11 +370,11 @@ describe('readSpecs', () => {
   });
 
   it('no secrets at all is not an error', async () => {
-    assert.deepEqual(await readSpecs(inputsWith({}), {}, dir), { specs: [], errors: [] });
+    assert.deepEqual(await specsOf(inputsWith({}), {}, dir), { specs: [], errors: [] });
   });
 
   it('reports YAML errors together with the others', async () => {
-    const parsed = await readSpecs(
+    const parsed = await specsOf(
       inputsWith({ secrets: 'A: [' }),
       { OP_ENV_FILE: 'nope.env', BAD: 'op://V//F' },
       dir,

@@ -1,0 +1,62 @@
+/** The real door to the runner, built on @actions/core. */
+import { accessSync, constants, statSync } from 'node:fs';
+import * as core from '@actions/core';
+import type { ExportTarget, Runner } from './runner.ts';
+
+/** core.summary writes cells as HTML, unescaped. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Why the file behind `target` cannot take a file command, or undefined when it can. */
+function targetProblem(target: ExportTarget): string | undefined {
+  const path = process.env[target];
+  if (path === undefined || path === '') {
+    return `${target} is not set: this action needs a runner that supports file commands`;
+  }
+  try {
+    if (!statSync(path).isFile()) return `${target} (${path}) is not a regular file`;
+    accessSync(path, constants.W_OK);
+    return undefined;
+  } catch (thrown) {
+    const code = (thrown as { code?: unknown }).code;
+    return `${target} (${path}) cannot be written${typeof code === 'string' ? ` (${code})` : ''}`;
+  }
+}
+
+export function actionsRunner(): Runner {
+  return {
+    input: (name) => core.getInput(name),
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    setSecret: (value) => core.setSecret(value),
+    unwritable: (targets) => targets.map(targetProblem).filter((problem) => problem !== undefined),
+    setOutput: (name, value) => core.setOutput(name, value),
+    exportVariable: (name, value) => core.exportVariable(name, value),
+    saveState: (name, value) => core.saveState(name, value),
+    getState: (name) => core.getState(name),
+    async summary(heading, [header = [], ...rows]) {
+      try {
+        await core.summary
+          .addHeading(escapeHtml(heading), 3)
+          .addTable([
+            header.map((text) => ({ data: escapeHtml(text), header: true })),
+            ...rows.map((row) => row.map(escapeHtml)),
+          ])
+          .write();
+      } catch (thrown) {
+        core.summary.emptyBuffer();
+        core.debug(`the job summary could not be written: ${String(thrown)}`);
+      }
+    },
+    info: (message) => core.info(message),
+    debug: (message) => core.debug(message),
+    warning: (message) => core.warning(message),
+    error: (message, title) => core.error(message, { title }),
+    group: (name, work) => core.group(name, work),
+    fail: () => {
+      process.exitCode = core.ExitCode.Failure;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/** Entry of the main step (action.yml runs.main). */
+import { run } from './main.ts';
+
+await run();
+// Done: an op that never exited must not hold the step open (the runner ends the processes
+// left at the end of the job). Exit once what was printed has been flushed.
+process.stdout.write('', () => process.exit());
