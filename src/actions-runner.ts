@@ -8,12 +8,13 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** Why the file behind `target` cannot take a file command, or undefined when it can. */
+/**
+ * Why the file behind `target` cannot take a file command, or undefined when it can. Unset, core
+ * falls back to the workflow command on stdout (and GitHub's local-action records the call).
+ */
 function targetProblem(target: ExportTarget): string | undefined {
   const path = process.env[target];
-  if (path === undefined || path === '') {
-    return `${target} is not set: this action needs a runner that supports file commands`;
-  }
+  if (path === undefined || path === '') return undefined;
   try {
     if (!statSync(path).isFile()) return `${target} (${path}) is not a regular file`;
     accessSync(path, constants.W_OK);
@@ -26,7 +27,7 @@ function targetProblem(target: ExportTarget): string | undefined {
 
 export function actionsRunner(): Runner {
   return {
-    input: (name) => core.getInput(name),
+    input: (name) => core.getInput(name, { trimWhitespace: true }),
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
@@ -56,7 +57,7 @@ export function actionsRunner(): Runner {
     error: (message, title) => core.error(message, { title }),
     group: (name, work) => core.group(name, work),
     fail: () => {
-      process.exitCode = core.ExitCode.Failure;
+      process.exitCode = 1;
     },
   };
 }
