@@ -1,0 +1,343 @@
+/**
+ * The pipeline in-process (run, entries, export, report, cleanup) through the door to the runner,
+ * against the fake Connect server: what is registered, written and said, and in which order.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { Code } from '../../src/errors.ts';
+import { run } from '../../src/main.ts';
+import { run as post } from '../../src/post.ts';
+import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
+import {
+  BINARY_FILE_BYTES,
+  BUNDLE_PEM,
+  CONNECT_TOKEN,
+  VALUES,
+  VAULTS,
+} from '../fixtures/vault-data.ts';
+import { MemoryRunner, type MemoryRunnerOptions } from '../support/memory-runner.ts';
+
+const POSIX = process.platform !== 'win32';
+
+let server: FakeConnect;
+let runnerTemp: string;
+
+before(async () => {
+  server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
+});
+after(() => server.close());
+beforeEach(() => {
+  runnerTemp = mkdtempSync(join(tmpdir(), 'pipeline-test-'));
+});
+
+/** A step with Connect credentials and a RUNNER_TEMP of its own. */
+function step(
+  inputs: Record<string, string>,
+  options: Omit<MemoryRunnerOptions, 'inputs'> = {},
+): MemoryRunner {
+  return new MemoryRunner({
+    ...options,
+    inputs,
+    env: {
+      OP_CONNECT_HOST: server.url,
+      OP_CONNECT_TOKEN: CONNECT_TOKEN,
+      RUNNER_TEMP: runnerTemp,
+      ...options.env,
+    },
+  });
+}
+
+/** The kinds of events in order, from the first write on. */
+const WRITES = new Set(['setOutput', 'exportVariable', 'saveState']);
+
+function secretDirs(): string[] {
+  return readdirSync(runnerTemp).filter((name) => name.startsWith('op-secrets-'));
+}
+
+function assertNothingExported(runner: MemoryRunner): void {
+  assert.deepEqual(
+    runner.events.filter((event) => WRITES.has(event.kind)),
+    [],
+    'something was written by a failed run',
+  );
+  assert.deepEqual(secretDirs(), [], 'a failed run left secret files');
+  assert.equal(runner.failed, true);
+}
+
+describe('a run that succeeds', () => {
+  it('exports every value byte for byte, registered with the masker before the first write', async () => {
+    const runner = step({
+      secrets: [
+        'DEPLOY_TOKEN: op://Engineering/deploy/token',
+        'DB_PASSWORD: op://Platform/db/staging/password',
+        'NOTES: op://Engineering/deploy/notesPlain',
+      ].join('\n'),
+      'export-env': 'true',
+    });
+    await run(runner);
+
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    const expected = {
+      DEPLOY_TOKEN: VALUES.deployToken,
+      DB_PASSWORD: VALUES.dbStagingPassword,
+      NOTES: VALUES.deployNotes,
+    };
+    for (const [name, value] of Object.entries(expected)) {
+      assert.equal(runner.outputs[name], value, name);
+      assert.equal(runner.exported[name], value, name);
+      assert.ok(runner.secrets.includes(value), `${name} is masked`);
+    }
+    const firstWrite = runner.events.findIndex((event) => WRITES.has(event.kind));
+    const lastMask = runner.events.findLastIndex((event) => event.kind === 'setSecret');
+    assert.ok(lastMask < firstWrite, 'every value is registered before the first write');
+    assert.equal(runner.outputs['managed-variables'], 'DEPLOY_TOKEN,DB_PASSWORD,NOTES');
+    assert.equal(runner.exported['OP_MANAGED_VARIABLES'], 'DEPLOY_TOKEN,DB_PASSWORD,NOTES');
+    assert.equal(runner.outputs['resolved-at'], '2026-01-02T03:04:05.000Z');
+    assert.equal(runner.outputs['refresh-at'], '2026-01-02T04:04:05.000Z');
+    assert.ok(runner.debugs.includes('DB_PASSWORD => output, env'));
+    assert.deepEqual(runner.summaries[0]?.table[1], [
+      'DEPLOY_TOKEN',
+      'op://Engineering/deploy/token',
+      'output, env',
+      'resolved',
+    ]);
+    const said = JSON.stringify([runner.infos, runner.warnings, runner.debugs, runner.summaries]);
+    for (const value of [...Object.values(expected), CONNECT_TOKEN]) {
+      assert.ok(!said.includes(value), 'a value or the token reached the log or the summary');
+    }
+  });
+
+  it('without export-env: outputs only, no variable, no state', async () => {
+    const runner = step({ secrets: 'TOKEN: op://Engineering/deploy/token' });
+    await run(runner);
+    assert.equal(runner.outputs['TOKEN'], VALUES.deployToken);
+    assert.deepEqual(runner.exported, {});
+    assert.deepEqual(runner.savedState, {});
+    assert.equal(runner.outputs['managed-variables'], '');
+  });
+
+  it('the connect token is masked from the start, before anything is said', async () => {
+    const runner = step({ secrets: 'TOKEN: op://Engineering/deploy/token' });
+    await run(runner);
+    assert.deepEqual(runner.events[0], { kind: 'setSecret', value: CONNECT_TOKEN });
+  });
+
+  it('inputs left empty take the defaults action.yml declares', async () => {
+    const runner = step({ secrets: 'TOKEN: op://Engineering/deploy/token', 'auth-mode': '' });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    // refresh-after-seconds defaults to 3600.
+    assert.equal(runner.outputs['refresh-at'], '2026-01-02T04:04:05.000Z');
+  });
+});
+
+describe('file: true', () => {
+  it('a text attachment written only to a file is masked; the file is 0600 in a 0700 directory', async () => {
+    const runner = step({
+      secrets: ['PEM:', '  ref: op://Engineering/certs/bundle.pem', '  file: true'].join('\n'),
+    });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.ok(runner.secrets.includes(BUNDLE_PEM), 'the text of the file is registered');
+    const path = runner.outputs['PEM'] ?? '';
+    assert.equal(readFileSync(path, 'utf8'), BUNDLE_PEM);
+    assert.equal(runner.savedState['files-dir'], join(path, '..'));
+    const firstWrite = runner.events.findIndex((event) => WRITES.has(event.kind));
+    const mask = runner.events.findIndex(
+      (event) => event.kind === 'setSecret' && event.value === BUNDLE_PEM,
+    );
+    assert.ok(mask !== -1 && mask < firstWrite, 'masked before the first write');
+    if (POSIX) {
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      assert.equal(statSync(join(path, '..')).mode & 0o777, 0o700);
+    }
+  });
+
+  it('a binary attachment is written byte for byte and never registered (it cannot be masked)', async () => {
+    const runner = step({
+      secrets: ['BIN:', '  ref: op://Engineering/certs/binary.bin', '  file: true'].join('\n'),
+    });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(new Uint8Array(readFileSync(runner.outputs['BIN'] ?? '')), BINARY_FILE_BYTES);
+    assert.deepEqual(
+      runner.secrets.filter((value) => value !== CONNECT_TOKEN),
+      [],
+    );
+  });
+
+  it('mask: false leaves the value unregistered', async () => {
+    const runner = step({
+      secrets: ['USER:', '  ref: op://Engineering/deploy/username', '  mask: false'].join('\n'),
+    });
+    await run(runner);
+    assert.equal(runner.outputs['USER'], VALUES.deployUsername);
+    assert.ok(!runner.secrets.includes(VALUES.deployUsername));
+    assert.ok(runner.debugs.includes('USER => output, unmasked'));
+  });
+
+  it('the post step removes the directory the state names, and nothing else', async () => {
+    const runner = step({
+      secrets: ['KEY:', '  ref: op://Platform/tls/private key', '  file: true'].join('\n'),
+    });
+    await run(runner);
+    const dir = runner.savedState['files-dir'] ?? '';
+    assert.ok(existsSync(dir));
+
+    const cleanup = new MemoryRunner({
+      env: { RUNNER_TEMP: runnerTemp },
+      state: runner.savedState,
+    });
+    await post(cleanup);
+    assert.equal(existsSync(dir), false);
+    assert.deepEqual(cleanup.infos, [`removed the secret files in ${dir}`]);
+
+    const elsewhere = mkdtempSync(join(tmpdir(), 'op-secrets-'));
+    const refused = new MemoryRunner({
+      env: { RUNNER_TEMP: runnerTemp },
+      state: { 'files-dir': elsewhere },
+    });
+    await post(refused);
+    assert.ok(existsSync(elsewhere), 'a directory outside RUNNER_TEMP was removed');
+    assert.match(refused.warnings[0] ?? '', /not a directory this action created/);
+    rmSync(elsewhere, { recursive: true, force: true });
+  });
+});
+
+describe('a run that fails', () => {
+  it('reports every failure with its code at once and exports nothing', async () => {
+    const runner = step({
+      secrets: [
+        'GOOD: op://Engineering/deploy/token',
+        'MISSING: op://Engineering/nothing/password',
+        'TWIN: op://Engineering/twin/token',
+        'BAD: op://Engineering//token',
+        'KEY:',
+        '  ref: op://Platform/tls/private key',
+        '  file: true',
+      ].join('\n'),
+      'export-env': 'true',
+    });
+    await run(runner);
+    assertNothingExported(runner);
+    assert.deepEqual(
+      runner.errors.map((error) => error.title),
+      [Code.refInvalid],
+      'a malformed ref stops the run before any request',
+    );
+
+    const resolving = step({
+      secrets: [
+        'GOOD: op://Engineering/deploy/token',
+        'MISSING: op://Engineering/nothing/password',
+        'TWIN: op://Engineering/twin/token',
+        'KEY:',
+        '  ref: op://Platform/tls/private key',
+        '  file: true',
+      ].join('\n'),
+      'export-env': 'true',
+    });
+    await run(resolving);
+    assertNothingExported(resolving);
+    assert.deepEqual(
+      resolving.errors.map((error) => [error.title, error.message.split(':')[0]]),
+      [
+        [Code.refNotFound, 'MISSING (op'],
+        [Code.refAmbiguous, 'TWIN (op'],
+      ],
+    );
+    assert.equal(resolving.summaries[0]?.heading, '1Password secrets: failed');
+    assert.deepEqual(
+      resolving.summaries[0]?.table.slice(1).map((row) => row[3]),
+      ['resolved, not exported', Code.refNotFound, Code.refAmbiguous, 'resolved, not exported'],
+    );
+    assert.ok(!resolving.transcript().includes(VALUES.deployToken));
+  });
+
+  it('an export target that cannot be written: nothing is written anywhere, the target is named', async () => {
+    const runner = step(
+      {
+        secrets: [
+          'TOKEN: op://Engineering/deploy/token',
+          'KEY:',
+          '  ref: op://Platform/tls/private key',
+          '  file: true',
+        ].join('\n'),
+        'export-env': 'true',
+      },
+      { unwritable: { GITHUB_ENV: 'is a directory' } },
+    );
+    await run(runner);
+    assertNothingExported(runner);
+    assert.equal(runner.errors.length, 1);
+    assert.equal(runner.errors[0]?.title, Code.configInvalid);
+    assert.match(runner.errors[0]?.message ?? '', /GITHUB_ENV: is a directory/);
+  });
+
+  it('RUNNER_TEMP that does not exist: no file, no output', async () => {
+    const runner = step(
+      { secrets: ['KEY:', '  ref: op://Platform/tls/private key', '  file: true'].join('\n') },
+      { env: { RUNNER_TEMP: join(runnerTemp, 'missing') } },
+    );
+    await run(runner);
+    assertNothingExported(runner);
+    assert.equal(runner.errors[0]?.title, Code.configInvalid);
+    assert.match(runner.errors[0]?.message ?? '', /secret files directory .* cannot be written/);
+  });
+
+  it('a failure thrown as something other than an Error: one annotation, the step fails', async () => {
+    const runner = step({ secrets: 'TOKEN: op://Engineering/deploy/token' });
+    runner.input = () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what is tested
+      throw 'not an Error';
+    };
+    await run(runner);
+    assert.deepEqual(runner.errors, [
+      { title: Code.providerUnavailable, message: 'unexpected failure: not an Error' },
+    ]);
+    assert.equal(runner.failed, true);
+  });
+});
+
+describe('unset-previous', () => {
+  it('sets the variables an earlier run exported to empty, and keeps the list of what is managed', async () => {
+    const runner = step(
+      { secrets: 'TOKEN: op://Engineering/deploy/token', 'unset-previous': 'true' },
+      { env: { OP_MANAGED_VARIABLES: 'OLD_ONE,OLD_TWO' } },
+    );
+    await run(runner);
+    assert.deepEqual(runner.exported, { OLD_ONE: '', OLD_TWO: '', OP_MANAGED_VARIABLES: '' });
+    assert.equal(runner.outputs['TOKEN'], VALUES.deployToken);
+  });
+
+  it('with export-env, a name exported again is not unset', async () => {
+    const runner = step(
+      {
+        secrets: 'TOKEN: op://Engineering/deploy/token',
+        'unset-previous': 'true',
+        'export-env': 'true',
+      },
+      { env: { OP_MANAGED_VARIABLES: 'TOKEN,OLD' } },
+    );
+    await run(runner);
+    assert.deepEqual(runner.exported, {
+      OLD: '',
+      TOKEN: VALUES.deployToken,
+      OP_MANAGED_VARIABLES: 'TOKEN',
+    });
+  });
+
+  it('needs no credentials when there is nothing to resolve', async () => {
+    const runner = new MemoryRunner({
+      inputs: { 'unset-previous': 'true' },
+      env: { OP_MANAGED_VARIABLES: 'OLD', RUNNER_TEMP: runnerTemp },
+    });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(runner.exported, { OLD: '', OP_MANAGED_VARIABLES: '' });
+    assert.match(runner.warnings[0] ?? '', /no secrets to load/);
+  });
+});
