@@ -4,7 +4,7 @@
  * an account session).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,12 +14,14 @@ import { CliSource } from '../../src/backends/op-cli.ts';
 import { SdkSource } from '../../src/backends/sdk.ts';
 import type { SecretSource } from '../../src/backends/source.ts';
 import { Code, SecretsError } from '../../src/errors.ts';
+import { run } from '../../src/main.ts';
 import { parseRef } from '../../src/refs.ts';
 import { type Outcome, Resolver } from '../../src/resolve.ts';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { FAKE_OP_BIN_DIR, fakeOpEnv, fakeOpPath, readOpLog } from '../fakes/op/index.ts';
 import { createFakeSdkClient } from '../fakes/sdk/fake-client.ts';
 import { totp } from '../fakes/totp.ts';
+import { MemoryRunner } from '../support/memory-runner.ts';
 import {
   BINARY_FILE_BYTES,
   BOM_FILE_CONTENT,
@@ -183,6 +185,30 @@ for (const backend of backends) {
     }
   });
 }
+
+describe('conformance: text attached to an item and loaded only with file: true is masked', () => {
+  for (const backend of backends) {
+    it(backend.name, async () => {
+      const runnerTemp = mkdtempSync(join(tmpdir(), 'conformance-files-'));
+      const runner = new MemoryRunner({
+        inputs: {
+          secrets: ['PEM:', '  ref: op://Engineering/certs/bundle.pem', '  file: true'].join('\n'),
+          // Needs no credentials; the backend under test is opened below.
+          'auth-mode': 'cli',
+        },
+        env: { RUNNER_TEMP: runnerTemp },
+      });
+      try {
+        await run(runner, () => Promise.resolve({ source: backend.open(), warnings: [] }));
+        assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+        assert.equal(readFileSync(runner.outputs['PEM'] ?? '', 'utf8'), BUNDLE_PEM);
+        assert.ok(runner.secrets.includes(BUNDLE_PEM), 'the file text is not masked');
+      } finally {
+        rmSync(runnerTemp, { recursive: true, force: true });
+      }
+    });
+  }
+});
 
 describe('conformance: a vault outside the token scope, named by ID', () => {
   it('is SECRETS_ACCESS_DENIED through Connect (403), SECRETS_REF_NOT_FOUND where the backend cannot tell', async () => {
