@@ -4,8 +4,7 @@ import type { Entry } from './export.ts';
 import { nameKey, nameProblem } from './names.ts';
 import type { Outcome } from './resolve.ts';
 import type { SecretSpec } from './secret-specs.ts';
-
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+import { utf8 } from './text.ts';
 
 /** Turns each secret's outcome into the names it exports, or its failure. */
 export function collect(
@@ -24,17 +23,15 @@ export function collect(
     } else if (outcome instanceof SecretsError) {
       errors.push(outcome.forSecret(spec.name, spec.ref.text));
     } else if (outcome.kind === 'value') {
-      let value = outcome.value;
-      if (typeof value !== 'string' && !spec.file) {
-        try {
-          value = decoder.decode(value);
-        } catch {
-          fail(
-            Code.refInvalid,
-            'the attached file is not UTF-8 text: add file: true to write its exact bytes',
-          );
-          continue;
-        }
+      // Bytes go as they are to a file; anywhere else they must be text.
+      const value =
+        typeof outcome.value === 'string' || spec.file ? outcome.value : utf8(outcome.value);
+      if (value === undefined) {
+        fail(
+          Code.refInvalid,
+          'the attached file is not UTF-8 text: add file: true to write its exact bytes',
+        );
+        continue;
       }
       entries.push({ name: spec.name, value, file: spec.file, mask: spec.mask });
     } else {

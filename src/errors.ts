@@ -39,10 +39,6 @@ export function providerUnavailable(message: string): SecretsError {
   return new SecretsError(Code.providerUnavailable, message);
 }
 
-export function isProviderFailure(error: SecretsError): boolean {
-  return error.code === Code.providerUnavailable && error.secret === undefined;
-}
-
 /** Text of anything thrown, `Error` or not. */
 export function describe(thrown: unknown): string {
   if (thrown instanceof Error) return thrown.message;
@@ -57,6 +53,7 @@ export function describe(thrown: unknown): string {
 /** Fixed remediation hints, kept in one place so messages stay consistent. */
 export const Hint = {
   connectToken: 'check connect-token or OP_CONNECT_TOKEN',
+  serviceAccountToken: 'check service-account-token or OP_SERVICE_ACCOUNT_TOKEN',
   connectHost: 'check connect-host or OP_CONNECT_HOST and that the server is running',
   connectCa: 'check connect-ca, NODE_EXTRA_CA_CERTS or the system trust store',
   nameRule: 'names must match ^[A-Za-z_][A-Za-z0-9_]*$',

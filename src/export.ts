@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Code, SecretsError } from './errors.ts';
 import { FILES_PREFIX, filesRoot } from './files.ts';
-import { nameProblem } from './names.ts';
+import { MANAGED_VARIABLES, nameProblem } from './names.ts';
 import type { ExportTarget, Runner } from './runner.ts';
 import { saveFilesDir } from './state.ts';
 import { utf8 } from './text.ts';
@@ -31,8 +31,6 @@ export interface ExportPlan {
 }
 
 type Pair = readonly [string, string];
-
-export const MANAGED_VARIABLES = 'OP_MANAGED_VARIABLES';
 
 /** Names an earlier run exported, from OP_MANAGED_VARIABLES (as 1Password's own action keeps it). */
 export function previouslyManaged(runner: Runner): string[] {

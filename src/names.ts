@@ -3,6 +3,9 @@ import { Code, Hint, SecretsError } from './errors.ts';
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Where the names this action exported are kept for later runs (as 1Password's own action keeps them). */
+export const MANAGED_VARIABLES = 'OP_MANAGED_VARIABLES';
+
 /** Prefixes the runner, the toolkit and the action itself use for their own variables. */
 const FORBIDDEN_PREFIXES = ['GITHUB_', 'RUNNER_', 'ACTIONS_', 'INPUT_', 'STATE_', 'LD_', 'DYLD_'];
 
@@ -37,7 +40,7 @@ const FORBIDDEN_NAMES = new Set([
   'JAVA_TOOL_OPTIONS',
   'COMSPEC',
   'SYSTEMROOT',
-  'OP_MANAGED_VARIABLES',
+  MANAGED_VARIABLES,
 ]);
 
 /** Returns why `name` cannot be used, or undefined when it can. Case-insensitive, as Windows is. */

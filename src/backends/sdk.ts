@@ -4,7 +4,7 @@
  * transient faults are retried, since the SDK itself does neither.
  */
 import packageJson from '../../package.json' with { type: 'json' };
-import { describe } from '../errors.ts';
+import { describe, Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
 import {
   type Clock,
@@ -95,7 +95,7 @@ export function classifySdkError(thrown: unknown): Transient | SourceError {
   ) {
     return new SourceError(
       'unavailable',
-      `the service account could not sign in: ${text} (check service-account-token or OP_SERVICE_ACCOUNT_TOKEN)`,
+      `the service account could not sign in: ${text} (${Hint.serviceAccountToken})`,
     );
   }
   if (/not found|doesn't exist|does not exist|isn't a/i.test(words)) {
