@@ -1,19 +1,15 @@
-/** The built action (dist/) run as the GitHub runner runs it, against the fake Connect server. */
+/**
+ * The built action (dist/) run as the GitHub runner runs it, against the fake Connect server: what
+ * only a real process shows (the file-command format, the runner's masking, env between steps,
+ * TLS at process start). The pipeline's rules are tested in-process: test/integration/pipeline.test.ts.
+ */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
-import {
-  CONNECT_TOKEN,
-  TRICKY_VALUES,
-  VALUES,
-  VAULTS,
-  WHOLE_EXPORT,
-} from '../fixtures/vault-data.ts';
+import { CONNECT_TOKEN, TRICKY_VALUES, VALUES, VAULTS } from '../fixtures/vault-data.ts';
 import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
-
-const POSIX = process.platform !== 'win32';
 
 let server: FakeConnect;
 const jobs: Job[] = [];
@@ -106,121 +102,6 @@ describe('resolving through Connect', () => {
       /<tr><td>DEPLOY_TOKEN<\/td><td>op:\/\/Engineering\/deploy\/token<\/td><td>output<\/td><td>resolved<\/td><\/tr>/,
     );
   });
-
-  it('fails atomically: every failure reported with its code, nothing exported', async () => {
-    const job = newJob();
-    const result = await job.step({
-      inputs: {
-        secrets: secrets({
-          GOOD: 'op://Engineering/deploy/token',
-          MISSING: 'op://Engineering/nothing/password',
-          TWIN: 'op://Engineering/twin/token',
-          DENIED: 'op://restricted000000000000000v/deploy/token',
-          ALSO_GOOD: 'op://Platform/api/key',
-        }),
-        'export-env': 'true',
-      },
-    });
-    assert.equal(result.exitCode, 1);
-    const byTitle = errors(result).map((annotation) => [
-      annotation.title,
-      annotation.message.split(':')[0],
-    ]);
-    assert.deepEqual(byTitle.sort(), [
-      ['SECRETS_ACCESS_DENIED', 'DENIED (op'],
-      ['SECRETS_REF_AMBIGUOUS', 'TWIN (op'],
-      ['SECRETS_REF_NOT_FOUND', 'MISSING (op'],
-    ]);
-    assert.deepEqual(result.outputs, {});
-    assert.deepEqual(result.exportedEnv, {});
-    assert.deepEqual(
-      result.masks,
-      [CONNECT_TOKEN],
-      'values of the good secrets were handled although the run failed',
-    );
-    assert.match(result.summary, /^<h3>1Password secrets: failed<\/h3>\n/);
-    assert.match(
-      result.summary,
-      /<tr><td>MISSING<\/td><td>op:\/\/Engineering\/nothing\/password<\/td><td>nothing<\/td><td>SECRETS_REF_NOT_FOUND<\/td><\/tr>/,
-    );
-    assert.match(result.summary, /<tr><td>GOOD<\/td>.*?<td>resolved, not exported<\/td><\/tr>/);
-    assertNoLeak(result, [VALUES.deployToken, VALUES.apiKeyUnsectioned, CONNECT_TOKEN]);
-    assert.match(result.summary, /SECRETS_REF_NOT_FOUND/);
-  });
-
-  it('checks every reference before any request', async () => {
-    const job = newJob();
-    server.reset();
-    const result = await job.step({
-      inputs: {
-        secrets: secrets({
-          A: 'op://Engineering/deploy/token',
-          B: 'op://Engineering//token',
-          C: 'https://x/y/z',
-        }),
-      },
-    });
-    assert.equal(result.exitCode, 1);
-    assert.deepEqual(
-      errors(result).map((annotation) => annotation.title),
-      ['SECRETS_REF_INVALID', 'SECRETS_REF_INVALID'],
-    );
-    assert.equal(server.requests.length, 0);
-    assert.ok(
-      !result.stdout.includes('https://x/y/z'),
-      'a value that is not a reference was echoed',
-    );
-  });
-
-  it('reports an unusable provider once, not per secret, and never shows the token', async () => {
-    const job = newJob();
-    const wrong = `${CONNECT_TOKEN.slice(0, -6)}ZZZZZZ`;
-    const result = await job.step({
-      inputs: {
-        secrets: secrets({ A: 'op://Engineering/deploy/token', B: 'op://Platform/api/key' }),
-      },
-      env: { OP_CONNECT_TOKEN: wrong },
-    });
-    assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.ok(result.masks.includes(wrong), 'the token was not masked');
-    assert.match(result.summary, /SECRETS_PROVIDER_UNAVAILABLE/);
-    assert.doesNotMatch(result.summary, />resolved</);
-    assertNoLeak(result, [wrong]);
-  });
-
-  it('fails closed without credentials, and succeeds with a warning when there is nothing to load', async () => {
-    const job = new Job();
-    jobs.push(job);
-    const none = await job.step({
-      inputs: { secrets: secrets({ A: 'op://Engineering/deploy/token' }) },
-    });
-    assert.equal(none.exitCode, 1);
-    assert.equal(errors(none)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.match(errors(none)[0]?.message ?? '', /OP_CONNECT_HOST/);
-    const empty = await job.step({});
-    assert.equal(empty.exitCode, 0);
-    assert.ok(empty.annotations.some((annotation) => annotation.level === 'warning'));
-  });
-
-  it('rejects bad configuration with SECRETS_CONFIG_INVALID', async () => {
-    const job = newJob();
-    const cases: Record<string, string>[] = [
-      { 'auth-mode': 'magic' },
-      { 'export-env': 'yes' },
-      { secrets: 'GITHUB_TOKEN: op://Engineering/deploy/token' },
-      { secrets: 'A: op://Engineering/deploy/token\na: op://Engineering/deploy/password' },
-      { secrets: '- op://Engineering/deploy/token' },
-      { 'refresh-after-seconds': '1h' },
-    ];
-    for (const inputs of cases) {
-      const result = await job.step({ inputs });
-      assert.equal(result.exitCode, 1, JSON.stringify(inputs));
-      assert.equal(errors(result)[0]?.title, 'SECRETS_CONFIG_INVALID', JSON.stringify(inputs));
-      assert.deepEqual(result.outputs, {});
-    }
-  });
 });
 
 describe('environment, files and cleanup', () => {
@@ -280,61 +161,6 @@ describe('environment, files and cleanup', () => {
     assertNoLeak(result, Object.values(TRICKY_VALUES));
   });
 
-  it('unsets what an earlier run exported', async () => {
-    const job = newJob();
-    const first = await job.step({
-      inputs: {
-        secrets: secrets({ A: 'op://Engineering/deploy/token', B: 'op://Platform/api/key' }),
-        'export-env': 'true',
-      },
-    });
-    assert.equal(first.exitCode, 0, first.stdout);
-    assert.equal(job.env['A'], VALUES.deployToken);
-    const second = await job.step({
-      inputs: {
-        secrets: secrets({ C: 'op://Engineering/deploy/username' }),
-        'export-env': 'true',
-        'unset-previous': 'true',
-      },
-    });
-    assert.equal(second.exitCode, 0, second.stdout);
-    assert.equal(job.env['A'], '');
-    assert.equal(job.env['B'], '');
-    assert.equal(job.env['C'], VALUES.deployUsername);
-    assert.equal(job.env['OP_MANAGED_VARIABLES'], 'C');
-    const onlyUnset = await job.step({
-      inputs: { 'unset-previous': 'true' },
-      env: { OP_CONNECT_TOKEN: '' },
-    });
-    assert.equal(onlyUnset.exitCode, 0, 'unset-previous alone needs no credentials');
-    assert.equal(job.env['C'], '');
-  });
-
-  it('writes file: true secrets to 0600 files that the post step removes', async () => {
-    const job = newJob();
-    const result = await job.step({
-      inputs: {
-        secrets:
-          'TLS_KEY:\n  ref: op://Platform/tls/private key\n  file: true\nTOKEN: op://Engineering/deploy/token',
-        'export-env': 'true',
-      },
-    });
-    assert.equal(result.exitCode, 0, result.stdout);
-    const path = result.outputs['TLS_KEY'] ?? '';
-    assert.equal(result.exportedEnv['TLS_KEY'], path);
-    assert.equal(dirname(dirname(path)), job.runnerTemp);
-    assert.equal(readFileSync(path, 'utf8'), VALUES.tlsPrivateKey);
-    if (POSIX) {
-      assert.equal(statSync(path).mode & 0o777, 0o600);
-      assert.equal(statSync(dirname(path)).mode & 0o777, 0o700);
-    }
-    assert.ok(result.masks.includes(VALUES.tlsPrivateKey), 'file contents must be masked too');
-    const [post] = await job.post();
-    assert.equal(post?.exitCode, 0);
-    assert.ok(!existsSync(dirname(path)), 'the post step left the files');
-    assertNoLeak([result, ...(post ? [post] : [])], [VALUES.tlsPrivateKey, VALUES.deployToken]);
-  });
-
   it('post step succeeds after a failed main step and when the files are already gone', async () => {
     const job = newJob();
     const failed = await job.step({
@@ -352,25 +178,6 @@ describe('environment, files and cleanup', () => {
       [0, 0],
     );
     assert.ok(!existsSync(path));
-  });
-
-  it('exports a whole item and honours mask: false', async () => {
-    const job = newJob();
-    const result = await job.step({
-      inputs: {
-        secrets:
-          'W: op://Engineering/whole/*\nUSER:\n  ref: op://Engineering/deploy/username\n  mask: false',
-        'export-env': 'true',
-      },
-    });
-    assert.equal(result.exitCode, 0, result.stdout);
-    for (const [suffix, value] of Object.entries(WHOLE_EXPORT)) {
-      assert.equal(result.outputs[`W_${suffix}`], value);
-      assert.ok(result.masks.includes(value));
-    }
-    assert.equal(result.outputs['W'], undefined);
-    assert.equal(result.outputs['USER'], VALUES.deployUsername);
-    assert.ok(!result.masks.includes(VALUES.deployUsername), 'mask: false was ignored');
   });
 
   it('shows no value in debug output either', async () => {

@@ -17,6 +17,7 @@ import {
   CONNECT_TOKEN,
   VALUES,
   VAULTS,
+  WHOLE_EXPORT,
 } from '../fixtures/vault-data.ts';
 import { MemoryRunner, type MemoryRunnerOptions } from '../support/memory-runner.ts';
 
@@ -169,6 +170,16 @@ describe('file: true', () => {
     );
   });
 
+  it('a whole item: one masked output per field, none for the name itself', async () => {
+    const runner = step({ secrets: 'W: op://Engineering/whole/*' });
+    await run(runner);
+    for (const [suffix, value] of Object.entries(WHOLE_EXPORT)) {
+      assert.equal(runner.outputs[`W_${suffix}`], value);
+      assert.ok(runner.secrets.includes(value));
+    }
+    assert.equal(runner.outputs['W'], undefined);
+  });
+
   it('mask: false leaves the value unregistered', async () => {
     const runner = step({
       secrets: ['USER:', '  ref: op://Engineering/deploy/username', '  mask: false'].join('\n'),
@@ -234,6 +245,7 @@ describe('a run that fails', () => {
         'GOOD: op://Engineering/deploy/token',
         'MISSING: op://Engineering/nothing/password',
         'TWIN: op://Engineering/twin/token',
+        'DENIED: op://restricted000000000000000v/deploy/token',
         'KEY:',
         '  ref: op://Platform/tls/private key',
         '  file: true',
@@ -247,15 +259,88 @@ describe('a run that fails', () => {
       [
         [Code.refNotFound, 'MISSING (op'],
         [Code.refAmbiguous, 'TWIN (op'],
+        [Code.accessDenied, 'DENIED (op'],
       ],
     );
+    assert.deepEqual(resolving.secrets, [CONNECT_TOKEN], 'values of a failed run were handled');
     assert.equal(resolving.summaries[0]?.heading, '1Password secrets: failed');
     assert.deepEqual(
       resolving.summaries[0]?.table.slice(1).map((row) => row[3]),
-      ['resolved, not exported', Code.refNotFound, Code.refAmbiguous, 'resolved, not exported'],
+      [
+        'resolved, not exported',
+        Code.refNotFound,
+        Code.refAmbiguous,
+        Code.accessDenied,
+        'resolved, not exported',
+      ],
     );
     assert.ok(!resolving.transcript().includes(VALUES.deployToken));
   });
+
+  it('checks every reference before any request, and echoes no text that is not a reference', async () => {
+    server.reset();
+    const runner = step({
+      secrets: [
+        'A: op://Engineering/deploy/token',
+        'B: op://Engineering//token',
+        'C: https://x/y/z',
+      ].join('\n'),
+    });
+    await run(runner);
+    assert.deepEqual(
+      runner.errors.map((error) => error.title),
+      [Code.refInvalid, Code.refInvalid],
+    );
+    assert.equal(server.requests.length, 0);
+    assert.ok(!runner.transcript().includes('https://x/y/z'));
+  });
+
+  it('an unusable provider is reported once, not per secret, without the token', async () => {
+    const wrong = `${CONNECT_TOKEN.slice(0, -6)}ZZZZZZ`;
+    const runner = step(
+      { secrets: 'A: op://Engineering/deploy/token\nB: op://Platform/api/key' },
+      { env: { OP_CONNECT_TOKEN: wrong } },
+    );
+    await run(runner);
+    assert.deepEqual(
+      runner.errors.map((error) => error.title),
+      [Code.providerUnavailable],
+    );
+    assert.equal(runner.secrets[0], wrong, 'the token is masked first');
+    assert.deepEqual(
+      runner.summaries[0]?.table.slice(1).map((row) => row[3]),
+      [Code.providerUnavailable, Code.providerUnavailable],
+    );
+    assert.ok(!JSON.stringify([runner.errors, runner.summaries]).includes(wrong));
+  });
+
+  it('no credentials: fails closed, naming what to set', async () => {
+    const runner = new MemoryRunner({
+      inputs: { secrets: 'A: op://Engineering/deploy/token' },
+      env: { RUNNER_TEMP: runnerTemp },
+    });
+    await run(runner);
+    assertNothingExported(runner);
+    assert.equal(runner.errors[0]?.title, Code.providerUnavailable);
+    assert.match(runner.errors[0]?.message ?? '', /OP_CONNECT_HOST/);
+  });
+
+  const badConfigurations: Record<string, string>[] = [
+    { 'auth-mode': 'magic' },
+    { 'export-env': 'yes' },
+    { secrets: 'GITHUB_SHA: op://Engineering/deploy/token' },
+    { secrets: 'A: op://Engineering/deploy/token\na: op://Engineering/deploy/password' },
+    { secrets: '- op://Engineering/deploy/token' },
+    { 'refresh-after-seconds': '1h' },
+  ];
+  for (const inputs of badConfigurations) {
+    it(`bad configuration ${JSON.stringify(inputs)}: SECRETS_CONFIG_INVALID, nothing exported`, async () => {
+      const runner = step(inputs);
+      await run(runner);
+      assertNothingExported(runner);
+      assert.equal(runner.errors[0]?.title, Code.configInvalid);
+    });
+  }
 
   it('an export target that cannot be written: nothing is written anywhere, the target is named', async () => {
     const runner = step(
