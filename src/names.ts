@@ -1,5 +1,5 @@
 /** Which names a secret may take: it becomes an output and, with export-env, an environment variable. */
-import { Code, Hint, SecretsError } from './errors.ts';
+import { Hint } from './errors.ts';
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -51,11 +51,6 @@ export function nameProblem(name: string): string | undefined {
     return `"${name}" is reserved for the runner or the process loader; choose another name`;
   }
   return undefined;
-}
-
-export function checkName(name: string): void {
-  const problem = nameProblem(name);
-  if (problem) throw new SecretsError(Code.configInvalid, problem, name);
 }
 
 /** Names are compared as GitHub compares output names and Windows compares variables. */

@@ -120,9 +120,3 @@ export function parseRef(raw: string, defaultVault?: string): Ref {
 export function looksLikeRef(value: string): boolean {
   return value.startsWith(SCHEME);
 }
-
-export function describeReading(reading: Reading): string {
-  if ('wholeItem' in reading) return `every field of item "${reading.item}"`;
-  const section = reading.section === undefined ? '' : ` in section "${reading.section}"`;
-  return `field "${reading.field}"${section} of item "${reading.item}"`;
-}

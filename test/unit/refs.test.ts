@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SecretsError } from '../../src/errors.ts';
 import {
-  describeReading,
   hasControlCharacter,
   isId,
   looksLikeRef,
@@ -315,16 +314,4 @@ describe('hasControlCharacter', () => {
     it(`${JSON.stringify(value)} -> ${expected}`, () =>
       assert.equal(hasControlCharacter(value), expected));
   }
-});
-
-describe('describeReading', () => {
-  it('names the item, section and field', () => {
-    const text = describeReading({ item: 'db', section: 'staging', field: 'password' });
-    assert.match(text, /db/);
-    assert.match(text, /staging/);
-    assert.match(text, /password/);
-  });
-  it('names a whole item', () => {
-    assert.match(describeReading({ item: 'a/b', wholeItem: true }), /a\/b/);
-  });
 });
