@@ -300,7 +300,11 @@ describe('readSpecs', () => {
       secrets: 'FROM_YAML: op://V/yaml/field\nBARE: item/field',
       vault: 'D',
     });
-    const parsed = await specsOf(inputs, { OP_ENV_FILE: './.env.tpl', LEGACY_KEY: 'op://V/env/credential', OTHER: 'plain' }, dir);
+    const parsed = await specsOf(
+      inputs,
+      { OP_ENV_FILE: './.env.tpl', LEGACY_KEY: 'op://V/env/credential', OTHER: 'plain' },
+      dir,
+    );
     assert.deepEqual(parsed.errors, []);
     assert.deepEqual(
       parsed.specs.map((spec) => [spec.name, spec.source, spec.ref.text]),

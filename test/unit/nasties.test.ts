@@ -953,24 +953,39 @@ describe('nasties: OP_ENV_FILE', () => {
       const path = c.path ?? `${c.why.replace(/[^a-z0-9]+/gi, '-')}.env`;
       if (c.content !== undefined) writeFileSync(join(dir, path), c.content);
       const env = { ...c.env, OP_ENV_FILE: path };
-      const outcome = rows(await readSpecs(inputs(c.secrets, c.vault), new MemoryRunner({ env: env, cwd: dir })));
+      const outcome = rows(
+        await readSpecs(inputs(c.secrets, c.vault), new MemoryRunner({ env: env, cwd: dir })),
+      );
       assert.deepEqual(outcome, normalize(c));
     });
   }
 
   it('an empty OP_ENV_FILE is ignored', async () => {
-    assert.deepEqual(rows(await readSpecs(inputs(), new MemoryRunner({ env: { OP_ENV_FILE: '' }, cwd: dir }))), normalize({}));
+    assert.deepEqual(
+      rows(await readSpecs(inputs(), new MemoryRunner({ env: { OP_ENV_FILE: '' }, cwd: dir }))),
+      normalize({}),
+    );
   });
 
   it('the file is read relative to the working directory given', async () => {
     mkdirSync(join(dir, 'sub'), { recursive: true });
     writeFileSync(join(dir, 'sub', '.env.tpl'), 'A=op://V/I/F\n');
     assert.deepEqual(
-      rows(await readSpecs(inputs(), new MemoryRunner({ env: { OP_ENV_FILE: '.env.tpl' }, cwd: join(dir, 'sub') }))),
+      rows(
+        await readSpecs(
+          inputs(),
+          new MemoryRunner({ env: { OP_ENV_FILE: '.env.tpl' }, cwd: join(dir, 'sub') }),
+        ),
+      ),
       normalize({ specs: [['A', 'op://V/I/F']] }),
     );
     assert.deepEqual(
-      rows(await readSpecs(inputs(), new MemoryRunner({ env: { OP_ENV_FILE: 'sub/.env.tpl' }, cwd: dir }))),
+      rows(
+        await readSpecs(
+          inputs(),
+          new MemoryRunner({ env: { OP_ENV_FILE: 'sub/.env.tpl' }, cwd: dir }),
+        ),
+      ),
       normalize({ specs: [['A', 'op://V/I/F']] }),
     );
   });
