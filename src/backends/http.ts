@@ -9,10 +9,10 @@ import {
   type Clock,
   DEFAULT_POLICY,
   Gate,
+  gated,
   RetriesExhausted,
   type RetryPolicy,
   realClock,
-  retrying,
   type Transient,
 } from './retry.ts';
 
@@ -117,12 +117,12 @@ export class HttpClient {
   /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
   async get(path: string): Promise<HttpResponse> {
     try {
-      return await retrying(
-        (leftMs) => this.#gate.run(() => this.#try(path, leftMs)),
-        this.#policy,
-        this.#clock,
-        this.#closing.signal,
-      );
+      return await gated((leftMs) => this.#try(path, leftMs), {
+        policy: this.#policy,
+        clock: this.#clock,
+        gate: this.#gate,
+        signal: this.#closing.signal,
+      });
     } catch (thrown) {
       if (thrown instanceof HttpFailure) throw thrown;
       if (thrown instanceof RetriesExhausted) throw new HttpFailure(thrown.message, thrown.status);

@@ -123,8 +123,20 @@ export interface Limits {
 }
 
 /**
- * `retrying` for a backend call, each attempt through the gate; a fault that outlasts the
- * retries makes the provider unavailable: `<failed>: <last fault>`.
+ * `retrying` once the gate lets the call in. The call keeps its place through its attempts and
+ * waits: its budget counts from its first attempt, and time queued behind other calls never
+ * uses it up (queued first, 500 requests at 2.5 s each would spend the last ones' budgets).
+ */
+export function gated<T>(
+  attempt: (leftMs: number) => Promise<T | Transient>,
+  limits: Limits,
+): Promise<T> {
+  return limits.gate.run(() => retrying(attempt, limits.policy, limits.clock, limits.signal));
+}
+
+/**
+ * `gated` for a backend call; a fault that outlasts the retries makes the provider
+ * unavailable: `<failed>: <last fault>`.
  */
 export async function retried<T>(
   failed: string,
@@ -132,12 +144,7 @@ export async function retried<T>(
   limits: Limits,
 ): Promise<T> {
   try {
-    return await retrying(
-      (leftMs) => limits.gate.run(() => attempt(leftMs)),
-      limits.policy,
-      limits.clock,
-      limits.signal,
-    );
+    return await gated(attempt, limits);
   } catch (thrown) {
     if (thrown instanceof SourceError) throw thrown;
     const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);
