@@ -298,6 +298,39 @@ describe('Connect backend over HTTP', () => {
     );
     assert.ok(Date.now() - started < 5_000);
   });
+
+  it('does not follow a redirect: unavailable, saying where it pointed', async () => {
+    server.fault({ path: '/v1/vaults' }, [
+      { status: 302, headers: { location: `${server.url}/v1/vaults?followed=1` } },
+    ]);
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      assert.match(error.message, /redirect \(HTTP 302 to http:\/\/127\.0\.0\.1:\d+\)/);
+      assert.match(error.message, /something other than the API's JSON/);
+      return true;
+    });
+    assert.deepEqual(
+      server.requests.map((request) => request.path),
+      ['/v1/vaults'],
+    );
+  });
+
+  it('abandons an answer over 64 MiB as the limit passes: coded, quick, not retried', async () => {
+    const itemPath = `/v1/vaults/${IDS.vaults.engineering}/items/${IDS.items.deploy}`;
+    server.fault({ path: itemPath }, [{ streamBytes: 1024 * 1024 * 1024 }]);
+    const started = performance.now();
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      assert.match(error.message, /answer for item \S+ of vault \S+ exceeded 64 MiB: abandoned/);
+      return true;
+    });
+    assert.ok(performance.now() - started < 15_000, 'took too long');
+    assert.equal(server.requests.filter((request) => request.path === itemPath).length, 1);
+    // Abandoned at the limit: the server sent little more than the socket buffers hold.
+    assert.ok(server.streamed < 96 * 1024 * 1024, `${server.streamed} bytes sent`);
+  });
 });
 
 describe('Connect backend over HTTPS', () => {

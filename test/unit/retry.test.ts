@@ -70,7 +70,6 @@ function scripted<T>(outcomes: (T | Transient)[]): {
 
 const fault = (status: number, waitMs?: number): Transient => ({
   transient: `HTTP ${status}`,
-  status,
   waitMs,
 });
 
