@@ -131,20 +131,22 @@ export class HttpClient {
     this.#origin = options.origin;
     this.#headers = options.headers;
     this.#limits = limits(options, CONCURRENCY, this.#closing.signal);
+    if (options.dispatcher) {
+      this.#dispatcher = options.dispatcher;
+      this.#owned = undefined;
+      return;
+    }
     const timeout = this.#limits.policy.attemptTimeoutMs;
-    this.#owned = options.dispatcher
-      ? undefined
-      : new Pool(options.origin, {
-          connections: CONCURRENCY,
-          connectTimeout: timeout,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-          maxResponseSize: MAX_RESPONSE_BYTES,
-          ...(new URL(options.origin).protocol === 'https:'
-            ? { connect: tlsOptions(options.ca) }
-            : {}),
-        });
-    this.#dispatcher = options.dispatcher ?? (this.#owned as Pool);
+    this.#owned = new Pool(options.origin, {
+      connections: CONCURRENCY,
+      // Backstops: every attempt has its own deadline besides.
+      connectTimeout: timeout,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      maxResponseSize: MAX_RESPONSE_BYTES,
+      ...(new URL(options.origin).protocol === 'https:' ? { connect: tlsOptions(options.ca) } : {}),
+    });
+    this.#dispatcher = this.#owned;
   }
 
   /** GET with retries; resolves with any final status (the caller maps it), rejects with HttpFailure. */
@@ -155,7 +157,7 @@ export class HttpClient {
       if (thrown instanceof HttpFailure) throw thrown;
       if (thrown instanceof RetriesExhausted) throw new HttpFailure(redact(thrown.message));
       throw new HttpFailure(
-        this.#closing.signal.aborted ? 'the run was cancelled' : describe(thrown),
+        this.#closing.signal.aborted ? 'the run was cancelled' : redact(describe(thrown)),
       );
     }
   }
