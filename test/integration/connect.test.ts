@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { MockAgent } from 'undici';
 import { ConnectSource } from '../../src/backends/connect.ts';
 import type { Clock, RetryPolicy } from '../../src/backends/retry.ts';
 import { openSource } from '../../src/backends/select.ts';
-import { Code, SecretsError } from '../../src/errors.ts';
+import { SourceError } from '../../src/backends/source.ts';
+import { Code, Hint, SecretsError } from '../../src/errors.ts';
 import type { Inputs } from '../../src/inputs.ts';
 import { parseRef } from '../../src/refs.ts';
 import { type Outcome, Resolver } from '../../src/resolve.ts';
@@ -330,6 +332,39 @@ describe('Connect backend over HTTP', () => {
     assert.equal(server.requests.filter((request) => request.path === itemPath).length, 1);
     // Abandoned at the limit: the server sent little more than the socket buffers hold.
     assert.ok(server.streamed < 96 * 1024 * 1024, `${server.streamed} bytes sent`);
+  });
+});
+
+describe('Connect backend on an injected undici dispatcher', () => {
+  it('sends its requests there: a 401 is the token hint, never retried', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    // Loopback, port 9 (discard): were the dispatcher ignored, nothing would answer there.
+    const origin = 'http://127.0.0.1:9';
+    agent
+      .get(origin)
+      .intercept({ path: '/v1/vaults', method: 'GET' })
+      .reply(401, { status: 401, message: 'Invalid token signature' });
+    const connect = new ConnectSource({
+      host: new URL(origin),
+      token: CONNECT_TOKEN,
+      policy: FAST,
+      clock: fakeClock(),
+      dispatcher: agent,
+    });
+    try {
+      await assert.rejects(connect.listVaults(), (error) => {
+        assert.ok(error instanceof SourceError);
+        assert.equal(error.failure, 'unavailable');
+        assert.match(error.message, /rejected the token \(401: "Invalid token signature"\)/);
+        assert.ok(error.message.includes(Hint.connectToken));
+        return true;
+      });
+      agent.assertNoPendingInterceptors();
+    } finally {
+      await connect.close();
+      await agent.close();
+    }
   });
 });
 

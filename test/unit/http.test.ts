@@ -401,7 +401,8 @@ describe('HttpClient with an injected dispatcher', () => {
   it('sends its requests there, with the same retries', async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
-    const origin = 'http://connect.test';
+    // Loopback, port 9 (discard): were the dispatcher ignored, nothing would answer there.
+    const origin = 'http://127.0.0.1:9';
     const seen: (string | undefined)[] = [];
     const pool = agent.get(origin);
     const reply = (status: number) => (request: { headers?: unknown }) => {
