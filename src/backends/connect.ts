@@ -1,8 +1,9 @@
 /** A self-hosted 1Password Connect server, over its REST API. */
 
+import type { Dispatcher } from 'undici';
 import { Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
-import { HttpClient, HttpFailure, type HttpResponse } from './http.ts';
+import { HttpClient, HttpFailure, type HttpResponse, MAX_RESPONSE_BYTES } from './http.ts';
 import type { Clock, RetryPolicy } from './retry.ts';
 import { type Json, object, records, summary, toItem } from './item-json.ts';
 import type { Item, ItemSummary, SecretSource, VaultSummary } from './source.ts';
@@ -14,9 +15,10 @@ export interface ConnectOptions {
   readonly token: string;
   /** Trusted CA certificates (PEM); undefined keeps Node's defaults. */
   readonly ca?: readonly string[];
-  readonly concurrency?: number;
   readonly policy?: RetryPolicy;
   readonly clock?: Clock;
+  /** Sends the requests instead of a pool of the backend's own (tests); the caller closes it. */
+  readonly dispatcher?: Dispatcher;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -30,17 +32,19 @@ function notJson(what: string): SourceError {
 
 export class ConnectSource implements SecretSource {
   readonly #http: HttpClient;
+  readonly #origin: string;
   readonly #base: string;
 
   constructor(options: ConnectOptions) {
+    this.#origin = options.host.origin;
     this.#base = options.host.pathname.replace(/\/+$/, '');
     this.#http = new HttpClient({
       origin: options.host.origin,
       headers: { authorization: `Bearer ${options.token}`, accept: 'application/json' },
       ...(options.ca ? { ca: options.ca } : {}),
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
   }
 
@@ -98,7 +102,13 @@ export class ConnectSource implements SecretSource {
       response = await this.#http.get(`${this.#base}${path}`);
     } catch (thrown) {
       if (!(thrown instanceof HttpFailure)) throw thrown;
-      const hint = thrown.tls ? Hint.connectCa : Hint.connectHost;
+      if (thrown.kind === 'too-large') {
+        throw new SourceError(
+          'unavailable',
+          `Connect's answer for ${what} exceeded ${MAX_RESPONSE_BYTES / 2 ** 20} MiB: abandoned unread`,
+        );
+      }
+      const hint = thrown.kind === 'tls' ? Hint.connectCa : Hint.connectHost;
       throw new SourceError(
         'unavailable',
         `Connect did not answer for ${what}: ${thrown.message} (${hint})`,
@@ -109,6 +119,13 @@ export class ConnectSource implements SecretSource {
   }
 
   #failure(response: HttpResponse, what: string): SourceError {
+    if (response.status >= 300 && response.status < 400) {
+      return new SourceError(
+        'unavailable',
+        `Connect answered ${what} with a redirect (HTTP ${response.status}${this.#target(response)}), ` +
+          `something other than the API's JSON: redirects are not followed (${Hint.connectHost})`,
+      );
+    }
     const said = serverMessage(response);
     switch (response.status) {
       case 401:
@@ -130,6 +147,16 @@ export class ConnectSource implements SecretSource {
           'unavailable',
           `Connect answered ${what} with HTTP ${response.status}${said}`,
         );
+    }
+  }
+
+  /** Where a redirect points, as an origin only (a path or query might carry credentials). */
+  #target(response: HttpResponse): string {
+    if (response.location === undefined) return '';
+    try {
+      return ` to ${redact(new URL(response.location, this.#origin).origin)}`;
+    } catch {
+      return '';
     }
   }
 }

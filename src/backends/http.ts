@@ -1,48 +1,61 @@
 /**
- * A small HTTP client for one origin: one keep-alive pool, bounded concurrency, a timeout on
- * every attempt, and retries of transient faults with jittered backoff and Retry-After.
+ * HTTP for one origin, on undici: one keep-alive pool, a deadline on every attempt, answers of
+ * at most 64 MiB, redirects never followed, and the shared retries of transient faults.
  */
-import * as http from 'node:http';
-import { urlToHttpOptions } from 'node:url';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createSecureContext } from 'node:tls';
+import { type Dispatcher, Pool } from 'undici';
+import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import {
   type Clock,
-  DEFAULT_POLICY,
-  Gate,
+  gated,
+  limits,
+  type Limits,
   RetriesExhausted,
   type RetryPolicy,
-  realClock,
-  retrying,
   type Transient,
 } from './retry.ts';
+
+/** No answer is read past this; a longer one is abandoned as soon as the limit passes. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** Requests at once, and connections in the pool: one connection per request in flight. */
+const CONCURRENCY = 32;
 
 export interface HttpResponse {
   readonly status: number;
   readonly body: Uint8Array;
   readonly contentType: string;
+  /** Where a redirect points (never followed). */
+  readonly location: string | undefined;
 }
 
-/** The request could not be completed: the server is unreachable, too slow, or kept failing. */
-export class HttpFailure extends Error {
-  /** Set when the last answer was an HTTP status rather than a network fault. */
-  readonly status: number | undefined;
-  readonly tls: boolean;
+/**
+ * Why a request failed: `tls` (the server's certificate, or TLS itself), `too-large` (the answer
+ * passed MAX_RESPONSE_BYTES), `unanswered` (unreachable, too slow, kept failing, cancelled).
+ */
+export type FailureKind = 'unanswered' | 'tls' | 'too-large';
 
-  constructor(message: string, status?: number, tls = false) {
+export class HttpFailure extends Error {
+  readonly kind: FailureKind;
+
+  constructor(message: string, kind: FailureKind = 'unanswered') {
     super(message);
     this.name = 'HttpFailure';
-    this.status = status;
-    this.tls = tls;
+    this.kind = kind;
   }
 }
 
 export interface HttpClientOptions {
   readonly origin: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Trusted CA certificates (PEM) for https; undefined keeps Node's. */
   readonly ca?: readonly string[];
-  readonly concurrency?: number;
   readonly policy?: RetryPolicy;
   readonly clock?: Clock;
+  /** Sends the requests instead of the client's own pool (tests); the caller closes it. */
+  readonly dispatcher?: Dispatcher;
 }
 
 const RETRIED_STATUS = (status: number) => status === 408 || status === 429 || status >= 500;
@@ -58,6 +71,16 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/** undici's own deadlines: backstops to the attempt's deadline, and as transient. */
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const TOO_LARGE = `the answer exceeded ${MAX_RESPONSE_BYTES / 2 ** 20} MiB: abandoned unread`;
+
+/** The most telling code: undici's generic socket error defers to its cause. */
 function errorCode(thrown: unknown): string | undefined {
   let current: unknown = thrown;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
@@ -80,135 +103,129 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** TLS for the pool's connections, built once: undici hands these options to tls.connect. */
+function tlsOptions(ca: readonly string[] | undefined) {
+  return {
+    // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
+    rejectUnauthorized: true,
+    // One context for every connection: given `ca` instead, each connection would parse every
+    // trusted certificate again (~15 ms each with the system store).
+    ...(ca ? { secureContext: createSecureContext({ ca: [...ca] }) } : {}),
+  };
+}
+
 export class HttpClient {
-  readonly #origin: URL;
-  readonly #agent: http.Agent;
+  readonly #origin: string;
   readonly #headers: Readonly<Record<string, string>>;
-  readonly #policy: RetryPolicy;
-  readonly #clock: Clock;
-  readonly #gate: Gate;
+  readonly #dispatcher: Dispatcher;
+  readonly #owned: Pool | undefined;
+  readonly #limits: Limits;
   readonly #closing = new AbortController();
 
   constructor(options: HttpClientOptions) {
-    const concurrency = options.concurrency ?? 32;
-    this.#policy = options.policy ?? DEFAULT_POLICY;
-    this.#clock = options.clock ?? realClock;
+    this.#origin = options.origin;
     this.#headers = options.headers;
-    this.#gate = new Gate(concurrency);
-    this.#origin = new URL(options.origin);
-    const pool = { keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency };
-    if (this.#origin.protocol === 'https:') {
-      // Loaded only here: plain-http runs never load TLS.
-      const https = process.getBuiltinModule('node:https');
-      const tls = process.getBuiltinModule('node:tls');
-      this.#agent = new https.Agent({
-        ...pool,
-        // Explicit, so that an inherited NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
-        rejectUnauthorized: true,
-        // One context for every connection: given `ca` instead, each connection would parse
-        // every trusted certificate again (~15 ms each with the system store).
-        ...(options.ca ? { secureContext: tls.createSecureContext({ ca: [...options.ca] }) } : {}),
-      });
-    } else {
-      this.#agent = new http.Agent(pool);
+    this.#limits = limits(options, CONCURRENCY, this.#closing.signal);
+    if (options.dispatcher) {
+      this.#dispatcher = options.dispatcher;
+      this.#owned = undefined;
+      return;
     }
+    const timeout = this.#limits.policy.attemptTimeoutMs;
+    this.#owned = new Pool(options.origin, {
+      connections: CONCURRENCY,
+      // Backstops: every attempt has its own deadline besides.
+      connectTimeout: timeout,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      maxResponseSize: MAX_RESPONSE_BYTES,
+      ...(new URL(options.origin).protocol === 'https:' ? { connect: tlsOptions(options.ca) } : {}),
+    });
+    this.#dispatcher = this.#owned;
   }
 
-  /** GET with retries; resolves with any final status (the caller maps 4xx), rejects with HttpFailure. */
+  /** GET with retries; resolves with any final status (the caller maps it), rejects with HttpFailure. */
   async get(path: string): Promise<HttpResponse> {
     try {
-      return await retrying(
-        (leftMs) => this.#gate.run(() => this.#try(path, leftMs)),
-        this.#policy,
-        this.#clock,
-        this.#closing.signal,
-      );
+      return await gated((leftMs) => this.#attempt(path, leftMs), this.#limits);
     } catch (thrown) {
       if (thrown instanceof HttpFailure) throw thrown;
-      if (thrown instanceof RetriesExhausted) throw new HttpFailure(thrown.message, thrown.status);
-      throw new HttpFailure('the run was cancelled');
+      if (thrown instanceof RetriesExhausted) throw new HttpFailure(redact(thrown.message));
+      throw new HttpFailure(
+        this.#closing.signal.aborted ? 'the run was cancelled' : redact(describe(thrown)),
+      );
     }
   }
 
   /** One attempt: a final response, a transient fault worth retrying, or a thrown HttpFailure. */
-  async #try(path: string, leftMs: number): Promise<HttpResponse | Transient> {
+  async #attempt(path: string, leftMs: number): Promise<HttpResponse | Transient> {
+    const deadline = AbortSignal.timeout(
+      Math.max(1, Math.min(this.#limits.policy.attemptTimeoutMs, leftMs)),
+    );
+    const signal = AbortSignal.any([this.#closing.signal, deadline]);
     try {
-      const response = await this.#attempt(path, leftMs);
-      if (!RETRIED_STATUS(response.status)) return response;
+      const response = await this.#dispatcher.request({
+        origin: this.#origin,
+        path,
+        method: 'GET',
+        headers: this.#headers,
+        signal,
+      });
+      const { statusCode: status, headers, body } = response;
+      if (RETRIED_STATUS(status)) {
+        await body.dump();
+        const waitMs = retryAfterMs(header(headers, 'retry-after'), this.#limits.clock.now());
+        return { transient: `HTTP ${status}`, waitMs };
+      }
+      // Announced too long: abandoned before its first byte.
+      if (Number(header(headers, 'content-length') ?? 0) > MAX_RESPONSE_BYTES) {
+        await body.dump({ limit: 0 }); // drops it unread (a bare destroy() would throw uncaught)
+        throw new HttpFailure(TOO_LARGE, 'too-large');
+      }
+      const bytes = new Uint8Array(await body.arrayBuffer());
+      // undici frees a connection one event-loop turn after its answer: waiting that turn lets
+      // the requests this answer leads to reuse it rather than open new ones.
+      await nextTurn();
       return {
-        transient: `HTTP ${response.status}`,
-        status: response.status,
-        waitMs: retryAfterMs(response.retryAfter, this.#clock.now()),
+        status,
+        body: bytes,
+        contentType: header(headers, 'content-type') ?? '',
+        location: header(headers, 'location'),
       };
     } catch (thrown) {
+      if (thrown instanceof HttpFailure) throw thrown;
       if (this.#closing.signal.aborted) throw new HttpFailure('the run was cancelled');
-      const code = errorCode(thrown);
-      const message = redact(thrown instanceof Error ? thrown.message : String(thrown));
-      if (code && TLS_CODES.has(code)) {
-        throw new HttpFailure(`TLS failure (${code}): ${message}`, undefined, true);
-      }
-      const timedOut = thrown instanceof Error && thrown.name === 'TimeoutError';
-      // A fault of the network has a code; anything else is a bug, not worth another attempt.
-      if (!timedOut && code === undefined && !hasCode(thrown)) {
-        throw new HttpFailure(`unexpected failure: ${message}`);
-      }
-      return {
-        transient: timedOut ? `no answer within ${Math.round(leftMs)} ms` : (code ?? message),
-      };
+      if (deadline.aborted) return { transient: `no answer within ${Math.round(leftMs)} ms` };
+      return this.#fault(thrown, leftMs);
     }
   }
 
-  async #attempt(
-    path: string,
-    leftMs: number,
-  ): Promise<HttpResponse & { retryAfter: string | undefined }> {
-    const timeout = AbortSignal.timeout(
-      Math.max(1, Math.min(this.#policy.attemptTimeoutMs, leftMs)),
-    );
-    const signal = AbortSignal.any([this.#closing.signal, timeout]);
-    try {
-      return await new Promise((resolve, reject) => {
-        // http.request speaks TLS when the agent does.
-        const request = http.request(
-          {
-            // Node's own reading of the URL: it unbrackets IPv6 hosts.
-            ...urlToHttpOptions(this.#origin),
-            path,
-            method: 'GET',
-            headers: this.#headers,
-            agent: this.#agent,
-            signal,
-          },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('error', reject);
-            response.on('end', () => {
-              const header = (name: string) => {
-                const value = response.headers[name];
-                return Array.isArray(value) ? value[0] : value;
-              };
-              resolve({
-                status: response.statusCode ?? 0,
-                body: new Uint8Array(Buffer.concat(chunks)),
-                contentType: header('content-type') ?? '',
-                retryAfter: header('retry-after'),
-              });
-            });
-          },
-        );
-        request.on('error', reject);
-        request.end();
-      });
-    } catch (thrown) {
-      throw timeout.aborted ? timeout.reason : thrown;
+  /** A thrown fault: final (TLS, too large, a bug), or transient (the network, a timeout). */
+  #fault(thrown: unknown, leftMs: number): Transient {
+    const code = errorCode(thrown);
+    const message = redact(describe(thrown));
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new HttpFailure(TOO_LARGE, 'too-large');
+    if (code && TLS_CODES.has(code)) {
+      throw new HttpFailure(`TLS failure (${code}): ${message}`, 'tls');
     }
+    if (code && TIMEOUT_CODES.has(code)) {
+      return { transient: `no answer within ${Math.round(leftMs)} ms (${code})` };
+    }
+    // A fault of the network has a code; anything else is a bug, not worth another attempt.
+    if (code === undefined && !hasCode(thrown)) {
+      throw new HttpFailure(`unexpected failure: ${message}`);
+    }
+    return { transient: code ?? message };
   }
 
   /** Aborts what is in flight and closes the pool's connections. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#closing.abort(new Error('closed'));
-    this.#agent.destroy();
-    return Promise.resolve();
+    await this.#owned?.destroy();
   }
 }

@@ -41,7 +41,6 @@ export const realClock: Clock = {
 /** A fault worth another attempt: a network error, a timeout, a rate limit, a server error. */
 export interface Transient {
   readonly transient: string;
-  readonly status?: number | undefined;
   /** What the server asked for (Retry-After), if anything. */
   readonly waitMs?: number | undefined;
 }
@@ -52,13 +51,9 @@ export function isTransient(outcome: unknown): outcome is Transient {
 
 /** The call kept failing: attempts or budget spent. */
 export class RetriesExhausted extends Error {
-  /** The last HTTP status, when the last fault was one. */
-  readonly status: number | undefined;
-
-  constructor(message: string, status: number | undefined) {
+  constructor(message: string) {
     super(message);
     this.name = 'RetriesExhausted';
-    this.status = status;
   }
 }
 
@@ -66,7 +61,7 @@ export class RetriesExhausted extends Error {
  * Runs `attempt` until it returns something other than a Transient, for at most
  * `policy.attempts` attempts and `policy.budgetMs` in all. `attempt` gets the time left.
  */
-export async function retrying<T>(
+async function retrying<T>(
   attempt: (leftMs: number) => Promise<T | Transient>,
   policy: RetryPolicy,
   clock: Clock,
@@ -78,7 +73,7 @@ export async function retrying<T>(
     const outcome = await attempt(Math.min(policy.attemptTimeoutMs, left()));
     if (!isTransient(outcome)) return outcome;
     const failed = `${outcome.transient} after ${count} attempts`;
-    if (count >= policy.attempts) throw new RetriesExhausted(failed, outcome.status);
+    if (count >= policy.attempts) throw new RetriesExhausted(failed);
     const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (count - 1));
     const delay = Math.max(backoff / 2 + (clock.random() * backoff) / 2, outcome.waitMs ?? 0);
     if (delay >= left()) {
@@ -86,7 +81,7 @@ export async function retrying<T>(
         outcome.waitMs === undefined
           ? ''
           : `, server asked to wait ${Math.ceil(outcome.waitMs / 1000)} s`;
-      throw new RetriesExhausted(`${failed} (retry budget spent${asked})`, outcome.status);
+      throw new RetriesExhausted(`${failed} (retry budget spent${asked})`);
     }
     await clock.sleep(delay, signal);
   }
@@ -123,8 +118,20 @@ export interface Limits {
 }
 
 /**
- * `retrying` for a backend call, each attempt through the gate; a fault that outlasts the
- * retries makes the provider unavailable: `<failed>: <last fault>`.
+ * `retrying` once the gate lets the call in. The call keeps its place through its attempts and
+ * waits: its budget counts from its first attempt, and time queued behind other calls never
+ * uses it up (queued first, 500 requests at 2.5 s each would spend the last ones' budgets).
+ */
+export function gated<T>(
+  attempt: (leftMs: number) => Promise<T | Transient>,
+  limits: Limits,
+): Promise<T> {
+  return limits.gate.run(() => retrying(attempt, limits.policy, limits.clock, limits.signal));
+}
+
+/**
+ * `gated` for a backend call; a fault that outlasts the retries makes the provider
+ * unavailable: `<failed>: <last fault>`.
  */
 export async function retried<T>(
   failed: string,
@@ -132,12 +139,7 @@ export async function retried<T>(
   limits: Limits,
 ): Promise<T> {
   try {
-    return await retrying(
-      (leftMs) => limits.gate.run(() => attempt(leftMs)),
-      limits.policy,
-      limits.clock,
-      limits.signal,
-    );
+    return await gated(attempt, limits);
   } catch (thrown) {
     if (thrown instanceof SourceError) throw thrown;
     const reason = thrown instanceof RetriesExhausted ? thrown.message : describe(thrown);

@@ -8,13 +8,14 @@
  * fields, SCIM `eq` filters, OTP codes in `totp`, file metadata and raw file content.
  * On top of that it records every request, tracks concurrency and connections (keep-alive
  * reuse), adds latency, and plays scripted faults (status codes, resets, hangs, delays,
- * non-JSON bodies) so the action's client can be tested against bad days too.
+ * non-JSON bodies, endless bodies) so the action's client can be tested against bad days too.
  *
  * Choices where Connect's behaviour is not documented (clients must not depend on them):
  * - Filters accept `<attr> eq|co|sw "<JSON string>"` and `<attr> pr`; anything else is
  *   400. Matching is case-insensitive (SCIM's default), so clients must re-check titles.
  * - A scripted fault is applied before authentication, after `latencyMs`.
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -72,7 +73,12 @@ export type Fault =
   /** Extra delay, then serve normally. */
   | { delayMs: number }
   /** Reply with this body (status default 200, content type default `application/json`). */
-  | { rawBody: string; contentType?: string; status?: number };
+  | { rawBody: string; contentType?: string; status?: number }
+  /**
+   * 200 with this many bytes of filler (JSON whitespace), written as the client reads them, so
+   * that a huge body costs the test no memory; stops when the client goes away.
+   */
+  | { streamBytes: number };
 
 export interface FakeConnectOptions {
   vaults: FakeVault[];
@@ -119,6 +125,8 @@ export interface FakeConnect {
   readonly inFlight: number;
   /** TCP connections accepted since start or `reset()` (TLS handshakes included). */
   readonly connections: number;
+  /** Bytes of filler written by `streamBytes` faults since start or `reset()`. */
+  readonly streamed: number;
   /** Scripted faults: each matching request consumes the next fault; then normal service. */
   fault(match: FaultMatch, faults: Fault[]): void;
   /** Replace the data served from now on. */
@@ -331,6 +339,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
   let inFlight = 0;
   let maxConcurrency = 0;
   let connections = 0;
+  let streamed = 0;
   let closing: Promise<void> | undefined;
 
   const takeFault = (method: string, rawPath: string): Fault | undefined => {
@@ -520,6 +529,19 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
           }
           return;
         }
+        if ('streamBytes' in fault) {
+          entry.status = 200;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(1024 * 1024, 0x20);
+          for (let left = fault.streamBytes; left > 0 && !res.destroyed; left -= chunk.length) {
+            streamed += Math.min(left, chunk.length);
+            if (!res.write(chunk.subarray(0, left))) {
+              await once(res, 'drain', { signal: abort.signal });
+            }
+          }
+          res.end();
+          return;
+        }
         if ('delayMs' in fault) {
           await sleep(fault.delayMs, undefined, { signal: abort.signal });
         } else if ('rawBody' in fault) {
@@ -606,6 +628,9 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
     get connections() {
       return connections;
     },
+    get streamed() {
+      return streamed;
+    },
     fault(match: FaultMatch, faults: Fault[]): void {
       rules.push({ match, faults: [...faults] });
     },
@@ -617,6 +642,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
       rules.length = 0;
       maxConcurrency = 0;
       connections = 0;
+      streamed = 0;
     },
     close(): Promise<void> {
       closing ??= (async () => {

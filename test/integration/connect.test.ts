@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { MockAgent } from 'undici';
 import { ConnectSource } from '../../src/backends/connect.ts';
 import type { Clock, RetryPolicy } from '../../src/backends/retry.ts';
 import { openSource } from '../../src/backends/select.ts';
-import { Code, SecretsError } from '../../src/errors.ts';
+import { SourceError } from '../../src/backends/source.ts';
+import { Code, Hint, SecretsError } from '../../src/errors.ts';
 import type { Inputs } from '../../src/inputs.ts';
 import { parseRef } from '../../src/refs.ts';
 import { type Outcome, Resolver } from '../../src/resolve.ts';
@@ -297,6 +299,72 @@ describe('Connect backend over HTTP', () => {
       },
     );
     assert.ok(Date.now() - started < 5_000);
+  });
+
+  it('does not follow a redirect: unavailable, saying where it pointed', async () => {
+    server.fault({ path: '/v1/vaults' }, [
+      { status: 302, headers: { location: `${server.url}/v1/vaults?followed=1` } },
+    ]);
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      assert.match(error.message, /redirect \(HTTP 302 to http:\/\/127\.0\.0\.1:\d+\)/);
+      assert.match(error.message, /something other than the API's JSON/);
+      return true;
+    });
+    assert.deepEqual(
+      server.requests.map((request) => request.path),
+      ['/v1/vaults'],
+    );
+  });
+
+  it('abandons an answer over 64 MiB as the limit passes: coded, quick, not retried', async () => {
+    const itemPath = `/v1/vaults/${IDS.vaults.engineering}/items/${IDS.items.deploy}`;
+    server.fault({ path: itemPath }, [{ streamBytes: 1024 * 1024 * 1024 }]);
+    const started = performance.now();
+    await assert.rejects(resolveAll(server, ['op://Engineering/deploy/password']), (error) => {
+      assert.ok(error instanceof SecretsError);
+      assert.equal(error.code, Code.providerUnavailable);
+      assert.match(error.message, /answer for item \S+ of vault \S+ exceeded 64 MiB: abandoned/);
+      return true;
+    });
+    assert.ok(performance.now() - started < 15_000, 'took too long');
+    assert.equal(server.requests.filter((request) => request.path === itemPath).length, 1);
+    // Abandoned at the limit: the server sent little more than the socket buffers hold.
+    assert.ok(server.streamed < 96 * 1024 * 1024, `${server.streamed} bytes sent`);
+  });
+});
+
+describe('Connect backend on an injected undici dispatcher', () => {
+  it('sends its requests there: a 401 is the token hint, never retried', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    // Loopback, port 9 (discard): were the dispatcher ignored, nothing would answer there.
+    const origin = 'http://127.0.0.1:9';
+    agent
+      .get(origin)
+      .intercept({ path: '/v1/vaults', method: 'GET' })
+      .reply(401, { status: 401, message: 'Invalid token signature' });
+    const connect = new ConnectSource({
+      host: new URL(origin),
+      token: CONNECT_TOKEN,
+      policy: FAST,
+      clock: fakeClock(),
+      dispatcher: agent,
+    });
+    try {
+      await assert.rejects(connect.listVaults(), (error) => {
+        assert.ok(error instanceof SourceError);
+        assert.equal(error.failure, 'unavailable');
+        assert.match(error.message, /rejected the token \(401: "Invalid token signature"\)/);
+        assert.ok(error.message.includes(Hint.connectToken));
+        return true;
+      });
+      agent.assertNoPendingInterceptors();
+    } finally {
+      await connect.close();
+      await agent.close();
+    }
   });
 });
 
