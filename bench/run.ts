@@ -6,9 +6,12 @@
  * Targets are reported, never asserted: the exit code is 0 unless something crashed (a
  * step that fails, a wrong value, a timeout), which exits 1. `--smoke` runs every scenario
  * at a small size in a few seconds, so that CI keeps the bench from rotting.
+ * `BENCH_1PASSWORD_ACTION=<dir>` (a local copy of 1Password/load-secrets-action, e.g. a git
+ * clone) measures scenario 2 against that action instead of a model.
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { writeHooks } from './hooks.ts';
 import { markdownTable, type Row, type ScenarioResult } from './lib.ts';
 import { cliScenario } from './scenarios/cli.ts';
@@ -24,6 +27,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const smoke = args.includes('--smoke');
+// A local copy of 1Password/load-secrets-action to measure scenario 2 against (else a model).
+const theirs = process.env['BENCH_1PASSWORD_ACTION'];
 
 const SIZES = smoke
   ? {
@@ -63,7 +68,15 @@ try {
   const results: ScenarioResult[] = [];
   const scenarios: [string, () => Promise<ScenarioResult>][] = [
     ['1. Connect', () => connectScenario(SIZES.connect)],
-    ['2. Service account via CLI', () => cliScenario({ ...SIZES.cli, dir: hooks.dir })],
+    [
+      '2. Service account via CLI',
+      () =>
+        cliScenario({
+          ...SIZES.cli,
+          dir: hooks.dir,
+          ...(theirs ? { theirs: path.resolve(theirs) } : {}),
+        }),
+    ],
     ['3. Cold start', () => coldStartScenario({ runs: SIZES.coldStartRuns, hooks })],
     ['4. Scale', () => scaleScenario({ ...SIZES.scale, hooks })],
     ['5. SDK batching', () => sdkScenario(SIZES.sdk)],

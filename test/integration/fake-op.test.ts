@@ -428,6 +428,22 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
     });
   });
 
+  describe('op env ls', () => {
+    it('lists the variables holding an op:// reference, one a line', async () => {
+      const extra = {
+        ...SA,
+        B_REF: 'op://Engineering/deploy/token',
+        PLAIN: 'hello',
+        A_REF: 'op://V/I/F',
+        NOT_A_REF: 'see op://V/I/F',
+      };
+      const names = ok(await op(['env', 'ls'], extra));
+      assert.deepEqual(names.split('\n').sort(), ['', 'A_REF', 'B_REF']);
+      assert.equal(ok(await op(['env', 'ls'])), '');
+      assert.equal(failure(await op(['env', 'ls', 'X'])), 'accepts 0 arg(s), received 1');
+    });
+  });
+
   describe('knobs', () => {
     it('sleeps FAKE_OP_DELAY_MS before anything, --version included', async () => {
       const log = tempFile('delay.log');

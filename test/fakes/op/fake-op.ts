@@ -8,7 +8,9 @@
  * of the commands, flags, error texts and `FAKE_OP_*` knobs.
  *
  * What it mimics from op 2.x: global flags anywhere on the line, JSON shapes of `vault list`,
- * `vault get`, `item list`, `item get`, `whoami`; `op read` and `op inject` with op's secret
+ * `vault get`, `item list`, `item get`, `whoami`; `op env ls` (hidden in op: the names of the
+ * variables holding an `op://` reference, one a line; 1Password's load-secrets-action runs
+ * it); `op read` and `op inject` with op's secret
  * reference rules (ASCII letters, digits, `-`, `_`, `.` and spaces only; 3 or 4 segments;
  * case-insensitive names after an exact match; IDs first; the unsectioned field wins);
  * errors on stderr as `[ERROR] YYYY/MM/DD HH:MM:SS <message>` with exit code 1. The reference
@@ -208,12 +210,14 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   'item list': ['vault', 'categories', 'tags', 'include-archive', 'long', 'favorite'],
   'item get': ['vault', 'fields', 'otp', 'reveal', 'include-archive'],
   'account list': [],
+  'env ls': [],
 };
 
 const SUBCOMMANDS: Record<string, Record<string, string>> = {
   vault: { list: 'vault list', ls: 'vault list', get: 'vault get' },
   item: { list: 'item list', ls: 'item list', get: 'item get' },
   account: { list: 'account list', ls: 'account list' },
+  env: { ls: 'env ls' },
 };
 
 /** Real op commands this fake does not implement. */
@@ -1065,6 +1069,14 @@ function cmdWhoami(parsed: Parsed, session: Session): void {
   );
 }
 
+/** Reads the environment only, in its order (whether op signs in first is not modelled). */
+function cmdEnvLs(parsed: Parsed): void {
+  expectOperands(parsed, 0);
+  for (const [name, value] of Object.entries(env)) {
+    if (value?.startsWith('op://') === true) print(`${name}\n`);
+  }
+}
+
 function cmdAccountList(parsed: Parsed): void {
   expectOperands(parsed, 0);
   const accounts = signedInAccounts().map((account) => ({
@@ -1292,6 +1304,10 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
   }
   if (parsed.command === 'account list') {
     cmdAccountList(parsed);
+    return { code: 0, trickle };
+  }
+  if (parsed.command === 'env ls') {
+    cmdEnvLs(parsed);
     return { code: 0, trickle };
   }
 
