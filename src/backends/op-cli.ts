@@ -1,10 +1,12 @@
 /**
  * The 1Password CLI (`op` 2.x): a service account (token in op's environment only) or a
- * developer's signed-in account session. op is looked up on PATH only when it is first needed.
+ * developer's signed-in account session. op is looked up on PATH only when it is first needed,
+ * and run through @actions/exec, without a shell.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { exec } from '@actions/exec';
 import { which } from '@actions/io';
+import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { object, records, summary, toItem } from './item-json.ts';
 import {
@@ -31,6 +33,16 @@ function unexpected(what: string): SourceError {
 
 export const OP_NOT_FOUND = 'op CLI not found in PATH - install 1password-cli to use this provider';
 
+/**
+ * How long op's output may take to arrive once op has exited. What op wrote before it exited is
+ * already in the pipe and is read within milliseconds even on a loaded machine; a process op
+ * left behind may hold the pipe open for minutes, and is not waited for (exec's default: 10 s).
+ */
+const OUTPUT_GRACE_MS = 500;
+
+/** Stdin for commands that read none: op reads a piped stdin (`item get` takes item names). */
+const NO_INPUT = Buffer.alloc(0);
+
 /** Variables op must never see: they would switch it to another account or to Connect. */
 const STRIPPED = /^(OP_SERVICE_ACCOUNT_TOKEN|OP_CONNECT_HOST|OP_CONNECT_TOKEN|INPUT_.*)$/i;
 
@@ -47,6 +59,7 @@ export interface CliSourceOptions {
 }
 
 interface Run {
+  /** null when op was ended by a signal. */
   readonly code: number | null;
   readonly stdout: Buffer;
   readonly stderr: string;
@@ -102,6 +115,8 @@ export class CliSource implements SecretSource {
   readonly #closing = new AbortController();
   readonly #limits: Limits;
   readonly #env: Record<string, string>;
+  /** The size op reported for each attached file read, by `vault/item/file`. */
+  readonly #fileSizes = new Map<string, number>();
   #op: Promise<string> | undefined;
   #version: Promise<void> | undefined;
 
@@ -137,14 +152,18 @@ export class CliSource implements SecretSource {
   }
 
   async getItem(vaultId: string, itemId: string): Promise<Item> {
-    const item = await this.#json(`reading item ${itemId}`, [
+    const json = await this.#json(`reading item ${itemId}`, [
       'item',
       'get',
       itemId,
       '--vault',
       vaultId,
     ]);
-    return toItem(item, vaultId, unexpected);
+    const item = toItem(json, vaultId, unexpected);
+    for (const [fileId, size] of fileSizes(json)) {
+      this.#fileSizes.set(`${vaultId}/${item.id}/${fileId}`, size);
+    }
+    return item;
   }
 
   async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
@@ -153,6 +172,15 @@ export class CliSource implements SecretSource {
       '--no-newline',
       `op://${vaultId}/${itemId}/${fileId}`,
     ]);
+    // Raw bytes have no shape to check: the size from `op item get` makes a cut-short output an
+    // error, never a shorter file.
+    const size = this.#fileSizes.get(`${vaultId}/${itemId}/${fileId}`);
+    if (size !== undefined && run.stdout.length !== size) {
+      throw new SourceError(
+        'unavailable',
+        `op printed ${run.stdout.length} bytes of file ${fileId}, whose size is ${size} bytes`,
+      );
+    }
     return new Uint8Array(run.stdout);
   }
 
@@ -191,6 +219,7 @@ export class CliSource implements SecretSource {
     return values;
   }
 
+  /** Ends the waits between retries. A hung op is not stopped (exec offers no handle). */
   close(): Promise<void> {
     this.#closing.abort(new Error('closed'));
     return Promise.resolve();
@@ -227,9 +256,11 @@ export class CliSource implements SecretSource {
     leftMs: number,
     input: Buffer | undefined,
   ): Promise<Run | Transient> {
-    const run = await this.#spawn(op, args, leftMs, input);
-    if (run === 'timeout')
-      return { transient: `op gave no answer within ${Math.round(leftMs)} ms` };
+    const run = await this.#exec(op, args, leftMs, input);
+    // Final, not retried: each attempt would leave one more op running.
+    if (run === undefined) {
+      throw new SourceError('unavailable', `op gave no answer within ${Math.round(leftMs)} ms`);
+    }
     if (run.code === 0) return run;
     const sorted = classifyOpError(opMessage(run.stderr));
     if (sorted instanceof SourceError) throw sorted;
@@ -244,8 +275,8 @@ export class CliSource implements SecretSource {
 
   async #checkVersion(op: string): Promise<void> {
     const timeoutMs = this.#limits.policy.attemptTimeoutMs;
-    const run = await this.#spawn(op, ['--version'], timeoutMs);
-    if (run === 'timeout') {
+    const run = await this.#exec(op, ['--version'], timeoutMs);
+    if (run === undefined) {
       throw new SourceError('unavailable', `${op} --version gave no answer within ${timeoutMs} ms`);
     }
     const version = run.stdout.toString('utf8').trim();
@@ -256,47 +287,69 @@ export class CliSource implements SecretSource {
     }
   }
 
-  /** Runs op without a shell; kills it when it overstays. */
-  #spawn(
+  /**
+   * Runs op once, without a shell and silently (its output is secrets); undefined when it gave
+   * no answer within `timeoutMs`. exec offers no handle to kill it: a hung op is left running,
+   * the step still ends (the entry exits once its work is done) and the runner ends it with the job.
+   */
+  async #exec(
     op: string,
     args: readonly string[],
     timeoutMs: number,
-    input?: Buffer,
-  ): Promise<Run | 'timeout'> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(op, args, {
-        env: this.#env,
-        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        windowsHide: true,
-        signal: this.#closing.signal,
-      });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-      child.stdin?.on('error', () => undefined);
-      child.stdin?.end(input);
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(new SourceError('unavailable', `op could not be started: ${redact(error.message)}`));
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        if (timedOut) resolve('timeout');
-        else
-          resolve({
-            code,
-            stdout: Buffer.concat(stdout),
-            stderr: Buffer.concat(stderr).toString('utf8'),
-          });
-      });
-    });
+    input: Buffer = NO_INPUT,
+  ): Promise<Run | undefined> {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let listening = true; // a hung op's later output is nobody's: do not hoard it
+    // exec splits its first argument like a command line: quoted, a path with spaces stays whole.
+    const running = exec(`"${op}"`, [...args], {
+      env: this.#env,
+      input,
+      silent: true,
+      ignoreReturnCode: true,
+      delay: OUTPUT_GRACE_MS,
+      listeners: {
+        stdout: (chunk: Buffer) => {
+          if (listening) stdout.push(chunk);
+        },
+        stderr: (chunk: Buffer) => {
+          if (listening) stderr.push(chunk);
+        },
+      },
+    }).then(
+      (code): Run => ({
+        code,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
+      (error: unknown) => {
+        throw new SourceError('unavailable', `op could not be started: ${redact(describe(error))}`);
+      },
+    );
+    running.catch(() => undefined); // awaited below, unless the timeout wins
+    const stop = new AbortController();
+    const timeout = this.#limits.clock.sleep(timeoutMs, stop.signal).then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return await Promise.race([running, timeout]);
+    } finally {
+      listening = false;
+      stop.abort();
+    }
   }
+}
+
+/** The sizes op gives for an item's attached files, by file ID. */
+function fileSizes(json: unknown): [string, number][] {
+  const files = records(object(json, 'item', unexpected)['files'] ?? [], 'item', unexpected);
+  return files.flatMap((file) => {
+    const { id, size } = file;
+    return typeof id === 'string' && typeof size === 'number' && Number.isSafeInteger(size)
+      ? [[id, size] as [string, number]]
+      : [];
+  });
 }
 
 function splitBuffer(buffer: Buffer, separator: Buffer): Buffer[] {

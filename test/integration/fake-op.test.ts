@@ -4,12 +4,16 @@
  * controlled environment. If the fake is wrong, every CLI test built on it proves nothing.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sshpk from 'sshpk';
 import {
+  endLeftRunning,
   FAKE_OP_BIN_DIR,
   FAKE_OP_DEFAULT_VERSION,
   type FakeOpOptions,
@@ -524,15 +528,44 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
           ['vault', 'list', '--format', 'json'],
           SA,
           { fault: 'hang', logFile: log },
-          { timeoutMs: 1500 },
+          // Long enough for the fake to start and log itself on a busy machine.
+          { timeoutMs: 5_000 },
         ),
         op(['--version'], SA, { fault: 'hang' }),
       ]);
+      // Neither exited nor closed its output until killed.
       assert.equal(hung.timedOut, true);
       assert.equal(hung.code, null);
       assert.equal(hung.signal, 'SIGKILL');
       assert.equal(readOpLog(log)[0]?.endedAt, null);
       assert.equal(ok(version), '2.30.3\n');
+    });
+
+    it('orphan: answers and exits at once, but leaves a process holding its stdout and stderr (logged)', async () => {
+      const log = tempFile('orphan.log');
+      const child = spawn('op', ['read', 'op://Engineering/deploy/token'], {
+        env: opEnv({ fault: 'orphan', logFile: log }, SA),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const stdout: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+      let closed = false;
+      const close = once(child, 'close').then(() => (closed = true));
+      try {
+        const [code] = (await once(child, 'exit')) as [number | null];
+        assert.equal(code, 0);
+        await sleep(1_000);
+        assert.equal(closed, false, "op's output closed: nothing held it");
+        assert.equal(Buffer.concat(stdout).toString('utf8'), `${VALUES.deployToken}\n`);
+        const [invocation] = readOpLog(log);
+        assert.equal(invocation?.exitCode, 0);
+        assert.ok(invocation.orphanPid !== undefined, 'no orphan logged');
+      } finally {
+        endLeftRunning(log);
+      }
+      await close; // ended with the orphan
+      const version = await op(['--version'], SA, { fault: 'orphan', logFile: tempFile('v.log') });
+      assert.equal(ok(version), '2.30.3\n', '--version is spared unless scoped');
     });
 
     it('garbage: something other than JSON, exit 0', async () => {

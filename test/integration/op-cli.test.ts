@@ -8,12 +8,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CliSource, type CliSourceOptions, OP_NOT_FOUND } from '../../src/backends/op-cli.ts';
-import type { RetryPolicy } from '../../src/backends/retry.ts';
+import type { Clock, RetryPolicy } from '../../src/backends/retry.ts';
 import { Code, SecretsError } from '../../src/errors.ts';
 import { parseRef } from '../../src/refs.ts';
 import { type Outcome, Resolver } from '../../src/resolve.ts';
 import {
+  endLeftRunning,
   FAKE_OP_BIN_DIR,
   type FakeOpOptions,
   fakeOpEnv,
@@ -22,6 +24,7 @@ import {
   readOpLog,
 } from '../fakes/op/index.ts';
 import {
+  BINARY_FILE_BYTES,
   CONNECT_TOKEN,
   IDS,
   SERVICE_ACCOUNT_TOKEN,
@@ -309,44 +312,143 @@ describe('faults', () => {
     assert.ok(count(log, 'vault list') <= 1);
   });
 
-  // Two independent sources whose op runs one at a time: side by side, to keep the file short.
-  describe('hang', { concurrency: true }, () => {
-    it('hang: bounded, every hung op killed', { skip: !posix }, async () => {
-      const policy = { ...POLICY, attempts: 2, attemptTimeoutMs: 1_000 };
+  // Independent sources, each waiting on its own op: side by side, to keep the file short.
+  describe('an op that never exits', { concurrency: true }, () => {
+    // Generous: a Node.js fake op takes a while to start, and these tests run side by side.
+    const policy = { ...POLICY, attempts: 3, attemptTimeoutMs: 3_000 };
+
+    it('fails coded after one attempt timeout, not retried (each retry would leave another op)', async () => {
       const { log, source: cli } = logged({ fault: 'hang' }, { policy });
-      const started = performance.now();
-      const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
-      const elapsed = performance.now() - started;
-      assert.match(error.message, /no answer within/);
-      // At most two retry cycles: the op inject batch, then the listing it falls back to.
-      const cycle = policy.attempts * policy.attemptTimeoutMs;
-      assert.ok(elapsed < 2 * cycle + 1_500, `${elapsed} ms`);
-      const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
-      assert.ok(hung.length >= policy.attempts, `${hung.length} hung`);
-      for (const invocation of hung)
-        assert.ok(!alive(invocation.pid), `pid ${invocation.pid} lives`);
+      try {
+        const started = performance.now();
+        const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
+        const elapsed = performance.now() - started;
+        assert.match(error.message, /^op gave no answer within 3000 ms$/);
+        assert.ok(elapsed >= policy.attemptTimeoutMs * 0.9, `gave up after ${elapsed} ms`);
+        // One attempt timeout, and a wide margin for op's start on a busy machine.
+        assert.ok(elapsed < policy.attemptTimeoutMs + 5_000, `${elapsed} ms`);
+        const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
+        assert.deepEqual(hung.map(command), ['inject'], 'retried, or retried per ref');
+        // Left running: exec cannot end it (the entry exits, the runner ends it with the job).
+        assert.ok(hung.every((invocation) => alive(invocation.pid)));
+      } finally {
+        endLeftRunning(log);
+      }
     });
 
-    it(
-      'hang: one retry cycle, not one for the batch and another for the fallback',
-      {
-        skip: !posix,
-      },
-      async () => {
-        const policy = { ...POLICY, attempts: 2, attemptTimeoutMs: 1_000 };
-        const { log, source: cli } = logged({ fault: 'hang' }, { policy });
+    it('op --version that never exits: coded, within one attempt timeout', async () => {
+      const { log, source: cli } = logged({ fault: 'hang@version' }, { policy });
+      try {
         const started = performance.now();
-        await unavailable(resolveAll(cli, [REF]));
+        const error = await unavailable(resolveAll(cli, [REF]));
         const elapsed = performance.now() - started;
-        const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
+        assert.match(error.message, /--version gave no answer within 3000 ms/);
+        assert.ok(elapsed < policy.attemptTimeoutMs + 5_000, `${elapsed} ms`);
         assert.deepEqual(
-          hung.map(command),
-          ['inject', 'inject'],
-          'an op that never answers is tried again through the per-ref fallback',
+          readOpLog(log)
+            .filter((invocation) => invocation.endedAt === null)
+            .map(command),
+          ['--version'],
         );
-        assert.ok(elapsed < policy.attempts * policy.attemptTimeoutMs + 1_000, `${elapsed} ms`);
-      },
+      } finally {
+        endLeftRunning(log);
+      }
+    });
+
+    it('the attempt timeout is kept by the injected clock', async () => {
+      // A clock whose time runs out when the test says so (then at once): no real time passes.
+      const pending = new Set<() => void>();
+      let expired = false;
+      const clock: Clock = {
+        now: () => Date.now(),
+        random: () => 0.5,
+        sleep: (_ms, signal) =>
+          new Promise((resolve, reject) => {
+            if (expired) return resolve();
+            pending.add(resolve);
+            signal.addEventListener(
+              'abort',
+              () => {
+                pending.delete(resolve);
+                reject(signal.reason as Error);
+              },
+              { once: true },
+            );
+          }),
+      };
+      const { log, source: cli } = logged(
+        { fault: 'hang' },
+        { policy: { ...POLICY, attemptTimeoutMs: 600_000, budgetMs: 600_000 }, clock },
+      );
+      try {
+        const failed = unavailable(resolveAll(cli, [REF]));
+        // Until op inject hangs and the version check beside it is done: one timeout left.
+        const deadline = performance.now() + 20_000;
+        while (
+          !readOpLog(log).some((invocation) => invocation.endedAt === null) ||
+          pending.size !== 1
+        ) {
+          assert.ok(performance.now() < deadline, 'op never started hanging');
+          await sleep(20);
+        }
+        const started = performance.now();
+        expired = true;
+        for (const run of pending) run();
+        const error = await failed;
+        assert.match(error.message, /^op gave no answer within 600000 ms$/);
+        assert.ok(performance.now() - started < 5_000, 'waited for real time');
+      } finally {
+        endLeftRunning(log);
+      }
+    });
+  });
+
+  it('an op that exits but leaves a process holding its output: done when op exits, values exact (inject, item get, binary op read)', async () => {
+    const { log, source: cli } = logged({ fault: 'orphan@all' });
+    const binary = 'op://Engineering/certs/binary.bin';
+    const listed = 'op://Platform/queue/eu/password';
+    try {
+      const started = performance.now();
+      const outcomes = await resolveAll(cli, [REF, listed, binary]);
+      const elapsed = performance.now() - started;
+      assert.equal(value(outcomes, REF), VALUES.deployToken);
+      assert.equal(value(outcomes, listed), VALUES.queueEuPassword);
+      const file = outcomes.get(parseRef(binary).text);
+      assert.deepEqual(file, { kind: 'value', value: BINARY_FILE_BYTES });
+      const commands = readOpLog(log).map(command);
+      for (const name of ['--version', 'inject', 'vault list', 'item get', 'read']) {
+        assert.ok(commands.includes(name), `no ${name} in ${commands.join(', ')}`);
+      }
+      // Six rounds of op, one after another: had any waited for its output to close (orphans
+      // live 60 s; exec's default wait is 10 s), this would take a minute.
+      assert.ok(elapsed < 25_000, `${elapsed} ms`);
+      const orphans = readOpLog(log).map((invocation) => invocation.orphanPid);
+      assert.ok(
+        orphans.every((pid) => pid !== undefined && alive(pid)),
+        'an op left no orphan, or it died: the case was not played',
+      );
+    } finally {
+      endLeftRunning(log);
+    }
+  });
+
+  it('op read cut short: a coded failure, never a shorter file', { skip: !posix }, async () => {
+    // A wrapper that passes op read's output through `head -c 10`, as a lost tail would.
+    const wrapper = join(dir, 'op-cut');
+    writeFileSync(
+      wrapper,
+      '#!/bin/sh\n' +
+        `case "$1" in read) '${join(FAKE_OP_BIN_DIR, 'op')}' "$@" | head -c 10; exit 0 ;; esac\n` +
+        `exec '${join(FAKE_OP_BIN_DIR, 'op')}' "$@"\n`,
     );
+    chmodSync(wrapper, 0o755);
+    const cli = source({
+      token: SERVICE_ACCOUNT_TOKEN,
+      env: opEnv({}),
+      findOp: () => Promise.resolve(wrapper),
+    });
+    const error = await unavailable(resolveAll(cli, ['op://Engineering/certs/binary.bin']));
+    assert.match(error.message, /printed 10 bytes of file .*, whose size is \d+ bytes/);
   });
 
   it('a missing item whose title reads like a fault ("timeout"): op inject is not retried', async () => {

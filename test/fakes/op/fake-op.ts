@@ -20,6 +20,7 @@
  * It never prints the service-account token (nor any other credential from its
  * environment), except on purpose with `FAKE_OP_FAULT=echo-token`.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
@@ -55,6 +56,8 @@ const startedAt = Date.now();
 const env = process.env;
 const args = process.argv.slice(2);
 let stdinBytes = 0;
+/** The process the `orphan` fault left holding op's stdout and stderr. */
+let orphanPid: number | undefined;
 
 const DEFAULT_VERSION = '2.30.3';
 const CREATED_AT = '2024-03-01T09:00:00Z';
@@ -132,6 +135,7 @@ function logInvocation(exitCode: number | null, ended: boolean): void {
     endedAt: ended ? Date.now() : null,
     pid: process.pid,
     exitCode,
+    ...(orphanPid === undefined ? {} : { orphanPid }),
   };
   try {
     appendFileSync(file, `${JSON.stringify(entry)}\n`);
@@ -414,6 +418,7 @@ Global Flags:
 const FAULTS = new Set([
   'crash',
   'hang',
+  'orphan',
   'garbage',
   'slow-stdout',
   'echo-token',
@@ -450,6 +455,23 @@ function activeFault(command: string): string | undefined {
     appendFileSync(counter, '.');
   }
   return name;
+}
+
+/** How long the `orphan` fault's background process lives (tests end it sooner). */
+const ORPHAN_LIFETIME_MS = 60_000;
+
+/**
+ * Starts a background process that inherits op's stdout and stderr and outlives op, as a daemon
+ * op starts might: op's reader sees op exit but its output stay open. Its own process group.
+ */
+function leaveOrphan(): number | undefined {
+  const orphan = spawn(process.execPath, ['-e', `setTimeout(() => {}, ${ORPHAN_LIFETIME_MS})`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+    windowsHide: true,
+  });
+  orphan.unref();
+  return orphan.pid;
 }
 
 const PANIC = `panic: runtime error: invalid memory address or nil pointer dereference
@@ -1254,6 +1276,9 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
   switch (fault) {
     case 'crash':
       return { code: 2, stderr: PANIC, trickle: false };
+    case 'orphan':
+      orphanPid = leaveOrphan();
+      break;
     case 'hang':
       logInvocation(null, false);
       setInterval(() => {}, 1 << 30);

@@ -14,12 +14,14 @@
  *   name one of them, or exactly one must be signed in.
  *
  * Knobs (all optional): `FAKE_OP_NODE` (the Node.js that runs the fake), `FAKE_OP_VERSION`,
- * `FAKE_OP_DELAY_MS`, `FAKE_OP_LOG`, `FAKE_OP_FAULT` (`crash`, `hang`, `garbage`,
- * `slow-stdout`, `echo-token`, `rate-limit`, `server-error`; `name@scope` limits it to a
- * command such as `read`, `item get`, `item`, `version`, or `all`; without a scope every
- * command but `--version` is affected), `FAKE_OP_FAULT_TIMES` + `FAKE_OP_FAULT_COUNTER`
- * (apply the fault to the first N affected invocations only, counted in that file),
- * `FAKE_OP_SIGNED_IN`, `FAKE_OP_DATA` (JSON vaults, see `writeOpData`).
+ * `FAKE_OP_DELAY_MS`, `FAKE_OP_LOG`, `FAKE_OP_FAULT` (`crash`, `hang` (never exits, holds
+ * its output open), `orphan` (answers and exits, but leaves a process holding its output open
+ * for 60 s; end both with `endLeftRunning`), `garbage`, `slow-stdout`, `echo-token`, `rate-limit`,
+ * `server-error`; `name@scope` limits it to a command such as `read`, `item get`, `item`,
+ * `version`, or `all`; without a scope every command but `--version` is affected),
+ * `FAKE_OP_FAULT_TIMES` + `FAKE_OP_FAULT_COUNTER` (apply the fault to the first N affected
+ * invocations only, counted in that file), `FAKE_OP_SIGNED_IN`, `FAKE_OP_DATA` (JSON vaults,
+ * see `writeOpData`).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,7 +41,7 @@ export const FAKE_OP_DEFAULT_VERSION = '2.30.3';
 export interface FakeOpOptions {
   /** Sleep this long before doing anything, on every invocation (`--version` too). */
   delayMs?: number;
-  /** `crash`, `hang`, `garbage`, `slow-stdout`, `echo-token`, `rate-limit`, `server-error`, optionally `@scope`. */
+  /** `crash`, `hang`, `orphan`, `garbage`, `slow-stdout`, `echo-token`, `rate-limit`, `server-error`, optionally `@scope`. */
   fault?: string;
   /** Apply `fault` to the first N affected invocations only (needs `faultCounterFile`). */
   faultTimes?: number;
@@ -91,6 +93,8 @@ export interface OpInvocation {
   pid: number;
   /** null for `hang`. */
   exitCode: number | null;
+  /** `orphan`: the background process holding op's stdout and stderr open. */
+  orphanPid?: number;
 }
 
 /** The invocations logged in `file`, oldest first; [] when there is no file yet. */
@@ -100,6 +104,32 @@ export function readOpLog(file: string): OpInvocation[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as OpInvocation);
+}
+
+/**
+ * The processes of the ops logged in `file` (the POSIX launcher writes each op's pid to
+ * `<file>.pids` before the fake starts, so a hung op not yet logged counts too) and the
+ * processes the `orphan` fault left; some may have ended.
+ */
+export function startedProcesses(file: string): number[] {
+  const pids = existsSync(`${file}.pids`)
+    ? readFileSync(`${file}.pids`, 'utf8').split('\n').filter(Boolean).map(Number)
+    : readOpLog(file).map((invocation) => invocation.pid);
+  const orphans = readOpLog(file).flatMap((invocation) =>
+    invocation.orphanPid === undefined ? [] : [invocation.orphanPid],
+  );
+  return [...pids, ...orphans];
+}
+
+/** Ends (SIGKILL) what is still running of `startedProcesses(file)`: the runner's job at the end of a job. */
+export function endLeftRunning(file: string): void {
+  for (const pid of startedProcesses(file)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** Writes vaults for `FAKE_OP_DATA`: the `VAULTS` shape, file contents as base64. */
