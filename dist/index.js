@@ -4,21 +4,22 @@ import {
   actionsRunner,
   filesRoot,
   saveFilesDir
-} from "./chunks/chunk-UPSCVPL3.js";
-import "./chunks/chunk-HSV4OUQ7.js";
+} from "./chunks/chunk-XIUZ6S5C.js";
+import "./chunks/chunk-GQWCDBQF.js";
+import "./chunks/chunk-WDUA56UJ.js";
 import {
   DEFAULT_POLICY,
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-7OYYZEB7.js";
+} from "./chunks/chunk-NR4WD63T.js";
 import {
   Code,
   Hint,
   SecretsError,
   describe,
   providerUnavailable
-} from "./chunks/chunk-PFO4Y6WD.js";
+} from "./chunks/chunk-2RUYU3FE.js";
 import {
   __commonJS,
   __require,
@@ -7504,7 +7505,7 @@ async function openSource(mode, inputs, env = process.env) {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
       let ca;
       if (url.protocol === "https:" || inputs.connectCa !== void 0) {
-        const trust = await import("./chunks/trust-4KTOIXVK.js");
+        const trust = await import("./chunks/trust-5QVAMSQY.js");
         const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
         ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
       }
@@ -7514,7 +7515,7 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-V7PISI6U.js");
+      const { ConnectSource } = await import("./chunks/connect-VH2MTGZB.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7525,17 +7526,17 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-252SXHON.js");
+        const { CliSource } = await import("./chunks/op-cli-CLJP3TSC.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-2IINOCYF.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-DNXFGQ3N.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-252SXHON.js");
+      const { CliSource } = await import("./chunks/op-cli-CLJP3TSC.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -7543,6 +7544,7 @@ async function openSource(mode, inputs, env = process.env) {
 
 // src/names.ts
 var NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var MANAGED_VARIABLES = "OP_MANAGED_VARIABLES";
 var FORBIDDEN_PREFIXES = ["GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "STATE_", "LD_", "DYLD_"];
 var FORBIDDEN_NAMES = /* @__PURE__ */ new Set([
   "CI",
@@ -7574,7 +7576,7 @@ var FORBIDDEN_NAMES = /* @__PURE__ */ new Set([
   "JAVA_TOOL_OPTIONS",
   "COMSPEC",
   "SYSTEMROOT",
-  "OP_MANAGED_VARIABLES"
+  MANAGED_VARIABLES
 ]);
 function nameProblem(name) {
   if (!NAME_PATTERN.test(name)) return `"${name}" is not a valid name (${Hint.nameRule})`;
@@ -7588,8 +7590,17 @@ function nameKey(name) {
   return name.toUpperCase();
 }
 
-// src/entries.ts
+// src/text.ts
 var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function utf8(bytes) {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/entries.ts
 function collect(specs, outcomes) {
   const entries = [];
   const errors = [];
@@ -7602,17 +7613,13 @@ function collect(specs, outcomes) {
     } else if (outcome instanceof SecretsError) {
       errors.push(outcome.forSecret(spec.name, spec.ref.text));
     } else if (outcome.kind === "value") {
-      let value = outcome.value;
-      if (typeof value !== "string" && !spec.file) {
-        try {
-          value = decoder.decode(value);
-        } catch {
-          fail2(
-            Code.refInvalid,
-            "the attached file is not UTF-8 text: add file: true to write its exact bytes"
-          );
-          continue;
-        }
+      const value = typeof outcome.value === "string" || spec.file ? outcome.value : utf8(outcome.value);
+      if (value === void 0) {
+        fail2(
+          Code.refInvalid,
+          "the attached file is not UTF-8 text: add file: true to write its exact bytes"
+        );
+        continue;
       }
       entries.push({ name: spec.name, value, file: spec.file, mask: spec.mask });
     } else {
@@ -7649,19 +7656,6 @@ function collect(specs, outcomes) {
 // src/export.ts
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-
-// src/text.ts
-var decoder2 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8(bytes) {
-  try {
-    return decoder2.decode(bytes);
-  } catch {
-    return void 0;
-  }
-}
-
-// src/export.ts
-var MANAGED_VARIABLES = "OP_MANAGED_VARIABLES";
 function previouslyManaged(runner) {
   const names = (runner.env[MANAGED_VARIABLES] ?? "").split(",").map((name) => name.trim());
   return names.filter((name) => {

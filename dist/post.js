@@ -3,11 +3,12 @@ import {
   actionsRunner,
   filesDir,
   isFilesDir
-} from "./chunks/chunk-UPSCVPL3.js";
-import "./chunks/chunk-HSV4OUQ7.js";
+} from "./chunks/chunk-XIUZ6S5C.js";
+import "./chunks/chunk-GQWCDBQF.js";
+import "./chunks/chunk-WDUA56UJ.js";
 import {
   describe
-} from "./chunks/chunk-PFO4Y6WD.js";
+} from "./chunks/chunk-2RUYU3FE.js";
 import "./chunks/chunk-YIPELEOB.js";
 
 // src/cleanup.ts
