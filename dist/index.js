@@ -8044,10 +8044,23 @@ function annotate(runner, errors) {
     runner.error(redact(`${subject}${error.message}`), error.code);
   }
 }
+var SUMMARY_ROWS = 300;
+function counted(rows2) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const row of rows2) counts.set(row.result, (counts.get(row.result) ?? 0) + 1);
+  return [...counts].map(([result, count]) => `${count.toLocaleString("en")} ${result}`).join(", ");
+}
 function summarize(runner, heading, rows2) {
+  let listed = rows2;
+  if (rows2.length > SUMMARY_ROWS) {
+    listed = rows2.filter((row) => row.result.startsWith("SECRETS_")).slice(0, SUMMARY_ROWS);
+  }
+  const shown = new Set(listed);
+  const rest = rows2.filter((row) => !shown.has(row));
   return runner.summary(heading, [
     ["Name", "Reference", "Exported as", "Result"],
-    ...rows2.map((row) => [row.name, row.ref, row.exported, row.result].map(redact))
+    ...listed.map((row) => [row.name, row.ref, row.exported, row.result].map(redact)),
+    ...rest.length > 0 ? [[`${rest.length.toLocaleString("en")} more`, "", "", counted(rest)]] : []
   ]);
 }
 
@@ -8334,7 +8347,14 @@ function exportedAs(spec, exportEnv) {
 }
 function rows(specs, inputs, failures) {
   const runFailure = failures.find((error) => error.secret === void 0);
-  return specs.map((spec) => {
+  const named = new Set(specs.map((spec) => spec.name));
+  const unparsed = failures.filter((error) => error.secret !== void 0 && !named.has(error.secret)).map((error) => ({
+    name: error.secret ?? "",
+    ref: error.ref ?? "",
+    exported: "nothing",
+    result: error.code
+  }));
+  const parsed = specs.map((spec) => {
     const failure = failures.find((error) => error.secret === spec.name) ?? runFailure;
     const ok = failures.length === 0;
     return {
@@ -8344,6 +8364,7 @@ function rows(specs, inputs, failures) {
       result: failure?.code ?? (ok ? "resolved" : "resolved, not exported")
     };
   });
+  return [...parsed, ...unparsed];
 }
 function protectCredentials(runner, inputs) {
   for (const token of [inputs.serviceAccountToken, inputs.connectToken]) {
@@ -8383,7 +8404,8 @@ async function loadSecrets(runner, open = openSource) {
   protectCredentials(runner, inputs);
   if (inputErrors.length > 0) return fail(runner, inputErrors, []);
   const { specs, errors: specErrors } = await readSpecs(inputs, runner);
-  if (specErrors.length > 0) return fail(runner, specErrors, specs, inputs);
+  const malformed = specErrors.filter((error) => error.code === Code.refInvalid);
+  if (malformed.length < specErrors.length) return fail(runner, specErrors, specs, inputs);
   const previous = previouslyManaged(runner);
   const plan = {
     exportEnv: inputs.exportEnv,
@@ -8393,7 +8415,9 @@ async function loadSecrets(runner, open = openSource) {
   };
   let entries = [];
   let mode;
-  if (specs.length === 0) {
+  if (specs.length === 0 && malformed.length > 0) {
+    return fail(runner, malformed, specs, inputs);
+  } else if (specs.length === 0) {
     runner.warning(
       "no secrets to load: the secrets input is empty and no step env value is an op:// reference"
     );
@@ -8402,10 +8426,11 @@ async function loadSecrets(runner, open = openSource) {
     try {
       ({ mode, outcomes } = await resolveAll(runner, open, inputs, specs));
     } catch (thrown) {
-      return fail(runner, [toSecretsError(thrown)], specs, inputs);
+      return fail(runner, [...malformed, toSecretsError(thrown)], specs, inputs);
     }
     const collected = collect(specs, outcomes);
-    if (collected.errors.length > 0) return fail(runner, collected.errors, specs, inputs);
+    const failures = [...malformed, ...collected.errors];
+    if (failures.length > 0) return fail(runner, failures, specs, inputs);
     entries = collected.entries;
   }
   let exported;

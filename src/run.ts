@@ -1,7 +1,7 @@
 /** The pipeline: inputs -> references -> backend -> resolve -> export (masked inside) -> report. */
 import { chooseMode, type Mode, type Opened, openSource } from './backends/select.ts';
 import { collect } from './entries.ts';
-import type { SecretsError } from './errors.ts';
+import { Code, type SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
 import { type Inputs, readInputs, readSpecs } from './inputs.ts';
 import { registerCredential } from './redact.ts';
@@ -25,7 +25,17 @@ function rows(
   failures: readonly SecretsError[],
 ): Row[] {
   const runFailure = failures.find((error) => error.secret === undefined);
-  return specs.map((spec) => {
+  const named = new Set(specs.map((spec) => spec.name));
+  // Secrets that never became a spec (a malformed reference): listed with their code.
+  const unparsed = failures
+    .filter((error) => error.secret !== undefined && !named.has(error.secret))
+    .map((error) => ({
+      name: error.secret ?? '',
+      ref: error.ref ?? '',
+      exported: 'nothing',
+      result: error.code,
+    }));
+  const parsed = specs.map((spec) => {
     const failure = failures.find((error) => error.secret === spec.name) ?? runFailure;
     const ok = failures.length === 0;
     return {
@@ -35,6 +45,7 @@ function rows(
       result: failure?.code ?? (ok ? 'resolved' : 'resolved, not exported'),
     };
   });
+  return [...parsed, ...unparsed];
 }
 
 /** Masks credentials from the start, so that no message can show them. */
@@ -92,8 +103,11 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   protectCredentials(runner, inputs);
   if (inputErrors.length > 0) return fail(runner, inputErrors, []);
 
+  // A bad configuration stops the run before any request; malformed references are reported
+  // together with what the well-formed ones resolve to, so that one run says everything.
   const { specs, errors: specErrors } = await readSpecs(inputs, runner);
-  if (specErrors.length > 0) return fail(runner, specErrors, specs, inputs);
+  const malformed = specErrors.filter((error) => error.code === Code.refInvalid);
+  if (malformed.length < specErrors.length) return fail(runner, specErrors, specs, inputs);
 
   const previous = previouslyManaged(runner);
   const plan = {
@@ -104,7 +118,9 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   };
   let entries: Entry[] = [];
   let mode: Mode | undefined;
-  if (specs.length === 0) {
+  if (specs.length === 0 && malformed.length > 0) {
+    return fail(runner, malformed, specs, inputs);
+  } else if (specs.length === 0) {
     runner.warning(
       'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
     );
@@ -113,10 +129,11 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     try {
       ({ mode, outcomes } = await resolveAll(runner, open, inputs, specs));
     } catch (thrown) {
-      return fail(runner, [toSecretsError(thrown)], specs, inputs);
+      return fail(runner, [...malformed, toSecretsError(thrown)], specs, inputs);
     }
     const collected = collect(specs, outcomes);
-    if (collected.errors.length > 0) return fail(runner, collected.errors, specs, inputs);
+    const failures = [...malformed, ...collected.errors];
+    if (failures.length > 0) return fail(runner, failures, specs, inputs);
     entries = collected.entries;
   }
 

@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Code } from '../../src/errors.ts';
 import { run } from '../../src/main.ts';
 import { run as post } from '../../src/post.ts';
+import { SUMMARY_ROWS } from '../../src/report.ts';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import {
   BINARY_FILE_BYTES,
@@ -235,10 +236,20 @@ describe('a run that fails', () => {
     await run(runner);
     assertNothingExported(runner);
     assert.deepEqual(
-      runner.errors.map((error) => error.title),
-      [Code.refInvalid],
-      'a malformed ref stops the run before any request',
+      runner.errors.map((error) => [error.title, error.message.split(' ')[0]]),
+      [
+        [Code.refInvalid, 'BAD'],
+        [Code.refNotFound, 'MISSING'],
+        [Code.refAmbiguous, 'TWIN'],
+      ],
+      'a malformed ref is reported with what the well-formed ones resolve to, in one run',
     );
+    assert.deepEqual(runner.summaries[0]?.table.at(-1), [
+      'BAD',
+      'op://Engineering//token',
+      'nothing',
+      Code.refInvalid,
+    ]);
 
     const resolving = step({
       secrets: [
@@ -277,14 +288,28 @@ describe('a run that fails', () => {
     assert.ok(!resolving.transcript().includes(VALUES.deployToken));
   });
 
-  it('checks every reference before any request, and echoes no text that is not a reference', async () => {
+  it('a configuration error stops the run before any request', async () => {
     server.reset();
     const runner = step({
       secrets: [
         'A: op://Engineering/deploy/token',
         'B: op://Engineering//token',
-        'C: https://x/y/z',
+        'PATH: op://V/i/f',
       ].join('\n'),
+    });
+    await run(runner);
+    assertNothingExported(runner);
+    assert.deepEqual(
+      runner.errors.map((error) => error.title),
+      [Code.refInvalid, Code.configInvalid],
+    );
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('malformed references only: reported without a request, echoing no text that is not a reference', async () => {
+    server.reset();
+    const runner = step({
+      secrets: ['B: op://Engineering//token', 'C: https://x/y/z'].join('\n'),
     });
     await run(runner);
     assert.deepEqual(
@@ -384,6 +409,41 @@ describe('a run that fails', () => {
       { title: Code.providerUnavailable, message: 'unexpected failure: not an Error' },
     ]);
     assert.equal(runner.failed, true);
+  });
+});
+
+describe('the job summary', () => {
+  const many = (count: number, ref: string) =>
+    Array.from({ length: count }, (_, index) => `S${index}: ${ref}`);
+
+  it(`past ${SUMMARY_ROWS} rows, counts the secrets instead of listing them`, async () => {
+    const runner = step({
+      secrets: many(SUMMARY_ROWS + 1, 'op://Engineering/deploy/token').join('\n'),
+    });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(runner.summaries[0]?.table.slice(1), [['301 more', '', '', '301 resolved']]);
+  });
+
+  it('past it on failure, lists every failure and counts the rest', async () => {
+    const secrets = [
+      ...many(SUMMARY_ROWS, 'op://Engineering/deploy/token'),
+      'MISSING: op://Engineering/nothing/password',
+    ];
+    const runner = step({ secrets: secrets.join('\n') });
+    await run(runner);
+    assert.deepEqual(runner.summaries[0]?.table.slice(1), [
+      ['MISSING', 'op://Engineering/nothing/password', 'nothing', Code.refNotFound],
+      ['300 more', '', '', '300 resolved, not exported'],
+    ]);
+  });
+
+  it(`up to ${SUMMARY_ROWS} rows, lists every secret`, async () => {
+    const runner = step({
+      secrets: many(SUMMARY_ROWS, 'op://Engineering/deploy/token').join('\n'),
+    });
+    await run(runner);
+    assert.equal(runner.summaries[0]?.table.length, SUMMARY_ROWS + 1);
   });
 });
 
