@@ -1,21 +1,157 @@
 /** Removes credentials from any text that came from a server, a library or a CLI before it is shown. */
 
+import { Buffer } from 'node:buffer';
+
 const TOKEN_PATTERNS: readonly RegExp[] = [
   /ops_[A-Za-z0-9_\-.=+/]+/g, // service-account tokens
   /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, // JWTs (Connect tokens)
   /\bBearer\s+[A-Za-z0-9_\-.=+/]+/gi,
 ];
 
-const known = new Set<string>();
+/** A run of this many characters of a credential (or of one of its forms) betrays it. */
+export const RUN_LENGTH = 16;
+
+/**
+ * Secret fields of the JSON inside a credential: an `ops_` token's body decodes to the account's
+ * keys, a Connect JWT's payload holds the token proper. Shown decoded, they are as bad as the token.
+ */
+const SECRET_PATHS: readonly (readonly string[])[] = [
+  ['secretKey'],
+  ['srpX'],
+  ['muk', 'k'],
+  ['throttleSecret', 'seed'],
+  ['1password.com/token'],
+];
+/** Decoded fields shorter than this are not secrets worth hiding everywhere (e.g. `oct`). */
+const MIN_DECODED_LENGTH = 8;
+
+const registered = new Set<string>();
+/** Every RUN_LENGTH-character window of every form of every credential. */
+const windows = new Set<string>();
+/** Forms shorter than RUN_LENGTH (longer ones are covered by `windows`), longest first. */
+let shortForms: string[] = [];
 
 /** Registers a credential so that it is removed from every message, whatever its shape. */
 export function registerCredential(value: string): void {
-  if (value.length > 0) known.add(value);
+  if (value.length === 0 || registered.has(value)) return;
+  registered.add(value);
+  const short = new Set(shortForms);
+  const values = [value, ...innerValues(value)];
+  for (const [index, one] of values.entries()) {
+    const { whole, partial } = formsOf(one);
+    for (const form of whole) {
+      if (form.length >= RUN_LENGTH) addWindows(form);
+      // A decoded field is hidden only where it is long enough to be unmistakable.
+      else if (form.length > 0 && (index === 0 || form.length >= MIN_DECODED_LENGTH)) {
+        short.add(form);
+      }
+    }
+    for (const form of partial) addWindows(form);
+  }
+  shortForms = [...short].sort((a, b) => b.length - a.length);
 }
 
 export function redact(text: string): string {
-  let out = text;
-  for (const value of known) out = out.split(value).join('***');
+  let out = hideRuns(text);
+  for (const form of shortForms) out = out.split(form).join('***');
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, '***');
   return out;
+}
+
+function addWindows(form: string): void {
+  for (let at = 0; at + RUN_LENGTH <= form.length; at++) {
+    windows.add(form.slice(at, at + RUN_LENGTH));
+  }
+}
+
+/**
+ * Replaces each maximal stretch of `text` covered by windows of a credential with `***`: one pass
+ * with one set look-up per position, so a cut-off token (its first 60%, its last 16 characters)
+ * goes as surely as a whole one.
+ */
+function hideRuns(text: string): string {
+  if (windows.size === 0 || text.length < RUN_LENGTH) return text;
+  let out = '';
+  let kept = 0; // text before this index is in `out` already
+  let start = -1;
+  let end = -1;
+  for (let at = 0; at + RUN_LENGTH <= text.length; at++) {
+    if (!windows.has(text.slice(at, at + RUN_LENGTH))) continue;
+    if (at > end) {
+      // Not overlapping or touching the stretch so far: that one is complete.
+      if (start >= 0) {
+        out += `${text.slice(kept, start)}***`;
+        kept = end;
+      }
+      start = at;
+    }
+    end = at + RUN_LENGTH;
+  }
+  if (start < 0) return text;
+  return `${out}${text.slice(kept, start)}***${text.slice(end)}`;
+}
+
+/**
+ * The shapes in which a server or a CLI may echo a value. `whole` may be removed wherever it
+ * occurs; `partial` are fragments (base64 of the value at another byte alignment, as inside
+ * `base64("Bearer " + token)`), only searched for runs, since they can be short.
+ */
+function formsOf(value: string): { whole: string[]; partial: string[] } {
+  const bytes = Buffer.from(value, 'utf8');
+  const base64 = bytes.toString('base64');
+  const url = encodeURIComponent(value);
+  const whole = new Set([
+    value,
+    base64,
+    base64.replace(/=+$/, ''),
+    bytes.toString('base64url'),
+    url,
+    url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    new URLSearchParams({ v: value }).toString().slice(2), // form encoding: space as `+`
+  ]);
+  const partial: string[] = [];
+  for (const shift of [1, 2]) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
+    // The first 4 characters also encode the made-up leading bytes.
+    partial.push(shifted.toString('base64').slice(4), shifted.toString('base64url').slice(4));
+  }
+  return { whole: [...whole], partial };
+}
+
+/**
+ * What else a credential betrays: an `ops_` token's body without its prefix, and the secret fields
+ * of the JSON its body (or a JWT's payload) decodes to.
+ */
+function innerValues(value: string): string[] {
+  const out: string[] = [];
+  const encoded: string[] = [];
+  if (value.startsWith('ops_') && value.length - 4 >= MIN_DECODED_LENGTH) {
+    out.push(value.slice(4));
+    encoded.push(value.slice(4));
+  }
+  const parts = value.split('.');
+  if (parts.length === 3 && parts[1] !== undefined) encoded.push(parts[1]);
+  for (const body of encoded) {
+    let decoded: unknown;
+    try {
+      // Node's base64url decoder takes the standard alphabet too.
+      decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      continue;
+    }
+    for (const path of SECRET_PATHS) {
+      const field = fieldAt(decoded, path);
+      if (typeof field === 'string' && field.length >= MIN_DECODED_LENGTH) out.push(field);
+    }
+  }
+  return out;
+}
+
+function fieldAt(value: unknown, path: readonly string[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
 }

@@ -24,6 +24,7 @@ import {
   VAULTS,
 } from '../fixtures/vault-data.ts';
 import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { credentialForms, piecesOf } from '../harness/leak.ts';
 
 const TOKENS = [CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN];
 /** Pieces of the tokens that would betray them if a message cut them up. */
@@ -31,7 +32,11 @@ const TOKEN_PIECES = [
   ...CONNECT_TOKEN.split('.'),
   SERVICE_ACCOUNT_TOKEN.slice(4, 64),
   SERVICE_ACCOUNT_TOKEN.slice(-48),
+  // Encoded and cut-off forms, the ops_ body, and the secrets the tokens decode to.
+  ...TOKENS.flatMap(credentialForms),
 ];
+/** Pieces of the tokens and of their forms, so that a message cut short still counts. */
+const TOKEN_RUNS = piecesOf([...TOKENS, ...TOKENS.flatMap(credentialForms)]);
 
 const TRICKY = Object.entries(TRICKY_VALUES).map(([label, value]) => ({
   name: `TRICKY_${label.toUpperCase()}`,
@@ -251,7 +256,7 @@ describe('every channel, every backend: tricky values on success and on failure'
         'a value is still on disk after the post steps, outside the file-command files',
       );
       const results = [ok, failed, ...posts];
-      assertNoLeak(results, [...ALL_TRICKY, ...TOKENS, ...TOKEN_PIECES]);
+      assertNoLeak(results, [...ALL_TRICKY, ...TOKENS, ...TOKEN_PIECES, ...TOKEN_RUNS]);
       assertMaskedLog(results, [...ALL_TRICKY, ...TOKENS]);
     });
   }
@@ -344,7 +349,7 @@ describe('tokens in library and server errors', () => {
       }
       assert.ok(!result.summary.includes(CONNECT_TOKEN) && !result.summary.includes('eyJ'));
     }
-    assertNoLeak(list, [...TOKENS, ...TOKEN_PIECES]);
+    assertNoLeak(list, [...TOKENS, ...TOKEN_PIECES, ...TOKEN_RUNS]);
   }
 
   it('op echoes the service-account token in its error', async () => {
@@ -420,6 +425,82 @@ describe('tokens in library and server errors', () => {
       ['SECRETS_ACCESS_DENIED', 'SECRETS_REF_NOT_FOUND'],
     );
     assertTokenHidden(result);
+  });
+
+  describe('a Connect 401 or 403 whose body echoes the token encoded or cut off', () => {
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+    // The Connect token is a JWT: URL encoding leaves it as it is, so a URL-encoded echo is
+    // tried on the header line around it too. The number: where the text that betrays the token
+    // starts (the base64 of `Authorization: Bearer ` is no secret; the 32nd character on encodes
+    // the token only).
+    const echoes: [string, string, number][] = [
+      ['base64', base64(CONNECT_TOKEN), 0],
+      ['base64, unpadded', base64(CONNECT_TOKEN).replace(/=+$/, ''), 0],
+      ['base64url', Buffer.from(CONNECT_TOKEN).toString('base64url'), 0],
+      ['base64 of the Authorization header', base64(`Authorization: Bearer ${CONNECT_TOKEN}`), 32],
+      ['URL-encoded', `token=${encodeURIComponent(CONNECT_TOKEN)}`, 'token='.length],
+      ['URL-encoded header', encodeURIComponent(`Bearer ${CONNECT_TOKEN}`), 'Bearer%20'.length],
+      ['its first 60%', CONNECT_TOKEN.slice(0, Math.ceil(CONNECT_TOKEN.length * 0.6)), 0],
+      ['its last 16 characters', CONNECT_TOKEN.slice(-16), 0],
+    ];
+    /** What must not show: each echo's secret part, and its pieces (messages are cut short). */
+    const betraying = (list: typeof echoes) => {
+      const secret = list.map(([, echo, from]) => echo.slice(from));
+      return [...secret, ...piecesOf(secret)];
+    };
+    for (const entry of echoes) {
+      const [why, echo] = entry;
+      it(`401, ${why}`, async () => {
+        connect.fault({}, [
+          {
+            status: 401,
+            rawBody: JSON.stringify({ status: 401, message: `Invalid token ${echo}` }),
+          },
+        ]);
+        const result = await connectJob().step({ inputs: { secrets: SECRETS } });
+        assert.equal(result.exitCode, 1);
+        assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+        assert.match(errors(result)[0]?.message ?? '', /401/);
+        assertTokenHidden(result);
+        assertNoLeak(result, betraying([entry]));
+      });
+    }
+
+    it('403 per secret, every form at once', async () => {
+      const echo = echoes.map(([, form]) => form).join(' ');
+      connect.fault({ path: `/v1/vaults/${IDS.vaults.platform}/items` }, [
+        { status: 403, rawBody: JSON.stringify({ status: 403, message: `forbidden: ${echo}` }) },
+      ]);
+      const result = await connectJob().step({ inputs: { secrets: SECRETS } });
+      assert.equal(result.exitCode, 1);
+      assert.deepEqual(
+        errors(result).map((annotation) => annotation.title),
+        ['SECRETS_ACCESS_DENIED'],
+      );
+      assertTokenHidden(result);
+      assertNoLeak(result, betraying(echoes));
+    });
+  });
+
+  it('op prints the token body without ops_, and the account it decodes to', async () => {
+    const job = newJob({
+      PATH: fakeOpPath(),
+      ...fakeOpEnv({ fault: 'echo-token-body' }),
+      OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
+    });
+    const result = await job.step({
+      inputs: {
+        secrets: SECRETS,
+        'auth-mode': 'service-account',
+        'service-account-resolver': 'cli',
+      },
+    });
+    assert.equal(result.exitCode, 1);
+    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errors(result)[0]?.message ?? '', /401/);
+    // Not vacuous: the part of the decoded account that is no secret still shows.
+    assert.match(errors(result)[0]?.message ?? '', /signInAddress/);
+    assertTokenHidden([result, ...(await job.post())]);
   });
 
   it('a Connect 500 storm whose bodies hold the token', async () => {

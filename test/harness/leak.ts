@@ -2,10 +2,71 @@
 // stores or shows (except the data of `::add-mask::` itself). Its messages never contain a value.
 
 import { AssertionError } from 'node:assert';
+import { Buffer } from 'node:buffer';
 import type { StepResult } from './runner.ts';
 
 /** Lines of a value shorter than this (after trimming) are not searched for on their own. */
 export const MIN_LINE_LENGTH = 4;
+
+/** Secret fields of the JSON inside a credential (an `ops_` body, a JWT payload). */
+const DECODED_SECRETS: readonly (readonly string[])[] = [
+  ['secretKey'],
+  ['srpX'],
+  ['muk', 'k'],
+  ['throttleSecret', 'seed'],
+  ['1password.com/token'],
+];
+
+/**
+ * The shapes in which a server or a CLI might echo a credential, for `assertNoLeak`: its base64
+ * (padded and not), base64url and URL-encoded forms, its first 60% and last 16 characters, an
+ * `ops_` token's body without the prefix, and the secret fields its body (or a JWT's payload)
+ * decodes to. The credential itself is not in the list.
+ */
+export function credentialForms(credential: string): string[] {
+  const base64 = Buffer.from(credential).toString('base64');
+  const forms = [
+    base64,
+    base64.replace(/=+$/, ''),
+    Buffer.from(credential).toString('base64url'),
+    encodeURIComponent(credential),
+    credential.slice(0, Math.ceil(credential.length * 0.6)),
+    credential.slice(-16),
+  ];
+  const encoded: string[] = [];
+  if (credential.startsWith('ops_')) {
+    forms.push(credential.slice(4));
+    encoded.push(credential.slice(4));
+  }
+  const parts = credential.split('.');
+  if (parts.length === 3 && parts[1] !== undefined) encoded.push(parts[1]);
+  for (const body of encoded) {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      continue;
+    }
+    for (const path of DECODED_SECRETS) {
+      let at = decoded;
+      for (const key of path) at = (at as Record<string, unknown> | undefined)?.[key];
+      if (typeof at === 'string') forms.push(at);
+    }
+  }
+  return [...new Set(forms)].filter((form) => form !== credential);
+}
+
+/**
+ * Consecutive pieces of `size` characters of each value: a message cut short (to 200 or 500
+ * characters, say) no longer holds the whole value, but any 2 * size of it hold a piece.
+ */
+export function piecesOf(values: readonly string[], size = 24): string[] {
+  const pieces: string[] = [];
+  for (const value of values) {
+    for (let at = 0; at + size <= value.length; at += size) pieces.push(value.slice(at, at + size));
+  }
+  return [...new Set(pieces)];
+}
 
 interface Needle {
   valueIndex: number;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { redact, registerCredential } from '../../src/redact.ts';
 
 const JWT =
@@ -78,5 +78,135 @@ describe('redact: registered credentials', () => {
   it('ignores an empty credential', () => {
     registerCredential('');
     assert.equal(redact('abc'), 'abc');
+  });
+});
+
+describe('redact: encoded and partial credentials', () => {
+  // A Connect-like token with characters that base64 and URL encoding change (`+`, `/`, `=`,
+  // space), and an ops_ token whose body is base64url JSON holding the account's keys.
+  const CONNECT = 'cOnNeCt+t0ken/with spaces=and&more-chars_0123456789-abcdefghij';
+  const ACCOUNT = {
+    signInAddress: 'unit.1password.com',
+    email: 'unitbot@1passwordserviceaccounts.com',
+    srpX: '0f1e2d3c4b5a69788796a5b4c3d2e1f0unitsrpx00000000000000000000000000',
+    muk: { alg: 'A256GCM', k: 'dW5pdC10ZXN0LW11ay1rZXktbWF0ZXJpYWwtMDAwMDA', kty: 'oct' },
+    secretKey: 'A3-UNITTE-STK000-00000-00000-00000-00000',
+  };
+  const BODY = Buffer.from(JSON.stringify(ACCOUNT)).toString('base64url');
+  const SERVICE = `ops_${BODY}`;
+  const base64 = (value: string) => Buffer.from(value).toString('base64');
+
+  const forms = (token: string): [string, string][] => [
+    ['plain', token],
+    ['base64', base64(token)],
+    ['base64 unpadded', base64(token).replace(/=+$/, '')],
+    ['base64url', Buffer.from(token).toString('base64url')],
+    ['URL-encoded', encodeURIComponent(token)],
+    [
+      'URL-encoded, lower-case escapes',
+      encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    ],
+    ['form-encoded', new URLSearchParams({ t: token }).toString().slice(2)],
+    ['first 60%', token.slice(0, Math.ceil(token.length * 0.6))],
+    ['last 16 characters', token.slice(-16)],
+    ['16 characters from the middle', token.slice(20, 36)],
+  ];
+  /** Inside a longer base64 text, at another byte alignment: what encodes the prefix stays. */
+  const embedded = (token: string): [string, string, number][] => [
+    ['base64 of "Bearer <token>"', base64(`Bearer ${token}`), 'Bearer '.length],
+    ['base64 of "user:<token>" (basic auth)', base64(`x-access-token:${token}`), 15],
+  ];
+  function assertEmbeddedHidden(token: string): void {
+    for (const [why, form, prefix] of embedded(token)) {
+      const out = redact(`401: token "${form}" rejected`);
+      // The prefix's own base64, plus the group it shares with the token, at most.
+      const shown = Math.ceil(prefix / 3) * 4 + 4;
+      assert.match(
+        out,
+        new RegExp(`^401: token "[A-Za-z0-9+/]{0,${shown}}\\*\\*\\*" rejected$`),
+        why,
+      );
+    }
+  }
+
+  // Before any registration, these forms pass through: the test would fail without the fix.
+  it('the forms are not token-shaped: without registration they are shown', () => {
+    const text = `server said ${base64(CONNECT)} and ${CONNECT.slice(0, 40)}`;
+    assert.equal(redact(text), text);
+  });
+
+  describe('a Connect token', () => {
+    before(() => registerCredential(CONNECT));
+    it('inside longer base64 (Bearer, basic auth)', () => assertEmbeddedHidden(CONNECT));
+    for (const [why, form] of forms(CONNECT)) {
+      it(why, () => {
+        const out = redact(`401: token "${form}" rejected`);
+        assert.equal(out, '401: token "***" rejected');
+      });
+    }
+  });
+
+  describe('a service-account token', () => {
+    before(() => registerCredential(SERVICE));
+    it('inside longer base64 (Bearer, basic auth)', () => assertEmbeddedHidden(SERVICE));
+    const cases: [string, string][] = [
+      ...forms(SERVICE),
+      ['body without ops_', BODY],
+      ['first 60% of the body', BODY.slice(0, Math.ceil(BODY.length * 0.6))],
+      ['base64 of the body', base64(BODY)],
+      ['the decoded secret key', ACCOUNT.secretKey],
+      ['the decoded srpX', ACCOUNT.srpX],
+      ['the decoded muk key', ACCOUNT.muk.k],
+    ];
+    for (const [why, form] of cases) {
+      it(why, () => {
+        const out = redact(`error: "${form}" could not be used`);
+        assert.ok(!out.includes(form), `${why}: ${out}`);
+        assert.equal(out, 'error: "***" could not be used');
+      });
+    }
+
+    it('the decoded JSON: the secret fields go, the rest stays', () => {
+      const out = redact(`account ${JSON.stringify(ACCOUNT)}`);
+      for (const secret of [ACCOUNT.secretKey, ACCOUNT.srpX, ACCOUNT.muk.k]) {
+        assert.ok(!out.includes(secret), out);
+      }
+      assert.ok(out.includes('"signInAddress":"unit.1password.com"'), out);
+    });
+  });
+
+  it('every form, several times in one message', () => {
+    const text = forms(CONNECT)
+      .map(([, form]) => form)
+      .join(' | ');
+    const out = redact(`${text} // ${BODY}${BODY}`);
+    assert.equal(
+      out,
+      `${forms(CONNECT)
+        .map(() => '***')
+        .join(' | ')} // ***`,
+    );
+  });
+
+  it('leaves text that shares fewer than 16 characters with a credential', () => {
+    registerCredential(CONNECT);
+    const texts = [
+      `token ${CONNECT.slice(0, 15)} is not the token`,
+      `tail ${CONNECT.slice(-15)} and head ${CONNECT.slice(0, 15)} apart`,
+      `${base64(CONNECT).slice(0, 15)}, ${BODY.slice(10, 25)}`,
+      `${ACCOUNT.secretKey.slice(0, 15)}`,
+      'item "db" not found in vault "Platform": HTTP 404 after 1 attempt',
+      // Common base64 of `{"` JSON openings is not a credential by itself.
+      'eyJzaWduSW5BZGR',
+    ];
+    for (const text of texts) assert.equal(redact(text), text);
+  });
+
+  it('a long message is handled in one pass', () => {
+    const filler = 'x'.repeat(200_000);
+    const started = performance.now();
+    const out = redact(`${filler}${CONNECT.slice(5, 30)}${filler}`);
+    assert.equal(out, `${filler}***${filler}`);
+    assert.ok(performance.now() - started < 2_000, 'redact took too long');
   });
 });

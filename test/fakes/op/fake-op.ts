@@ -18,7 +18,8 @@
  * client); this file only words op's messages.
  *
  * It never prints the service-account token (nor any other credential from its
- * environment), except on purpose with `FAKE_OP_FAULT=echo-token`.
+ * environment), except on purpose with `FAKE_OP_FAULT=echo-token` (the token) or
+ * `echo-token-body` (its body without `ops_`, and the account JSON that body decodes to).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -422,6 +423,7 @@ const FAULTS = new Set([
   'garbage',
   'slow-stdout',
   'echo-token',
+  'echo-token-body',
   'rate-limit',
   'server-error',
 ]);
@@ -1293,6 +1295,17 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
         code: 1,
         stderr: errorText(
           `error initializing client: the service account token "${token}" could not be used: (401) Unauthorized`,
+        ),
+        trickle: false,
+      };
+    }
+    case 'echo-token-body': {
+      const body = (env['OP_SERVICE_ACCOUNT_TOKEN'] ?? '').replace(/^ops_/, '');
+      const decoded = Buffer.from(body, 'base64url').toString('utf8');
+      return {
+        code: 1,
+        stderr: errorText(
+          `error initializing client: invalid token body "${body}" (decoded: ${decoded}): (401) Unauthorized`,
         ),
         trickle: false,
       };
