@@ -306,7 +306,17 @@ describe('buildSpecs', () => {
     });
   }
 
-  const badNames = ['1A', 'A-B', 'GITHUB_TOKEN', 'github_x', 'Path', 'NODE_OPTIONS', 'INPUT_X'];
+  const badNames = [
+    '1A',
+    'A-B',
+    'GITHUB_ENV',
+    'github_x',
+    'OP_CONNECT_TOKEN',
+    'LD_PRELOAD',
+    'Path',
+    'NODE_OPTIONS',
+    'INPUT_X',
+  ];
   for (const name of badNames) {
     it(`refuses the name ${name}`, () => {
       const built = buildSpecs([raw(name, 'op://V/I/F', 'env')]);
