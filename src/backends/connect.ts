@@ -30,6 +30,19 @@ function notJson(what: string): SourceError {
   );
 }
 
+/** A token of RFC 9110 (media type and subtype). */
+const TOKEN = "[a-z0-9!#$%&'*+.^_`|~-]+";
+const JSON_SUFFIX = new RegExp(`^${TOKEN}/${TOKEN}\\+json$`);
+
+/**
+ * Whether a Content-Type names JSON: `application/json` or a `type/subtype+json`, parameters
+ * aside. Parsed, not searched: `text/html; x=notjson` holds "json" but is an HTML page.
+ */
+export function isJsonMediaType(contentType: string): boolean {
+  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  return type === 'application/json' || JSON_SUFFIX.test(type);
+}
+
 export class ConnectSource implements SecretSource {
   readonly #http: HttpClient;
   readonly #origin: string;
@@ -88,7 +101,7 @@ export class ConnectSource implements SecretSource {
 
   async #json(path: string, what: string): Promise<unknown> {
     const response = await this.#get(path, what);
-    if (!response.contentType.toLowerCase().includes('json')) throw notJson(what);
+    if (!isJsonMediaType(response.contentType)) throw notJson(what);
     try {
       return JSON.parse(decoder.decode(response.body));
     } catch {
