@@ -1,8 +1,7 @@
 /** The only module that reads the action's inputs; returns one typed, frozen object. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { inputDefault } from './action-metadata.ts';
 import { Code, describe, SecretsError } from './errors.ts';
+import { readInputFile } from './input-file.ts';
 import type { Runner } from './runner.ts';
 import {
   buildSpecs,
@@ -116,7 +115,7 @@ export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedS
   const envFile = env['OP_ENV_FILE'];
   if (envFile !== undefined && envFile !== '') {
     try {
-      const parsed = await parseEnvFile(readFileSync(resolve(cwd, envFile), 'utf8'));
+      const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, cwd));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(
@@ -130,10 +129,9 @@ export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedS
       }
     } catch (thrown) {
       errors.push(
-        new SecretsError(
-          Code.configInvalid,
-          `OP_ENV_FILE "${envFile}" cannot be read: ${describe(thrown)}`,
-        ),
+        thrown instanceof SecretsError
+          ? thrown
+          : new SecretsError(Code.configInvalid, `OP_ENV_FILE "${envFile}": ${describe(thrown)}`),
       );
     }
   }

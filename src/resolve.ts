@@ -58,6 +58,19 @@ function pick<T extends { readonly id: string }>(
   return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
 }
 
+/**
+ * An ID taken from a backend's answer, checked before it goes into the next request's path or
+ * reference: `../x` or `a b` from a broken or hostile server is never sent (nor retried).
+ */
+function answeredId(id: string, what: string): string {
+  if (isId(id)) return id;
+  throw new SourceError(
+    'unavailable',
+    `the answer gave ${what} the ID ${quote(id)}, which is not a 1Password ID ` +
+      '(26 characters of a-z and 0-9): not used in a request',
+  );
+}
+
 export class Resolver {
   readonly #source: SecretSource;
   readonly #cache = new Map<string, Promise<unknown>>();
@@ -151,7 +164,8 @@ export class Resolver {
   }
 
   async #item(vault: VaultSummary, segment: string): Promise<Item> {
-    const items = await this.#once(`items:${vault.id}`, () => this.#source.listItems(vault.id));
+    const vaultId = answeredId(vault.id, `vault ${quote(vault.title)}`);
+    const items = await this.#once(`items:${vaultId}`, () => this.#source.listItems(vaultId));
     const found = pick<ItemSummary>(items, segment, (item) => item.title);
     if (found.length > 1) {
       const ids = found.map((item) => item.id).join(', ');
@@ -162,9 +176,8 @@ export class Resolver {
     const [summary] = found;
     if (!summary)
       throw new NotFound(`item ${quote(segment)} not found in vault ${quote(vault.title)}`);
-    return this.#once(`item:${vault.id}/${summary.id}`, () =>
-      this.#source.getItem(vault.id, summary.id),
-    );
+    const itemId = answeredId(summary.id, `item ${quote(summary.title)}`);
+    return this.#once(`item:${vaultId}/${itemId}`, () => this.#source.getItem(vaultId, itemId));
   }
 
   async #reading(vault: VaultSummary, reading: Reading, ref: Ref): Promise<Resolved> {
@@ -192,8 +205,12 @@ export class Resolver {
       );
     }
     if (file) {
-      const key = `file:${vault.id}/${item.id}/${file.id}`;
-      const bytes = await this.#once(key, () => this.#source.getFile(vault.id, item.id, file.id));
+      const ids = [
+        answeredId(vault.id, `vault ${quote(vault.title)}`),
+        answeredId(item.id, `item ${quote(item.title)}`),
+        answeredId(file.id, `file ${quote(file.name)}`),
+      ] as const;
+      const bytes = await this.#once(`file:${ids.join('/')}`, () => this.#source.getFile(...ids));
       return { kind: 'value', value: bytes };
     }
     const inSection = reading.section === undefined ? '' : ` in section ${quote(reading.section)}`;

@@ -168,9 +168,15 @@ export async function parseEnvFile(text: string): Promise<{
 }> {
   // Loaded only for OP_ENV_FILE: dotenv loads node:crypto (~4 ms) as it starts.
   const { default: dotenv } = await import('dotenv');
-  const names = assignedNames(text);
-  const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !duplicates.includes(name));
+  // Sets, not indexOf/includes: a 100,000-line file took 19 s with the quadratic check.
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of assignedNames(text)) {
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  const duplicates = [...repeated];
+  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !repeated.has(name));
   return {
     raw: entries
       .filter(([, value]) => looksLikeRef(value))

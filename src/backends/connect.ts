@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import { Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
+import { isId } from '../refs.ts';
 import { HttpClient, HttpFailure, type HttpResponse, MAX_RESPONSE_BYTES } from './http.ts';
 import type { Clock, RetryPolicy } from './retry.ts';
 import { type Json, object, records, summary, toItem } from './item-json.ts';
@@ -28,6 +29,32 @@ function notJson(what: string): SourceError {
     'unavailable',
     `Connect answered ${what} with something other than the API's JSON (${Hint.connectHost})`,
   );
+}
+
+/** A token of RFC 9110 (media type and subtype). */
+const TOKEN = "[a-z0-9!#$%&'*+.^_`|~-]+";
+const JSON_SUFFIX = new RegExp(`^${TOKEN}/${TOKEN}\\+json$`);
+
+/**
+ * Whether a Content-Type names JSON: `application/json` or a `type/subtype+json`, parameters
+ * aside. Parsed, not searched: `text/html; x=notjson` holds "json" but is an HTML page.
+ */
+export function isJsonMediaType(contentType: string): boolean {
+  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  return type === 'application/json' || JSON_SUFFIX.test(type);
+}
+
+/** The IDs of a request path, each 1Password-shaped: a path is never built from anything else. */
+function path(strings: TemplateStringsArray, ...ids: string[]): string {
+  for (const id of ids) {
+    if (!isId(id)) {
+      throw new SourceError(
+        'unavailable',
+        `${JSON.stringify(id)} is not a 1Password ID (26 characters of a-z and 0-9): no request made`,
+      );
+    }
+  }
+  return String.raw(strings, ...ids);
 }
 
 export class ConnectSource implements SecretSource {
@@ -56,27 +83,27 @@ export class ConnectSource implements SecretSource {
   }
 
   async getVault(vaultId: string): Promise<VaultSummary> {
-    const body = await this.#json(`/v1/vaults/${vaultId}`, `vault ${vaultId}`);
+    const body = await this.#json(path`/v1/vaults/${vaultId}`, `vault ${vaultId}`);
     const what = `vault ${vaultId}`;
     return summary(object(body, what, notJson), 'name', what, notJson);
   }
 
   async listItems(vaultId: string): Promise<ItemSummary[]> {
     const what = `the item list of vault ${vaultId}`;
-    const body = await this.#json(`/v1/vaults/${vaultId}/items`, what);
+    const body = await this.#json(path`/v1/vaults/${vaultId}/items`, what);
     return records(body, what, notJson).map((item) => summary(item, 'title', what, notJson));
   }
 
   async getItem(vaultId: string, itemId: string): Promise<Item> {
     const what = `item ${itemId} of vault ${vaultId}`;
-    const body = await this.#json(`/v1/vaults/${vaultId}/items/${itemId}`, what);
+    const body = await this.#json(path`/v1/vaults/${vaultId}/items/${itemId}`, what);
     return toItem(body, vaultId, notJson);
   }
 
   async getFile(vaultId: string, itemId: string, fileId: string): Promise<Uint8Array> {
     const what = `file ${fileId} of item ${itemId}`;
     const response = await this.#get(
-      `/v1/vaults/${vaultId}/items/${itemId}/files/${fileId}/content`,
+      path`/v1/vaults/${vaultId}/items/${itemId}/files/${fileId}/content`,
       what,
     );
     return response.body;
@@ -88,7 +115,7 @@ export class ConnectSource implements SecretSource {
 
   async #json(path: string, what: string): Promise<unknown> {
     const response = await this.#get(path, what);
-    if (!response.contentType.toLowerCase().includes('json')) throw notJson(what);
+    if (!isJsonMediaType(response.contentType)) throw notJson(what);
     try {
       return JSON.parse(decoder.decode(response.body));
     } catch {

@@ -1,9 +1,8 @@
 /** Which certificates the Connect client trusts: Node's own roots, the system store, connect-ca. */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { getCACertificates } from 'node:tls';
 import { Code, SecretsError } from '../errors.ts';
+import { readInputFile } from '../input-file.ts';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -11,14 +10,8 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
 export function extraCertificates(value: string, cwd = process.cwd()): string[] {
   let text = value;
   if (!value.includes('-----BEGIN')) {
-    const path = resolve(cwd, value);
-    if (!existsSync(path)) {
-      throw new SecretsError(
-        Code.configInvalid,
-        `connect-ca: no PEM text, and no file at "${value}"`,
-      );
-    }
-    text = readFileSync(path, 'utf8');
+    // Not PEM text, so a path: a regular file of at most 1 MiB, refused before it is opened.
+    text = readInputFile('connect-ca', value, cwd);
   }
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) {

@@ -245,9 +245,17 @@ describe('conformance: the native batch reads simple references as the resolver 
     assert.ok(simple.length >= 8, `${simple.length} simple references`);
   });
 
+  // The fake op's log directories: removed when the suite ends, so no run leaves /tmp/op-log-*.
+  const logDirs: string[] = [];
+  after(() => {
+    for (const dir of logDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
   for (const backend of backends) {
     it(`${backend.name}: same values, one op inject`, async () => {
-      const log = join(mkdtempSync(join(tmpdir(), 'op-log-')), 'log.jsonl');
+      const logDir = mkdtempSync(join(tmpdir(), 'op-log-'));
+      logDirs.push(logDir);
+      const log = join(logDir, 'log.jsonl');
       const source = backend.name.startsWith('op')
         ? new CliSource({
             token: SERVICE_ACCOUNT_TOKEN,

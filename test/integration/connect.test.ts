@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { MockAgent } from 'undici';
-import { ConnectSource } from '../../src/backends/connect.ts';
+import { ConnectSource, isJsonMediaType } from '../../src/backends/connect.ts';
 import type { Clock, RetryPolicy } from '../../src/backends/retry.ts';
 import { openSource } from '../../src/backends/select.ts';
 import { SourceError } from '../../src/backends/source.ts';
@@ -286,6 +286,20 @@ describe('Connect backend over HTTP', () => {
     );
   });
 
+  it('parses the content type: "json" in a parameter is not JSON, a +json type is', async () => {
+    server.fault({ path: '/v1/vaults' }, [{ rawBody: '[]', contentType: 'text/html; x=notjson' }]);
+    await assert.rejects(
+      resolveAll(server, ['op://Engineering/deploy/password']),
+      /something other than the API's JSON/,
+    );
+    for (const contentType of ['Application/JSON; charset=utf-8', 'application/vnd.api+json']) {
+      server.fault({ path: '/v1/vaults' }, [{ rawBody: '[]', contentType }]);
+      // Read as JSON: an empty vault list, so the vault is not found.
+      const outcome = await resolveOne(server, 'op://Engineering/deploy/password');
+      assert.equal(failure(outcome).code, Code.refNotFound, contentType);
+    }
+  });
+
   it('bounds a server that never answers by the attempt timeout', async () => {
     server.fault({ path: '/v1/vaults' }, [{ hang: true }, { hang: true }]);
     const started = Date.now();
@@ -447,4 +461,30 @@ describe('Connect backend over HTTPS', () => {
       await server.close();
     }
   });
+});
+
+describe('isJsonMediaType', () => {
+  const cases: [string, boolean][] = [
+    ['application/json', true],
+    ['application/json; charset=utf-8', true],
+    ['  Application/JSON ;charset=UTF-8', true],
+    ['application/problem+json', true],
+    ['application/vnd.api+json; charset=utf-8', true],
+    ['text/html; x=notjson', false],
+    ['text/html; charset=json', false],
+    ['text/json-ish', false],
+    ['application/jsonp', false],
+    ['application/json-seq', false],
+    ['application/x-json-stream', false],
+    ['json', false],
+    ['+json', false],
+    ['/+json', false],
+    ['text/html, application/json', false],
+    ['', false],
+  ];
+  for (const [contentType, expected] of cases) {
+    it(`${JSON.stringify(contentType)}: ${expected ? 'JSON' : 'not JSON'}`, () => {
+      assert.equal(isJsonMediaType(contentType), expected);
+    });
+  }
 });

@@ -1,8 +1,9 @@
-/** The README's inputs and outputs tables say exactly what action.yml declares. */
+/** The README's inputs and outputs tables say exactly what action.yml declares; its reserved names are the code's. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { ALLOWED_NAMES, RESERVED_NAMES, RESERVED_PREFIXES } from '../../src/names.ts';
 
 const root = new URL('../../', import.meta.url);
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
@@ -69,5 +70,36 @@ describe('README tables match action.yml', () => {
       post: 'dist/post.js',
       'post-if': 'always()',
     });
+  });
+});
+
+describe('README reserved names match src/names.ts', () => {
+  /** Every `NAME` or `PREFIX_*` between `<!-- reserved:start -->` and `<!-- reserved:end -->`. */
+  function listed(): string[] {
+    const start = readme.indexOf('<!-- reserved:start -->');
+    const end = readme.indexOf('<!-- reserved:end -->');
+    assert.ok(start !== -1 && end > start, 'README has no reserved list');
+    return [...readme.slice(start, end).matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '');
+  }
+
+  it('lists exactly the reserved names, each once', () => {
+    const names = listed().filter((entry) => !entry.endsWith('*'));
+    assert.deepEqual([...names].sort(), [...RESERVED_NAMES].sort());
+    assert.equal(new Set(names).size, names.length, 'a name listed twice');
+  });
+
+  it('lists exactly the reserved prefixes, each once', () => {
+    const prefixes = listed()
+      .filter((entry) => entry.endsWith('*'))
+      .map((entry) => entry.slice(0, -1));
+    assert.deepEqual([...prefixes].sort(), [...RESERVED_PREFIXES].sort());
+    assert.equal(new Set(prefixes).size, prefixes.length, 'a prefix listed twice');
+  });
+
+  it('says which names stay allowed despite a reserved prefix', () => {
+    const after = readme.slice(readme.indexOf('<!-- reserved:end -->'));
+    for (const name of ALLOWED_NAMES) {
+      assert.ok(after.startsWith(`<!-- reserved:end -->\n\n\`${name}\` is allowed`), name);
+    }
   });
 });

@@ -21,6 +21,20 @@ describe('names: valid', () => {
     'ACTIONSX',
     'INPUTX',
     'OP_TOKEN',
+    // Allowed although GITHUB_ is reserved: 1Password's own action accepts it, and tools read it.
+    'GITHUB_TOKEN',
+    'github_token',
+    'Github_Token',
+    // Near misses of reserved names and prefixes.
+    'CORP_TOKEN', // not COR_
+    'COR', // the bare word, no underscore
+    'GIT_CONFIG', // not GIT_CONFIG_
+    'GIT_TOKEN',
+    'PYTHON_TOKEN',
+    'JAVA_OPTIONS',
+    'NODE_ENV', // set by many workflows; changes no loader
+    'OP_CONNECT_TOKEN_2',
+    'ENVIRONMENT',
   ];
   for (const name of valid) {
     it(name, () => {
@@ -44,8 +58,9 @@ describe('names: refused', () => {
     ['A<<B', 'heredoc marker'],
     ['$A', 'dollar'],
     // Reserved names and prefixes, case-insensitively.
-    ['GITHUB_TOKEN', 'reserved prefix GITHUB_'],
-    ['github_token', 'reserved prefix, lower case'],
+    ['GITHUB_ENV', 'reserved prefix GITHUB_'],
+    ['GITHUB_OUTPUT', 'reserved prefix GITHUB_'],
+    ['GITHUB_TOKEN_2', 'reserved prefix GITHUB_ (only GITHUB_TOKEN itself is allowed)'],
     ['github_x', 'reserved prefix, lower case'],
     ['GitHub_Env', 'reserved prefix, mixed case'],
     ['GITHUB_', 'the bare prefix'],
@@ -72,6 +87,38 @@ describe('names: refused', () => {
     ['NODE_TLS_REJECT_UNAUTHORIZED', 'NODE_TLS_REJECT_UNAUTHORIZED'],
     ['node_path', 'node_path'],
     ['PATHEXT', 'PATHEXT'],
+    ['JAVA_TOOL_OPTIONS', 'JVM agent options'],
+    ['_JAVA_OPTIONS', 'JVM options'],
+    ['jdk_java_options', 'JVM launcher options, lower case'],
+    ['DOTNET_STARTUP_HOOKS', '.NET startup hooks'],
+    ['COR_PROFILER_PATH', '.NET Framework profiler'],
+    ['COR_ENABLE_PROFILING', '.NET Framework profiler'],
+    ['CORECLR_PROFILER', '.NET profiler'],
+    ['coreclr_profiler_path_64', '.NET profiler, lower case'],
+    ['PYTHONHOME', 'PYTHONHOME'],
+    ['PYTHONSTARTUP', 'PYTHONSTARTUP'],
+    ['PythonPath', 'PYTHONPATH, mixed case'],
+    ['PERL5OPT', 'PERL5OPT'],
+    ['RUBYOPT', 'RUBYOPT'],
+    ['GCONV_PATH', 'GCONV_PATH'],
+    ['GIT_SSH_COMMAND', 'GIT_SSH_COMMAND'],
+    ['GIT_ASKPASS', 'GIT_ASKPASS'],
+    ['GIT_CONFIG_COUNT', 'GIT_CONFIG_ prefix'],
+    ['GIT_CONFIG_KEY_0', 'GIT_CONFIG_ prefix'],
+    ['PSModulePath', 'PowerShell module path'],
+    ['NODE_V8_COVERAGE', 'NODE_V8_COVERAGE'],
+    ['NODE_USE_ENV_PROXY', 'NODE_USE_ENV_PROXY'],
+    ['NODE_REPL_EXTERNAL_MODULE', 'NODE_REPL_EXTERNAL_MODULE'],
+    ['ENV', 'ENV (sh startup file)'],
+    ['env', 'env, lower case'],
+    ['OP_SERVICE_ACCOUNT_TOKEN', 'this action reads it'],
+    ['OP_CONNECT_HOST', 'this action reads it'],
+    ['OP_CONNECT_TOKEN', 'this action reads it'],
+    ['op_env_file', 'this action reads it, lower case'],
+    ['OP_WORKLOAD_ID', 'this action reads it'],
+    ['OP_INTEGRATION_KEY', 'this action reads it'],
+    ['OP_ENVIRONMENT_ID', 'this action reads it'],
+    ['OP_MANAGED_VARIABLES', 'this action keeps its exported names there'],
   ];
   for (const [name, why] of invalid) {
     it(`${why}: ${JSON.stringify(name)}`, () => {

@@ -284,8 +284,12 @@ describe('nasties: names', () => {
     refused(''),
     refused('$A'),
     refused('<<'),
-    refused('github_token'),
-    refused('GITHUB_TOKEN'),
+    refused('github_env'),
+    refused('GITHUB_OUTPUT'),
+    refused('Java_Tool_Options'),
+    refused('cor_profiler_path'),
+    refused('git_config_key_0'),
+    refused('op_connect_token'),
     refused('Runner_Temp'),
     refused('actions_runtime_token'),
     refused('Path'),
@@ -300,6 +304,8 @@ describe('nasties: names', () => {
     accepted('hasOwnProperty'),
     accepted('_'),
     accepted('GITHUBTOKEN'),
+    accepted('GITHUB_TOKEN'),
+    accepted('github_token'),
     accepted('PATH_2'),
     {
       why: '__proto__ with options',
@@ -773,6 +779,7 @@ describe('nasties: step env discovery', () => {
     'MY-VAR': 'op://V/I/G',
     'MY.VAR': 'op://V/I/G',
     GITHUB_TOKEN: 'op://V/I/H',
+    GITHUB_ENV: 'op://V/I/J',
     INPUT_SECRETS: 'op://V/I/F',
     input_lower: 'op://V/I/F',
     STATE_files: 'op://V/I/F',
@@ -786,7 +793,17 @@ describe('nasties: step env discovery', () => {
   it('only values starting with op:// are found, INPUT_ and STATE_ ignored', () => {
     assert.deepEqual(
       discoverEnvRefs(env).map((raw) => raw.name),
-      ['TRAILING', 'BARE', 'SHORT', 'GOOD', 'MY-VAR', 'MY.VAR', 'GITHUB_TOKEN', 'good'],
+      [
+        'TRAILING',
+        'BARE',
+        'SHORT',
+        'GOOD',
+        'MY-VAR',
+        'MY.VAR',
+        'GITHUB_TOKEN',
+        'GITHUB_ENV',
+        'good',
+      ],
     );
   });
 
@@ -794,14 +811,18 @@ describe('nasties: step env discovery', () => {
     assert.deepEqual(
       rows(buildSpecs(discoverEnvRefs(env), 'Vault')),
       normalize({
-        specs: [['GOOD', 'op://V/I/F']],
+        // GITHUB_TOKEN is allowed, as in 1Password's own action; the runner's other names are not.
+        specs: [
+          ['GOOD', 'op://V/I/F'],
+          ['GITHUB_TOKEN', 'op://V/I/H'],
+        ],
         errors: [
           [REF, 'TRAILING'],
           [REF, 'BARE'],
           [REF, 'SHORT'],
           [CONFIG, 'MY-VAR'],
           [CONFIG, 'MY.VAR'],
-          [CONFIG, 'GITHUB_TOKEN'],
+          [CONFIG, 'GITHUB_ENV'],
           [CONFIG, 'good'],
         ],
       }),

@@ -207,6 +207,22 @@ describe('discoverEnvRefs', () => {
 });
 
 describe('parseEnvFile', () => {
+  it('parses 100,000 lines in linear time (the duplicate check was quadratic: 19 s)', async () => {
+    const lines = Array.from(
+      { length: 100_000 },
+      (_, index) => `NAME_${index}=op://V/item/f${index}`,
+    );
+    // Two duplicates at the far end, so the check still has something to find.
+    lines.push('NAME_7=op://V/item/again', 'NAME_99999=op://V/item/again');
+    const started = performance.now();
+    const parsed = await parseEnvFile(lines.join('\n'));
+    const ms = performance.now() - started;
+    assert.deepEqual(parsed.duplicates, ['NAME_7', 'NAME_99999']);
+    assert.equal(parsed.raw.length, 99_998);
+    // Well under a second here; 5 s leaves a wide margin for a busy 2-core CI box.
+    assert.ok(ms < 5000, `took ${Math.round(ms)} ms`);
+  });
+
   it('reads dotenv entries: quotes, comments, export, inline comments', async () => {
     const text = [
       '# a comment',
@@ -306,7 +322,17 @@ describe('buildSpecs', () => {
     });
   }
 
-  const badNames = ['1A', 'A-B', 'GITHUB_TOKEN', 'github_x', 'Path', 'NODE_OPTIONS', 'INPUT_X'];
+  const badNames = [
+    '1A',
+    'A-B',
+    'GITHUB_ENV',
+    'github_x',
+    'OP_CONNECT_TOKEN',
+    'LD_PRELOAD',
+    'Path',
+    'NODE_OPTIONS',
+    'INPUT_X',
+  ];
   for (const name of badNames) {
     it(`refuses the name ${name}`, () => {
       const built = buildSpecs([raw(name, 'op://V/I/F', 'env')]);
