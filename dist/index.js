@@ -5,6 +5,15 @@ import {
   filesRoot,
   saveFilesDir
 } from "./chunks/chunk-XIUZ6S5C.js";
+import {
+  readInputFile
+} from "./chunks/chunk-XWGS4B4V.js";
+import {
+  hasControlCharacter,
+  isId,
+  looksLikeRef,
+  parseRef
+} from "./chunks/chunk-AOIQQ4U3.js";
 import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import {
@@ -12,7 +21,7 @@ import {
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-NR4WD63T.js";
+} from "./chunks/chunk-LVE6ZLBH.js";
 import {
   Code,
   Hint,
@@ -7356,87 +7365,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/refs.ts
-var SCHEME = "op://";
-var ID_PATTERN = /^[a-z0-9]{26}$/;
-function isId(segment) {
-  return ID_PATTERN.test(segment);
-}
-var CONTROL = /[\u0000-\u001f\u007f]/;
-function hasControlCharacter(text) {
-  return CONTROL.test(text);
-}
-function invalid(message) {
-  return new SecretsError(Code.refInvalid, message);
-}
-function parseOption(query, shown) {
-  const option = query === "attribute=otp" || query === "attribute=totp" ? "otp" : void 0;
-  if (option) return { kind: option };
-  if (query === "ssh-format=openssh") return { kind: "openssh" };
-  if (query.includes("&")) {
-    throw invalid("only one query option is allowed per reference");
-  }
-  const quoted = shown && query.length <= 100 ? ` "?${query}"` : "";
-  throw invalid(
-    `unsupported query option${quoted}: use ?attribute=otp (or totp) or ?ssh-format=openssh`
-  );
-}
-function checkSegments(segments) {
-  segments.forEach((segment, index) => {
-    const position = `segment ${index + 1}`;
-    if (segment.length === 0) throw invalid(`${position} is empty (${Hint.refForm})`);
-    if (segment.trim() !== segment) {
-      throw invalid(`${position} has leading or trailing whitespace`);
-    }
-    if (CONTROL.test(segment)) throw invalid(`${position} contains a control character`);
-  });
-}
-function readingsOf(path) {
-  const last = path.at(-1);
-  const before = path.slice(0, -1);
-  if (last === "*") return [{ item: before.join("/"), wholeItem: true }];
-  const readings = [{ item: before.join("/"), field: last }];
-  if (before.length === 2) {
-    readings.push({ item: before[0], section: before[1], field: last });
-  }
-  return readings;
-}
-function parseRef(raw, defaultVault) {
-  if (raw.trim() !== raw) throw invalid("the reference has leading or trailing whitespace");
-  if (raw.length === 0) throw invalid(`the reference is empty (${Hint.refForm})`);
-  if (raw.includes("#")) throw invalid("fragments (#...) are not allowed in a reference");
-  let body;
-  let vaultFromInput;
-  if (raw.startsWith(SCHEME)) {
-    body = raw.slice(SCHEME.length);
-  } else if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(raw)) {
-    throw invalid(`only op:// references are supported (${Hint.refForm})`);
-  } else if (defaultVault === void 0 || defaultVault === "") {
-    throw invalid(`a reference without op:// needs the vault input (${Hint.refForm})`);
-  } else {
-    body = raw;
-    vaultFromInput = defaultVault;
-  }
-  const queryAt = body.indexOf("?");
-  const path = queryAt === -1 ? body : body.slice(0, queryAt);
-  const option = queryAt === -1 ? void 0 : parseOption(body.slice(queryAt + 1), vaultFromInput === void 0);
-  const segments = [...vaultFromInput === void 0 ? [] : [vaultFromInput], ...path.split("/")];
-  checkSegments(segments);
-  if (segments.length < 3) {
-    throw invalid(`a reference needs a vault, an item and a field (${Hint.refForm})`);
-  }
-  const [vault, ...rest] = segments;
-  const readings = readingsOf(rest);
-  if (option && readings.some((reading) => "wholeItem" in reading)) {
-    throw invalid("query options do not apply to a whole item (/*)");
-  }
-  const query = queryAt === -1 ? "" : body.slice(queryAt);
-  return { text: `${SCHEME}${segments.join("/")}${query}`, vault, readings, option };
-}
-function looksLikeRef(value) {
-  return value.startsWith(SCHEME);
-}
-
 // src/backends/select.ts
 function chooseMode(inputs) {
   const connect = inputs.connectHost !== void 0 && inputs.connectToken !== void 0;
@@ -7505,7 +7433,7 @@ async function openSource(mode, inputs, env = process.env) {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
       let ca;
       if (url.protocol === "https:" || inputs.connectCa !== void 0) {
-        const trust = await import("./chunks/trust-5QVAMSQY.js");
+        const trust = await import("./chunks/trust-DIXE5YFI.js");
         const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
         ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
       }
@@ -7515,7 +7443,7 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-VH2MTGZB.js");
+      const { ConnectSource } = await import("./chunks/connect-HANO6WLV.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7526,17 +7454,17 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-CLJP3TSC.js");
+        const { CliSource } = await import("./chunks/op-cli-6CGDJART.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-DNXFGQ3N.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-GQXI4VV3.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-CLJP3TSC.js");
+      const { CliSource } = await import("./chunks/op-cli-6CGDJART.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -7545,8 +7473,28 @@ async function openSource(mode, inputs, env = process.env) {
 // src/names.ts
 var NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var MANAGED_VARIABLES = "OP_MANAGED_VARIABLES";
-var FORBIDDEN_PREFIXES = ["GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "STATE_", "LD_", "DYLD_"];
-var FORBIDDEN_NAMES = /* @__PURE__ */ new Set([
+var RESERVED_PREFIXES = [
+  // The runner and the toolkit.
+  "GITHUB_",
+  "RUNNER_",
+  "ACTIONS_",
+  "INPUT_",
+  "STATE_",
+  // Dynamic loaders.
+  "LD_",
+  "DYLD_",
+  // .NET profilers (COR_PROFILER_PATH, CORECLR_PROFILER, ...) load a library into the process.
+  "COR_",
+  "CORECLR_",
+  // git reads configuration, aliases and hooks included, from GIT_CONFIG_KEY_<n> and friends.
+  "GIT_CONFIG_"
+];
+var ALLOWED_NAMES = [
+  // 1Password's own action accepts it as a secret name in step env, and tools read it.
+  "GITHUB_TOKEN"
+];
+var RESERVED_NAMES = [
+  // Read by the runner, a shell or the system.
   "CI",
   "PATH",
   "PATHEXT",
@@ -7563,26 +7511,63 @@ var FORBIDDEN_NAMES = /* @__PURE__ */ new Set([
   "TMPDIR",
   "TEMP",
   "TMP",
+  "COMSPEC",
+  "SYSTEMROOT",
+  "PSMODULEPATH",
+  // Change how Node loads or runs.
   "NODE_OPTIONS",
   "NODE_PATH",
   "NODE_EXTRA_CA_CERTS",
   "NODE_TLS_REJECT_UNAUTHORIZED",
   "NODE_USE_ENV_PROXY",
-  "PYTHONPATH",
+  "NODE_USE_SYSTEM_CA",
+  "NODE_REPL_EXTERNAL_MODULE",
+  "NODE_V8_COVERAGE",
+  "NODE_ICU_DATA",
+  "NODE_PRESERVE_SYMLINKS",
+  "NODE_REDIRECT_WARNINGS",
+  "NODE_COMPILE_CACHE",
+  // Change how the JVM, .NET, Python, Perl and Ruby load or run.
+  "JAVA_TOOL_OPTIONS",
+  "_JAVA_OPTIONS",
+  "JDK_JAVA_OPTIONS",
+  "DOTNET_STARTUP_HOOKS",
+  "PYTHONHOME",
   "PYTHONSTARTUP",
+  "PYTHONPATH",
   "PERL5OPT",
   "PERL5LIB",
+  "PERLLIB",
   "RUBYOPT",
-  "JAVA_TOOL_OPTIONS",
-  "COMSPEC",
-  "SYSTEMROOT",
+  "RUBYLIB",
+  "GCONV_PATH",
+  // Commands git runs.
+  "GIT_SSH",
+  "GIT_SSH_COMMAND",
+  "GIT_ASKPASS",
+  "GIT_EXEC_PATH",
+  "GIT_PROXY_COMMAND",
+  // This action's own settings.
+  "OP_SERVICE_ACCOUNT_TOKEN",
+  "OP_CONNECT_HOST",
+  "OP_CONNECT_TOKEN",
+  "OP_ENV_FILE",
+  "OP_WORKLOAD_ID",
+  "OP_INTEGRATION_KEY",
+  "OP_ENVIRONMENT_ID",
   MANAGED_VARIABLES
-]);
+];
+var reserved = new Set(RESERVED_NAMES);
+var allowed = new Set(ALLOWED_NAMES);
+function isReserved(name) {
+  const upper = name.toUpperCase();
+  if (allowed.has(upper)) return false;
+  return reserved.has(upper) || RESERVED_PREFIXES.some((prefix) => upper.startsWith(prefix));
+}
 function nameProblem(name) {
   if (!NAME_PATTERN.test(name)) return `"${name}" is not a valid name (${Hint.nameRule})`;
-  const upper = name.toUpperCase();
-  if (FORBIDDEN_NAMES.has(upper) || FORBIDDEN_PREFIXES.some((prefix) => upper.startsWith(prefix))) {
-    return `"${name}" is reserved for the runner or the process loader; choose another name`;
+  if (isReserved(name)) {
+    return `"${name}" is reserved for the runner, a program loader or this action; choose another name`;
   }
   return void 0;
 }
@@ -7753,10 +7738,6 @@ function exportAll(runner, plan) {
   return exported;
 }
 
-// src/inputs.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { resolve } from "node:path";
-
 // src/action-metadata.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { existsSync, readFileSync } from "node:fs";
@@ -7891,9 +7872,14 @@ function assignedNames(text) {
 }
 async function parseEnvFile(text) {
   const { default: dotenv } = await import("./chunks/main-D5KFGGGH.js");
-  const names = assignedNames(text);
-  const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !duplicates.includes(name));
+  const seen = /* @__PURE__ */ new Set();
+  const repeated = /* @__PURE__ */ new Set();
+  for (const name of assignedNames(text)) {
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  const duplicates = [...repeated];
+  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !repeated.has(name));
   return {
     raw: entries.filter(([, value]) => looksLikeRef(value)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env-file" })),
     skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
@@ -7955,12 +7941,12 @@ var InputReader = class {
     const value = this.text(input) || (variable ? this.#runner.env[variable]?.trim() : void 0);
     return value === void 0 || value === "" ? void 0 : value;
   }
-  oneOf(input, allowed) {
+  oneOf(input, allowed2) {
     const value = this.text(input);
-    const found = allowed.find((option) => option === value);
+    const found = allowed2.find((option) => option === value);
     if (found !== void 0) return found;
-    this.#invalid(`${input} "${value}" is not one of ${allowed.join(", ")}`);
-    return allowed[0];
+    this.#invalid(`${input} "${value}" is not one of ${allowed2.join(", ")}`);
+    return allowed2[0];
   }
   flag(input) {
     const value = this.text(input);
@@ -8012,7 +7998,7 @@ async function readSpecs(inputs, runner) {
   const envFile = env["OP_ENV_FILE"];
   if (envFile !== void 0 && envFile !== "") {
     try {
-      const parsed = await parseEnvFile(readFileSync2(resolve(cwd, envFile), "utf8"));
+      const parsed = await parseEnvFile(readInputFile("OP_ENV_FILE", envFile, cwd));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(
@@ -8026,10 +8012,7 @@ async function readSpecs(inputs, runner) {
       }
     } catch (thrown) {
       errors.push(
-        new SecretsError(
-          Code.configInvalid,
-          `OP_ENV_FILE "${envFile}" cannot be read: ${describe(thrown)}`
-        )
+        thrown instanceof SecretsError ? thrown : new SecretsError(Code.configInvalid, `OP_ENV_FILE "${envFile}": ${describe(thrown)}`)
       );
     }
   }
@@ -8093,6 +8076,13 @@ function pick(candidates, segment, titleOf) {
   if (exact.length > 0) return exact;
   const folded = segment.toLowerCase();
   return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
+}
+function answeredId(id, what) {
+  if (isId(id)) return id;
+  throw new SourceError(
+    "unavailable",
+    `the answer gave ${what} the ID ${quote(id)}, which is not a 1Password ID (26 characters of a-z and 0-9): not used in a request`
+  );
 }
 var Resolver = class {
   #source;
@@ -8176,7 +8166,8 @@ var Resolver = class {
     );
   }
   async #item(vault, segment) {
-    const items = await this.#once(`items:${vault.id}`, () => this.#source.listItems(vault.id));
+    const vaultId = answeredId(vault.id, `vault ${quote(vault.title)}`);
+    const items = await this.#once(`items:${vaultId}`, () => this.#source.listItems(vaultId));
     const found = pick(items, segment, (item) => item.title);
     if (found.length > 1) {
       const ids = found.map((item) => item.id).join(", ");
@@ -8187,10 +8178,8 @@ var Resolver = class {
     const [summary] = found;
     if (!summary)
       throw new NotFound(`item ${quote(segment)} not found in vault ${quote(vault.title)}`);
-    return this.#once(
-      `item:${vault.id}/${summary.id}`,
-      () => this.#source.getItem(vault.id, summary.id)
-    );
+    const itemId = answeredId(summary.id, `item ${quote(summary.title)}`);
+    return this.#once(`item:${vaultId}/${itemId}`, () => this.#source.getItem(vaultId, itemId));
   }
   async #reading(vault, reading, ref) {
     const item = await this.#item(vault, reading.item);
@@ -8217,8 +8206,12 @@ var Resolver = class {
       );
     }
     if (file) {
-      const key = `file:${vault.id}/${item.id}/${file.id}`;
-      const bytes = await this.#once(key, () => this.#source.getFile(vault.id, item.id, file.id));
+      const ids = [
+        answeredId(vault.id, `vault ${quote(vault.title)}`),
+        answeredId(item.id, `item ${quote(item.title)}`),
+        answeredId(file.id, `file ${quote(file.name)}`)
+      ];
+      const bytes = await this.#once(`file:${ids.join("/")}`, () => this.#source.getFile(...ids));
       return { kind: "value", value: bytes };
     }
     const inSection = reading.section === void 0 ? "" : ` in section ${quote(reading.section)}`;
