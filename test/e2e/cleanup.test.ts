@@ -134,7 +134,8 @@ describe('the post step removes the files', () => {
     server.fault({ path: '/v1/vaults' }, [{ hang: true }]);
     const killed = await job.step({
       inputs: { secrets: FILE_SECRETS, 'export-env': 'true' },
-      timeoutMs: 1_500,
+      // Long enough for the step to start and reach the hung request on a busy machine.
+      timeoutMs: 5_000,
     });
     assert.equal(killed.timedOut, true, 'the step was not killed');
     assert.deepEqual(killed.outputs, {});

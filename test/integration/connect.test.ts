@@ -342,7 +342,8 @@ describe('Connect backend over HTTP', () => {
       assert.match(error.message, /answer for item \S+ of vault \S+ exceeded 64 MiB: abandoned/);
       return true;
     });
-    assert.ok(performance.now() - started < 15_000, 'took too long');
+    // Wide: streaming 64 MiB over loopback is slow on a busy machine; a hang never ends.
+    assert.ok(performance.now() - started < 30_000, 'took too long');
     assert.equal(server.requests.filter((request) => request.path === itemPath).length, 1);
     // Abandoned at the limit: the server sent little more than the socket buffers hold.
     assert.ok(server.streamed < 96 * 1024 * 1024, `${server.streamed} bytes sent`);

@@ -56,9 +56,18 @@ function op(
   args: string[],
   extra: Record<string, string> = SA,
   options: FakeOpOptions = {},
-  run: { input?: string; timeoutMs?: number } = {},
+  run: { input?: string; timeoutMs?: number; killWhen?: Promise<unknown> } = {},
 ): Promise<FakeOpRun> {
   return runFakeOp(args, { env: opEnv(options, extra), ...run });
+}
+
+/** Whether `file` holds a logged invocation (a line being written counts once complete). */
+function loggedAny(file: string): boolean {
+  try {
+    return readOpLog(file).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 const ERROR_PREFIX = /^\[ERROR\] \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /;
@@ -523,16 +532,25 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
 
     it('hang: never exits until killed; --version is spared unless scoped', async () => {
       const log = tempFile('hang.log');
+      // Killed a second after it has logged its start (however long starting takes on a busy
+      // machine), not after a fixed time; an op that exits instead is not killed: a failure.
+      let settled = false;
+      const logged = (async () => {
+        while (!settled && !loggedAny(log)) await sleep(20);
+        // Then given time to end, which a hung op does not use.
+        if (!settled) await sleep(1_000);
+      })();
       const [hung, version] = await Promise.all([
         op(
           ['vault', 'list', '--format', 'json'],
           SA,
           { fault: 'hang', logFile: log },
-          // Long enough for the fake to start and log itself on a busy machine.
-          { timeoutMs: 5_000 },
+          { killWhen: logged },
         ),
         op(['--version'], SA, { fault: 'hang' }),
       ]);
+      settled = true;
+      await logged;
       // Neither exited nor closed its output until killed.
       assert.equal(hung.timedOut, true);
       assert.equal(hung.code, null);

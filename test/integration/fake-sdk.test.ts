@@ -77,6 +77,15 @@ async function state<T>(
   }
 }
 
+/** Waits until `condition` holds, for up to 10 s: long enough for a busy machine. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!condition()) {
+    assert.ok(performance.now() < deadline, `${what}: not within 10 s`);
+    await sleep(10);
+  }
+}
+
 async function getItem(vaultId: string, itemId: string, now?: number): Promise<FakeSdkItem> {
   const { client } = createFakeSdkClient(
     now === undefined ? { vaults: VAULTS } : { vaults: VAULTS, now: () => now },
@@ -964,7 +973,8 @@ async function post(url: string, body: string, signal?: AbortSignal): Promise<Re
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
-    signal: signal ?? AbortSignal.timeout(5000),
+    // Wide: a loopback answer can take seconds on a busy machine.
+    signal: signal ?? AbortSignal.timeout(20_000),
   });
 }
 
@@ -1016,7 +1026,7 @@ describe('sign-in server', () => {
     await assert.rejects(timedOut, { name: 'TimeoutError' });
     const hung = post(server.url, 'b', AbortSignal.timeout(30_000));
     hung.catch(() => {});
-    await sleep(50);
+    await until(() => server.requests.length === 2, 'the second request arriving');
     assert.equal(await state(hung, 50), 'pending');
     assert.equal(server.requests.length, 2);
     const started = Date.now();
@@ -1211,6 +1221,9 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
     server = await startSignInServer({ hang: true });
     const pending = sdk.createClient(config(server.url));
     pending.catch(() => {});
+    // The request arrives (however long the SDK takes on a busy machine), and is not answered.
+    const hung = server;
+    await until(() => hung.requests.length > 0, 'the sign-in request arriving');
     assert.equal(await state(pending, 500), 'pending');
     assert.equal(server.requests.length, 1);
     await server.close();

@@ -314,8 +314,9 @@ describe('faults', () => {
 
   // Independent sources, each waiting on its own op: side by side, to keep the file short.
   describe('an op that never exits', { concurrency: true }, () => {
-    // Generous: a Node.js fake op takes a while to start, and these tests run side by side.
-    const policy = { ...POLICY, attempts: 3, attemptTimeoutMs: 3_000 };
+    // Generous: a Node.js fake op takes a while to start (seconds on a busy machine, and
+    // `op --version` must answer within one attempt timeout), and these tests run side by side.
+    const policy = { ...POLICY, attempts: 3, attemptTimeoutMs: 5_000, budgetMs: 20_000 };
 
     it('fails coded after one attempt timeout, not retried (each retry would leave another op)', async () => {
       const { log, source: cli } = logged({ fault: 'hang' }, { policy });
@@ -323,10 +324,11 @@ describe('faults', () => {
         const started = performance.now();
         const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
         const elapsed = performance.now() - started;
-        assert.match(error.message, /^op gave no answer within 3000 ms$/);
+        assert.equal(error.message, `op gave no answer within ${policy.attemptTimeoutMs} ms`);
         assert.ok(elapsed >= policy.attemptTimeoutMs * 0.9, `gave up after ${elapsed} ms`);
-        // One attempt timeout, and a wide margin for op's start on a busy machine.
-        assert.ok(elapsed < policy.attemptTimeoutMs + 5_000, `${elapsed} ms`);
+        // One attempt timeout (a retry would add another), and a wide margin for op's start on
+        // a busy machine.
+        assert.ok(elapsed < 2 * policy.attemptTimeoutMs, `${elapsed} ms`);
         const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
         assert.deepEqual(hung.map(command), ['inject'], 'retried, or retried per ref');
         // Left running: exec cannot end it (the entry exits, the runner ends it with the job).
@@ -342,8 +344,11 @@ describe('faults', () => {
         const started = performance.now();
         const error = await unavailable(resolveAll(cli, [REF]));
         const elapsed = performance.now() - started;
-        assert.match(error.message, /--version gave no answer within 3000 ms/);
-        assert.ok(elapsed < policy.attemptTimeoutMs + 5_000, `${elapsed} ms`);
+        assert.ok(
+          error.message.includes(`--version gave no answer within ${policy.attemptTimeoutMs} ms`),
+          error.message,
+        );
+        assert.ok(elapsed < 2 * policy.attemptTimeoutMs, `${elapsed} ms`);
         assert.deepEqual(
           readOpLog(log)
             .filter((invocation) => invocation.endedAt === null)
@@ -420,8 +425,9 @@ describe('faults', () => {
         assert.ok(commands.includes(name), `no ${name} in ${commands.join(', ')}`);
       }
       // Six rounds of op, one after another: had any waited for its output to close (orphans
-      // live 60 s; exec's default wait is 10 s), this would take a minute.
-      assert.ok(elapsed < 25_000, `${elapsed} ms`);
+      // live 60 s; exec's default wait is 10 s), this would take a minute. Seconds per round
+      // on a busy machine: the bound keeps a wide margin below that minute.
+      assert.ok(elapsed < 45_000, `${elapsed} ms`);
       const orphans = readOpLog(log).map((invocation) => invocation.orphanPid);
       assert.ok(
         orphans.every((pid) => pid !== undefined && alive(pid)),

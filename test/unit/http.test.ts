@@ -250,7 +250,8 @@ describe('HttpClient retries', () => {
     const { clock, sleeps } = fakeClock();
     const started = performance.now();
     await assert.rejects(client(clock).get('/x'), HttpFailure);
-    assert.ok(performance.now() - started < 2000);
+    // At once, not after 120 s (a wide margin for a busy machine); the fake clock slept never.
+    assert.ok(performance.now() - started < 10_000);
     assert.equal(server.requests.length, 1);
     assert.deepEqual(sleeps, []);
   });

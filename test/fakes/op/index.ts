@@ -160,8 +160,13 @@ export interface FakeOpRunOptions {
   env: Record<string, string>;
   /** Written to op's stdin (closed at once when absent). */
   input?: string | Uint8Array;
-  /** Kill op (SIGKILL) after this long; default 10 s. */
+  /**
+   * Kill op (SIGKILL) after this long; default 60 s. Only a safety net against a hang: wide,
+   * since starting a Node process can take seconds on a busy machine.
+   */
   timeoutMs?: number;
+  /** Kill op (SIGKILL) once this settles (reported as `timedOut`), e.g. when it is seen hanging. */
+  killWhen?: Promise<unknown>;
   cwd?: string;
 }
 
@@ -171,7 +176,7 @@ export interface FakeOpRun {
   signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: string;
-  /** Killed by `timeoutMs`. */
+  /** Killed by `timeoutMs` or `killWhen`. */
   timedOut: boolean;
   /** Wall time in milliseconds. */
   elapsedMs: number;
@@ -182,7 +187,7 @@ export interface FakeOpRun {
  * start `op.cmd` without a shell, it runs `FAKE_OP_NODE fake-op.ts` directly instead.
  */
 export function runFakeOp(args: readonly string[], options: FakeOpRunOptions): Promise<FakeOpRun> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const windows = process.platform === 'win32';
   const file = windows ? (options.env['FAKE_OP_NODE'] ?? process.execPath) : 'op';
   const argv = windows ? [FAKE_OP_SCRIPT, ...args] : [...args];
@@ -214,5 +219,9 @@ export function runFakeOp(args: readonly string[], options: FakeOpRunOptions): P
       },
     );
     child.stdin?.end(options.input === undefined ? undefined : Buffer.from(options.input));
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+    options.killWhen?.then(kill, kill);
   });
 }
