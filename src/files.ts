@@ -1,6 +1,6 @@
 /** Where secret files live: one fresh directory per run, under RUNNER_TEMP. */
 import { tmpdir } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import path, { type PlatformPath } from 'node:path';
 import type { Env } from './runner.ts';
 
 export const FILES_PREFIX = 'op-secrets-';
@@ -13,9 +13,14 @@ export function filesRoot(env: Env): { readonly root: string; readonly fallback:
     : { root: runnerTemp, fallback: false };
 }
 
-/** Whether `dir` is a directory this action would have made: the post step removes nothing else. */
-export function isFilesDir(dir: string, env: Env): boolean {
-  return (
-    basename(dir).startsWith(FILES_PREFIX) && resolve(dirname(dir)) === resolve(filesRoot(env).root)
-  );
+/**
+ * Whether `dir` is a directory this action would have made: the post step removes nothing else.
+ * On Windows (`paths` is path.win32 there) `/` and `\` are one separator and paths compare
+ * case-insensitively, drive letter included: `d:\a\_temp` is `D:\a\_temp`.
+ */
+export function isFilesDir(dir: string, env: Env, paths: PlatformPath = path): boolean {
+  if (!paths.basename(dir).startsWith(FILES_PREFIX)) return false;
+  const parent = paths.resolve(paths.dirname(dir));
+  const root = paths.resolve(filesRoot(env).root);
+  return paths.sep === '\\' ? parent.toLowerCase() === root.toLowerCase() : parent === root;
 }

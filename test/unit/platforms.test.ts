@@ -1,0 +1,125 @@
+/**
+ * What differs on Windows and macOS, tested here on any platform: Windows paths through
+ * path.win32 (drive letters, both separators, case), and CRLF line ends in the inputs that a
+ * Windows checkout (core.autocrlf) or editor gives: the secrets YAML, OP_ENV_FILE, connect-ca.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { extraCertificates } from '../../src/backends/trust.ts';
+import { FILES_PREFIX, isFilesDir } from '../../src/files.ts';
+import { readInputs, readSpecs } from '../../src/inputs.ts';
+import { parseEnvFile, parseSecretsYaml } from '../../src/secret-specs.ts';
+import { MemoryRunner } from '../support/memory-runner.ts';
+
+const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+
+describe('isFilesDir on Windows paths (path.win32)', () => {
+  const env = { RUNNER_TEMP: 'D:\\a\\_temp' };
+  const { win32 } = path;
+
+  for (const dir of [
+    `D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
+    `d:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
+    `D:/a/_temp/${FILES_PREFIX}Ab12Cd`,
+    `D:\\A\\_TEMP\\${FILES_PREFIX}Ab12Cd\\`,
+    `D:\\a\\_temp\\sub\\..\\${FILES_PREFIX}Ab12Cd`,
+  ]) {
+    it(`accepts ${dir}`, () => assert.equal(isFilesDir(dir, env, win32), true));
+  }
+
+  for (const dir of [
+    `C:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
+    `D:\\a\\_temp\\sub\\${FILES_PREFIX}Ab12Cd`,
+    `D:\\a\\${FILES_PREFIX}Ab12Cd`,
+    `D:\\a\\_temp\\other-Ab12Cd`,
+    `D:\\a\\_temp`,
+    `D:\\a\\_temp\\${FILES_PREFIX}x\\..\\..\\work`,
+  ]) {
+    it(`refuses ${dir}`, () => assert.equal(isFilesDir(dir, env, win32), false));
+  }
+
+  it('takes a RUNNER_TEMP written with forward slashes or a lower-case drive', () => {
+    const dir = `D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`;
+    assert.equal(isFilesDir(dir, { RUNNER_TEMP: 'd:/a/_temp/' }, win32), true);
+  });
+
+  it('compares case-sensitively on Linux and macOS paths (path.posix)', () => {
+    const env = { RUNNER_TEMP: '/home/runner/work/_temp' };
+    const { posix } = path;
+    assert.equal(isFilesDir(`/home/runner/work/_temp/${FILES_PREFIX}x`, env, posix), true);
+    assert.equal(isFilesDir(`/home/runner/work/_temp/./${FILES_PREFIX}x/`, env, posix), true);
+    assert.equal(isFilesDir(`/home/runner/work/_TEMP/${FILES_PREFIX}x`, env, posix), false);
+    assert.equal(isFilesDir(`/home/runner/work/${FILES_PREFIX}x`, env, posix), false);
+  });
+});
+
+describe('CRLF line ends', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'platforms-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the secrets input: no \\r in names, refs or flags', () => {
+    const text = crlf(
+      'DEPLOY_TOKEN: op://Engineering/deploy/token\nTLS_KEY:\n  ref: op://Platform/tls/private key\n  file: true\n',
+    );
+    const { raw, errors } = parseSecretsYaml(text);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      raw.map(({ name, ref, file }) => ({ name, ref, file })),
+      [
+        { name: 'DEPLOY_TOKEN', ref: 'op://Engineering/deploy/token', file: false },
+        { name: 'TLS_KEY', ref: 'op://Platform/tls/private key', file: true },
+      ],
+    );
+  });
+
+  it('OP_ENV_FILE: the same entries, skipped names and duplicates as with LF', async () => {
+    const text =
+      '# refs\nA=op://V/i/f\nB="op://V/i/g"\nexport C=op://V/i/h\nD=plain\nE=op://V/x/y\nE=op://V/x/z\n';
+    const lf = await parseEnvFile(text);
+    const windows = await parseEnvFile(crlf(text));
+    assert.deepEqual(windows, lf);
+    assert.deepEqual(
+      windows.raw.map(({ name, ref }) => [name, ref]),
+      [
+        ['A', 'op://V/i/f'],
+        ['B', 'op://V/i/g'],
+        ['C', 'op://V/i/h'],
+      ],
+    );
+    assert.deepEqual(windows.skipped, ['D']);
+    assert.deepEqual(windows.duplicates, ['E']);
+  });
+
+  it('OP_ENV_FILE read from a CRLF file through readSpecs', async () => {
+    writeFileSync(path.join(dir, '.env.tpl'), crlf('TOKEN=op://Engineering/deploy/token\n'));
+    const { inputs } = readInputs(new MemoryRunner({}));
+    const parsed = await readSpecs(
+      inputs,
+      new MemoryRunner({ env: { OP_ENV_FILE: '.env.tpl' }, cwd: dir }),
+    );
+    assert.deepEqual(parsed.errors, []);
+    assert.deepEqual(
+      parsed.specs.map(({ name, source }) => [name, source]),
+      [['TOKEN', 'env-file']],
+    );
+  });
+
+  const caPem = readFileSync(new URL('../fixtures/tls/ca.pem', import.meta.url), 'utf8');
+  const otherPem = readFileSync(new URL('../fixtures/tls/other-ca.pem', import.meta.url), 'utf8');
+
+  it('connect-ca as PEM text: every certificate parses', () => {
+    const blocks = extraCertificates(crlf(`${caPem}\n${otherPem}`));
+    assert.equal(blocks.length, 2);
+    assert.ok(blocks.every((block) => block.includes('\r\n')));
+  });
+
+  it('connect-ca as the path of a CRLF PEM file, relative or absolute with either separator', () => {
+    writeFileSync(path.join(dir, 'ca.pem'), crlf(caPem));
+    assert.equal(extraCertificates('ca.pem', dir).length, 1);
+    assert.equal(extraCertificates(path.join(dir, 'ca.pem'), '/').length, 1);
+    assert.equal(extraCertificates(`${dir}/ca.pem`).length, 1);
+  });
+});
