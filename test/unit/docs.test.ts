@@ -1,9 +1,14 @@
-/** The README's inputs and outputs tables say exactly what action.yml declares; its reserved names are the code's. */
+/**
+ * The README's inputs and outputs tables say exactly what action.yml declares; its reserved names
+ * are the code's; what the comparison table and the migration section say of this action's inputs,
+ * defaults and names is true.
+ */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { ALLOWED_NAMES, RESERVED_NAMES, RESERVED_PREFIXES } from '../../src/names.ts';
+import { AUTH_MODES } from '../../src/inputs.ts';
+import { ALLOWED_NAMES, isReserved, RESERVED_NAMES, RESERVED_PREFIXES } from '../../src/names.ts';
 
 const root = new URL('../../', import.meta.url);
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
@@ -101,5 +106,108 @@ describe('README reserved names match src/names.ts', () => {
     for (const name of ALLOWED_NAMES) {
       assert.ok(after.startsWith(`<!-- reserved:end -->\n\n\`${name}\` is allowed`), name);
     }
+  });
+});
+
+/** The text of the README section under `heading`, up to the next `## ` heading. */
+function section(heading: string): string {
+  const start = readme.indexOf(`\n${heading}\n`);
+  assert.ok(start !== -1, `README has no ${heading}`);
+  const end = readme.indexOf('\n## ', start + heading.length + 2);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+describe("README comparison with 1Password's action: this action's column is true", () => {
+  const rows = table('compare');
+  /** This action's cell of the row whose first cell starts with `label`. */
+  const ours = (label: string): string => {
+    const row = rows.find(([first]) => first?.startsWith(label));
+    assert.ok(row, `no row ${label}`);
+    return row[1] ?? '';
+  };
+  const backticked = (cell: string) => [...cell.matchAll(/`([a-z][a-z-]*)`/g)].map((m) => m[1]);
+
+  it('states the export-env default that action.yml gives', () => {
+    assert.equal(ours('`export-env` default'), `\`${action.inputs['export-env']?.default}\``);
+  });
+
+  it('names only inputs that action.yml declares, in rows this action has', () => {
+    for (const [label = '', cell = ''] of rows) {
+      if (/^(no|not)\b/.test(cell)) continue;
+      for (const name of backticked(label).filter((word) => word?.includes('-'))) {
+        assert.ok(name && name in action.inputs, `${label}: ${name} is not an input`);
+      }
+      for (const name of backticked(cell).filter((word) => word?.includes('-'))) {
+        if (name === '1password/install-cli-action') continue;
+        assert.ok(name && name in action.inputs, `${label}: ${name} is not an input`);
+      }
+    }
+    assert.ok(action.inputs['unset-previous'], 'the unset-previous row');
+    assert.ok(action.inputs['connect-ca'], 'the connect-ca row');
+    assert.ok(AUTH_MODES.includes('cli'), 'the auth-mode: cli row');
+  });
+
+  it('says "not accepted yet" of the version input exactly while action.yml lacks it', () => {
+    const cell = ours('`version` input');
+    assert.equal(/^not accepted yet/.test(cell), !('version' in action.inputs), cell);
+  });
+
+  it('says "not yet" of workload identity exactly while the code has no such mode', () => {
+    const cell = ours('Workload identity');
+    const has =
+      (AUTH_MODES as readonly string[]).includes('workload-identity') ||
+      'workload-id' in action.inputs;
+    assert.equal(/^not yet/.test(cell), !has, cell);
+  });
+
+  it('the reserved names it names are reserved', () => {
+    for (const name of ['PATH', 'NODE_OPTIONS']) {
+      assert.ok(ours('Reserved names').startsWith('refused'));
+      assert.ok(isReserved(name), name);
+    }
+  });
+});
+
+describe('README migration section: what it says of this action is true', () => {
+  const text = section('## Migrating from 1Password/load-secrets-action');
+
+  it('states the defaults that action.yml gives', () => {
+    const stated = [...text.matchAll(/`([a-z][a-z-]*)` \(default `([^`]*)`/g)];
+    assert.ok(
+      stated.some((match) => match[1] === 'export-env'),
+      'export-env default stated',
+    );
+    for (const [, name = '', value] of stated) {
+      assert.equal(value, action.inputs[name]?.default, `default of ${name}`);
+    }
+  });
+
+  it('names only inputs action.yml declares as the same', () => {
+    const same = text.slice(text.indexOf('Same:'), text.indexOf('Different:'));
+    for (const name of ['export-env', 'unset-previous']) {
+      assert.ok(same.includes(`\`${name}\``), name);
+      assert.ok(name in action.inputs, name);
+    }
+  });
+
+  it('says there is no version input exactly while action.yml has none', () => {
+    assert.equal(text.includes('**No `version` input yet.**'), !('version' in action.inputs));
+  });
+
+  it('says there is no workload identity exactly while the code has none', () => {
+    const has = (AUTH_MODES as readonly string[]).includes('workload-identity');
+    assert.equal(text.includes('**No workload identity yet.**'), !has);
+  });
+
+  it('the names it says are refused are reserved, and GITHUB_TOKEN is not', () => {
+    const refused = text.slice(text.indexOf('**Reserved names are refused.**'));
+    assert.ok(refused.includes('](#what-to-load)'), 'links to the reserved list');
+    for (const name of ['PATH', 'NODE_OPTIONS', 'GITHUB_X']) assert.ok(isReserved(name), name);
+    for (const name of ['OP_WORKLOAD_ID', 'OP_INTEGRATION_KEY', 'OP_ENVIRONMENT_ID']) {
+      assert.ok(text.includes(`\`${name}\``), name);
+      assert.ok(isReserved(name), name);
+    }
+    assert.ok(refused.includes('`GITHUB_TOKEN` stays'));
+    assert.equal(isReserved('GITHUB_TOKEN'), false);
   });
 });
