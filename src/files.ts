@@ -24,3 +24,19 @@ export function isFilesDir(dir: string, env: Env, paths: PlatformPath = path): b
   const root = paths.resolve(filesRoot(env).root);
   return paths.sep === '\\' ? parent.toLowerCase() === root.toLowerCase() : parent === root;
 }
+
+/** Names Windows gives to devices in every directory (with any extension, in any case). */
+const WINDOWS_DEVICE = /^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$/i;
+
+/**
+ * Why `name` cannot be the name of a secret file on `platform`, or undefined when it can. On
+ * Windows a file named `NUL` or `COM1` can be written, but other programs given its path open
+ * the device instead.
+ */
+export function fileNameProblem(
+  name: string,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  if (platform !== 'win32' || !WINDOWS_DEVICE.test(name)) return undefined;
+  return `"${name}" names a Windows device (as CON, NUL, COM1 and LPT1 do): a file: true secret needs another name on Windows`;
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { extraCertificates } from '../../src/backends/trust.ts';
-import { FILES_PREFIX, isFilesDir } from '../../src/files.ts';
+import { FILES_PREFIX, fileNameProblem, isFilesDir } from '../../src/files.ts';
 import { readInputs, readSpecs } from '../../src/inputs.ts';
 import { parseEnvFile, parseSecretsYaml } from '../../src/secret-specs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
@@ -54,6 +54,20 @@ describe('isFilesDir on Windows paths (path.win32)', () => {
     assert.equal(isFilesDir(`/home/runner/work/_TEMP/${FILES_PREFIX}x`, env, posix), false);
     assert.equal(isFilesDir(`/home/runner/work/${FILES_PREFIX}x`, env, posix), false);
   });
+});
+
+describe('secret file names on Windows', () => {
+  for (const name of ['CON', 'nul', 'Aux', 'PRN', 'COM1', 'com9', 'LPT1', 'CONIN$', 'NUL.txt']) {
+    it(`refuses ${name} on Windows only`, () => {
+      assert.match(fileNameProblem(name, 'win32') ?? '', /names a Windows device/);
+      assert.equal(fileNameProblem(name, 'linux'), undefined);
+      assert.equal(fileNameProblem(name, 'darwin'), undefined);
+    });
+  }
+
+  for (const name of ['CONFIG', 'NULL', 'COM', 'COM10', 'LPT_1', 'TLS_KEY', 'con_file']) {
+    it(`takes ${name}`, () => assert.equal(fileNameProblem(name, 'win32'), undefined));
+  }
 });
 
 describe('CRLF line ends', () => {
