@@ -13,10 +13,8 @@ const server = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
 // As for ${{ secrets.X }} in a workflow, the runner masks the token from the start.
 const job = new Job({ secrets: [CONNECT_TOKEN] });
 try {
-  writeFileSync(
-    join(job.workspace, '.env.tpl'),
-    'QUEUE_PASSWORD=op://Platform/queue/eu/password\n',
-  );
+  const envTpl = 'QUEUE_PASSWORD=op://Platform/queue/eu/password\n';
+  writeFileSync(join(job.workspace, '.env.tpl'), envTpl);
   const secrets = [
     'DEPLOY_TOKEN: op://Engineering/deploy/token',
     'DB_PASSWORD: op://Platform/db/staging/password',
@@ -26,22 +24,35 @@ try {
     '  ref: op://Platform/tls/private key',
     '  file: true',
   ].join('\n');
+  const inputs = { secrets, 'export-env': 'true' };
+  const env = {
+    OP_CONNECT_HOST: server.url,
+    OP_CONNECT_TOKEN: CONNECT_TOKEN,
+    LEGACY_KEY: 'op://Engineering/legacy/credential',
+    OP_ENV_FILE: './.env.tpl',
+  };
   console.log(`fake Connect server: ${server.url}\n`);
+  // The step exactly as it runs below; the token as a workflow would pass it.
+  const shown: Record<string, string> = {
+    ...env,
+    OP_CONNECT_TOKEN: '${{ secrets.OP_CONNECT_TOKEN }}',
+  };
   console.log(
-    `- uses: ./\n  with:\n    secrets: |\n${secrets.replace(/^/gm, '      ')}\n    export-env: true`,
+    [
+      '- uses: ./',
+      '  id: op',
+      '  with:',
+      ...Object.entries(inputs).map(([name, value]) =>
+        value.includes('\n')
+          ? `    ${name}: |\n${value.replace(/^/gm, '      ')}`
+          : `    ${name}: ${value}`,
+      ),
+      '  env:',
+      ...Object.entries(shown).map(([name, value]) => `    ${name}: ${value}`),
+    ].join('\n'),
   );
-  console.log(
-    '  env:\n    LEGACY_KEY: op://Engineering/legacy/credential\n    OP_ENV_FILE: ./.env.tpl\n',
-  );
-  const main = await job.step({
-    inputs: { secrets, 'export-env': 'true' },
-    env: {
-      OP_CONNECT_HOST: server.url,
-      OP_CONNECT_TOKEN: CONNECT_TOKEN,
-      LEGACY_KEY: 'op://Engineering/legacy/credential',
-      OP_ENV_FILE: './.env.tpl',
-    },
-  });
+  console.log(`\n./.env.tpl (OP_ENV_FILE):\n${envTpl.replace(/^(?=.)/gm, '  ')}`);
+  const main = await job.step({ id: 'op', inputs, env });
   console.log('── workflow log (as the runner shows it) ──');
   for (const line of main.log) console.log(line);
   console.log(`── exit code ${main.exitCode} ──\n`);

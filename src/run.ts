@@ -1,10 +1,10 @@
 /** The pipeline: inputs -> references -> backend -> resolve -> export (masked inside) -> report. */
 import { chooseMode, type Mode, type Opened, openSource } from './backends/select.ts';
 import { collect } from './entries.ts';
-import { Code, type SecretsError } from './errors.ts';
+import { Code, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
 import { type Inputs, readInputs, readSpecs } from './inputs.ts';
-import { registerCredential } from './redact.ts';
+import { redact, registerCredential } from './redact.ts';
 import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
 import type { Env, Runner } from './runner.ts';
@@ -14,6 +14,11 @@ import type { SecretSpec } from './secret-specs.ts';
 export type Open = (mode: Mode, inputs: Inputs, env: Env) => Promise<Opened>;
 
 const HEADING = '1Password secrets';
+
+/** `1 secret`, `2 secrets`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
 
 function exportedAs(spec: SecretSpec, exportEnv: boolean): string {
   return ['output', ...(exportEnv ? ['env'] : []), ...(spec.file ? ['file'] : [])].join(', ');
@@ -68,7 +73,7 @@ async function fail(
   const perSecret = errors.filter((error) => error.secret !== undefined).length;
   runner.info(
     perSecret > 0
-      ? `${perSecret} of ${specs.length || perSecret} secrets failed; nothing was exported`
+      ? `${perSecret} of ${plural(specs.length || perSecret, 'secret')} failed; nothing was exported`
       : 'nothing was exported',
   );
   if (inputs) await summarize(runner, `${HEADING}: failed`, rows(specs, inputs, errors));
@@ -85,13 +90,21 @@ async function resolveAll(
   for (const warning of [...warnings, ...opened.warnings]) runner.warning(warning);
   const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
   const outcomes = await runner.group(
-    `Resolving ${distinct} reference${distinct === 1 ? '' : 's'} via ${mode}`,
+    `Resolving ${plural(distinct, 'reference')} via ${mode}`,
     async () => {
+      let resolved: Map<string, Outcome>;
       try {
-        return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
+        resolved = await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
       } finally {
         await opened.source.close();
       }
+      // One line per reference (never a value): what was asked for and how it went.
+      for (const [ref, outcome] of resolved) {
+        runner.info(
+          redact(`${ref}: ${outcome instanceof SecretsError ? outcome.code : 'resolved'}`),
+        );
+      }
+      return resolved;
     },
   );
   return { mode, outcomes };
@@ -145,8 +158,10 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   }
   if (mode === undefined) return;
   runner.info(
-    `resolved ${specs.length} secrets via ${mode} as outputs` +
-      (exported.length > 0 ? `, and exported ${exported.length} environment variables` : ''),
+    `resolved ${plural(specs.length, 'secret')} via ${mode} as outputs` +
+      (exported.length > 0
+        ? `, and exported ${plural(exported.length, 'environment variable')}`
+        : ''),
   );
   await summarize(runner, HEADING, rows(specs, inputs, []));
 }

@@ -16,6 +16,16 @@ it('npm start shows the masked log, the outputs and variables by name, and no va
   assert.match(stdout, /exported variables: .*OP_MANAGED_VARIABLES/);
   assert.match(stdout, /shows as: \*\*\*/);
   assert.match(stdout, /removed the secret files/);
+  // The printed step is the one that runs: Connect settings included, and the .env.tpl it loads.
+  const [snippet = ''] = stdout.split('── workflow log');
+  assert.match(snippet, /^- uses: \.\/\n {2}id: op\n/m);
+  assert.match(snippet, /^ {4}OP_CONNECT_HOST: http:\/\/127\.0\.0\.1:\d+$/m);
+  assert.match(snippet, /^ {4}OP_CONNECT_TOKEN: \$\{\{ secrets\.OP_CONNECT_TOKEN \}\}$/m);
+  assert.match(snippet, /^ {4}OP_ENV_FILE: \.\/\.env\.tpl$/m);
+  assert.match(snippet, /\.env\.tpl.*\n {2}QUEUE_PASSWORD=op:\/\/Platform\/queue\/eu\/password\n/);
+  // No empty log group.
+  assert.doesNotMatch(stdout, /##\[group\][^\n]*\n##\[endgroup\]/);
+  assert.match(stdout, /resolved 7 secrets via connect/);
   for (const value of [...ALL_VALUES, CONNECT_TOKEN]) {
     assert.ok(!stdout.includes(value) && !stderr.includes(value), 'the demo printed a value');
   }

@@ -762,6 +762,7 @@ export class Job {
   readonly #masker = new SecretMasker();
   readonly #prependPath: string[] = [];
   readonly #posts: PostRegistration[] = [];
+  readonly #runnerEnv: Record<string, string>;
   #action: ActionDefinition | undefined;
   #stepCount = 0;
   #failed = false;
@@ -773,11 +774,17 @@ export class Job {
       actionDir?: string;
       /** Job secrets (`secrets.*`): the runner masks them from the start, trimmed, and each line. */
       secrets?: string[];
+      /**
+       * The runner process's own environment (a self-hosted runner started from a shell): every
+       * step's process inherits it, under the step's env, and the step header never prints it.
+       */
+      runnerEnv?: Record<string, string>;
     } = {},
   ) {
     this.#actionDir = path.resolve(options.actionDir ?? path.join(import.meta.dirname, '..', '..'));
     this.env = {};
     for (const [key, value] of Object.entries(options.env ?? {})) envSet(this.env, key, value);
+    this.#runnerEnv = { ...options.runnerEnv };
     for (const secret of options.secrets ?? []) {
       const value = secret.trim();
       this.#masker.addValue(value);
@@ -965,6 +972,7 @@ export class Job {
       envSet(environment, `INPUT_${upperInvariant(key.replaceAll(' ', '_'))}`, value);
     }
     const base = baseEnvironment();
+    for (const [key, value] of Object.entries(this.#runnerEnv)) envSet(base, key, value);
     if (this.#prependPath.length > 0) {
       const prepend = [...this.#prependPath].reverse().join(path.delimiter);
       const original = envGet(environment, 'PATH') ?? envGet(base, 'PATH') ?? '';

