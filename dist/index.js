@@ -2,9 +2,10 @@ import { createRequire as __createRequire } from 'node:module'; import { fileURL
 import {
   FILES_PREFIX,
   actionsRunner,
+  fileNameProblem,
   filesRoot,
   saveFilesDir
-} from "./chunks/chunk-XIUZ6S5C.js";
+} from "./chunks/chunk-3TU4LPEJ.js";
 import {
   readInputFile
 } from "./chunks/chunk-XWGS4B4V.js";
@@ -7457,7 +7458,7 @@ async function openSource(mode, inputs, env = process.env) {
         const { CliSource } = await import("./chunks/op-cli-6CGDJART.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-GQXI4VV3.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-A3YYBFY7.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
@@ -7667,6 +7668,12 @@ function cannotWrite(what, thrown) {
 function writeFiles(runner, files) {
   const paths = /* @__PURE__ */ new Map();
   if (files.length === 0) return paths;
+  for (const entry of files) {
+    const problem = fileNameProblem(entry.name);
+    if (problem !== void 0) {
+      throw new SecretsError(Code.configInvalid, `nothing was exported: ${problem}`, entry.name);
+    }
+  }
   const { root, fallback } = filesRoot(runner.env);
   if (fallback) {
     runner.warning("RUNNER_TEMP is not set: writing secret files under the system temp directory");
@@ -8335,6 +8342,9 @@ function toSecretsError(thrown) {
 
 // src/run.ts
 var HEADING = "1Password secrets";
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
 function exportedAs(spec, exportEnv) {
   return ["output", ...exportEnv ? ["env"] : [], ...spec.file ? ["file"] : []].join(", ");
 }
@@ -8371,7 +8381,7 @@ async function fail(runner, errors, specs, inputs) {
   runner.fail();
   const perSecret = errors.filter((error) => error.secret !== void 0).length;
   runner.info(
-    perSecret > 0 ? `${perSecret} of ${specs.length || perSecret} secrets failed; nothing was exported` : "nothing was exported"
+    perSecret > 0 ? `${perSecret} of ${plural(specs.length || perSecret, "secret")} failed; nothing was exported` : "nothing was exported"
   );
   if (inputs) await summarize(runner, `${HEADING}: failed`, rows(specs, inputs, errors));
 }
@@ -8381,13 +8391,20 @@ async function resolveAll(runner, open, inputs, specs) {
   for (const warning of [...warnings, ...opened.warnings]) runner.warning(warning);
   const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
   const outcomes = await runner.group(
-    `Resolving ${distinct} reference${distinct === 1 ? "" : "s"} via ${mode}`,
+    `Resolving ${plural(distinct, "reference")} via ${mode}`,
     async () => {
+      let resolved;
       try {
-        return await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
+        resolved = await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
       } finally {
         await opened.source.close();
       }
+      for (const [ref, outcome] of resolved) {
+        runner.info(
+          redact(`${ref}: ${outcome instanceof SecretsError ? outcome.code : "resolved"}`)
+        );
+      }
+      return resolved;
     }
   );
   return { mode, outcomes };
@@ -8434,7 +8451,7 @@ async function loadSecrets(runner, open = openSource) {
   }
   if (mode === void 0) return;
   runner.info(
-    `resolved ${specs.length} secrets via ${mode} as outputs` + (exported.length > 0 ? `, and exported ${exported.length} environment variables` : "")
+    `resolved ${plural(specs.length, "secret")} via ${mode} as outputs` + (exported.length > 0 ? `, and exported ${plural(exported.length, "environment variable")}` : "")
   );
   await summarize(runner, HEADING, rows(specs, inputs, []));
 }

@@ -3,7 +3,7 @@ import {
   actionsRunner,
   filesDir,
   isFilesDir
-} from "./chunks/chunk-XIUZ6S5C.js";
+} from "./chunks/chunk-3TU4LPEJ.js";
 import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import {
