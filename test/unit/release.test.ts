@@ -1,0 +1,459 @@
+/** scripts/release.ts, the release workflow and the README's "Releasing" section agree. */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import {
+  checkVersion,
+  gitCommands,
+  parseVersion,
+  prepare,
+  releaseChangelog,
+  releaseNotes,
+  setLockVersion,
+  setPackageVersion,
+} from '../../scripts/release.ts';
+
+const root = new URL('../../', import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, root), 'utf8');
+
+describe('checkVersion', () => {
+  const cases: [next: string, current: string, error: RegExp | undefined][] = [
+    ['1.0.0', '0.1.0', undefined],
+    ['0.1.1', '0.1.0', undefined],
+    ['0.2.0', '0.1.9', undefined],
+    ['1.10.0', '1.9.0', undefined],
+    ['2.0.0', '1.99.99', undefined],
+    ['0.1.0', '0.1.0', /not greater/],
+    ['0.0.9', '0.1.0', /not greater/],
+    ['1.9.0', '1.10.0', /not greater/],
+    ['v1.0.0', '0.1.0', /not a version/],
+    ['1.0', '0.1.0', /not a version/],
+    ['1.0.0.0', '0.1.0', /not a version/],
+    ['01.0.0', '0.1.0', /not a version/],
+    ['1.0.0-rc.1', '0.1.0', /not a version/],
+    ['1.0.0+build', '0.1.0', /not a version/],
+    [' 1.0.0', '0.1.0', /not a version/],
+    ['', '0.1.0', /not a version/],
+    ['99999999999999999999.0.0', '0.1.0', /not a version/],
+    ['1.0.0', 'x', /package\.json's version/],
+  ];
+  for (const [next, current, error] of cases) {
+    it(`${JSON.stringify(next)} after ${current}: ${error ? String(error) : 'accepted'}`, () => {
+      if (error) assert.throws(() => checkVersion(next, current), error);
+      else assert.doesNotThrow(() => checkVersion(next, current));
+    });
+  }
+
+  it('parses the three numbers', () => {
+    assert.deepEqual(parseVersion('10.0.3'), [10, 0, 3]);
+    assert.equal(parseVersion('1.2'), undefined);
+  });
+});
+
+const HEAD = `# Changelog
+
+Intro.
+
+`;
+
+describe('releaseChangelog', () => {
+  const cases: [name: string, before: string, after: string][] = [
+    [
+      'first release, no links',
+      `${HEAD}## [Unreleased]
+
+### Added
+
+- A.
+- B.
+`,
+      `${HEAD}## [Unreleased]
+
+## [1.0.0] - 2026-12-03
+
+### Added
+
+- A.
+- B.
+`,
+    ],
+    [
+      'earlier releases kept below',
+      `${HEAD}## [Unreleased]
+
+### Fixed
+
+- C.
+
+## [0.9.0] - 2026-01-01
+
+### Added
+
+- A.
+`,
+      `${HEAD}## [Unreleased]
+
+## [1.0.0] - 2026-12-03
+
+### Fixed
+
+- C.
+
+## [0.9.0] - 2026-01-01
+
+### Added
+
+- A.
+`,
+    ],
+    [
+      'compare links updated',
+      `${HEAD}## [Unreleased]
+
+- C.
+
+## [0.9.0] - 2026-01-01
+
+- A.
+
+[Unreleased]: https://github.com/o/r/compare/v0.9.0...HEAD
+[0.9.0]: https://github.com/o/r/releases/tag/v0.9.0
+`,
+      `${HEAD}## [Unreleased]
+
+## [1.0.0] - 2026-12-03
+
+- C.
+
+## [0.9.0] - 2026-01-01
+
+- A.
+
+[Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD
+[1.0.0]: https://github.com/o/r/compare/v0.9.0...v1.0.0
+[0.9.0]: https://github.com/o/r/releases/tag/v0.9.0
+`,
+    ],
+    [
+      'first compare link from commits/HEAD',
+      `${HEAD}## [Unreleased]
+
+- A.
+
+[Unreleased]: https://github.com/o/r/commits/HEAD
+`,
+      `${HEAD}## [Unreleased]
+
+## [1.0.0] - 2026-12-03
+
+- A.
+
+[Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD
+[1.0.0]: https://github.com/o/r/releases/tag/v1.0.0
+`,
+    ],
+    [
+      'blank lines around the entries trimmed',
+      `${HEAD}## [Unreleased]
+
+
+
+- A.
+
+
+`,
+      `${HEAD}## [Unreleased]
+
+## [1.0.0] - 2026-12-03
+
+- A.
+`,
+    ],
+  ];
+  for (const [name, before, after] of cases) {
+    it(name, () => {
+      assert.equal(releaseChangelog(before, '1.0.0', '2026-12-03'), after);
+    });
+  }
+
+  const refusals: [name: string, text: string, error: RegExp][] = [
+    ['no [Unreleased]', `${HEAD}## [0.9.0] - 2026-01-01\n\n- A.\n`, /no "## \[Unreleased\]"/],
+    ['empty [Unreleased]', `${HEAD}## [Unreleased]\n\n## [0.9.0] - 2026-01-01\n\n- A.\n`, /empty/],
+    ['only headings', `${HEAD}## [Unreleased]\n\n### Added\n\n### Fixed\n`, /empty/],
+    [
+      'version already there',
+      `${HEAD}## [Unreleased]\n\n- B.\n\n## [1.0.0] - x\n\n- A.\n`,
+      /already/,
+    ],
+    [
+      'unknown link shape',
+      `${HEAD}## [Unreleased]\n\n- A.\n\n[Unreleased]: https://example.com/x\n`,
+      /not a compare link/,
+    ],
+  ];
+  for (const [name, text, error] of refusals) {
+    it(`refuses: ${name}`, () => {
+      assert.throws(() => releaseChangelog(text, '1.0.0', '2026-12-03'), error);
+    });
+  }
+
+  it('the project CHANGELOG.md has entries to release and releases cleanly', () => {
+    const changelog = read('CHANGELOG.md');
+    const released = releaseChangelog(changelog, '9.9.9', '2026-12-03');
+    assert.match(released, /## \[Unreleased\]\n\n## \[9\.9\.9\] - 2026-12-03\n\n###/);
+    assert.equal(
+      releaseNotes(released, '9.9.9'),
+      releaseNotes(changelog.replace('## [Unreleased]', '## [9.9.9]'), '9.9.9'),
+    );
+  });
+});
+
+describe('releaseNotes', () => {
+  const changelog = `${HEAD}## [Unreleased]
+
+## [1.1.0] - 2026-02-01
+
+### Added
+
+- B.
+
+## [1.0.0] - 2026-01-01
+
+- A.
+
+[Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD
+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0
+`;
+  const cases: [version: string, notes: string | RegExp][] = [
+    ['1.1.0', '### Added\n\n- B.\n'],
+    ['1.0.0', '- A.\n'],
+    ['1.2.0', /no "## \[1\.2\.0\]" section/],
+    ['1.0', /no "## \[1\.0\]" section/],
+    ['Unreleased', /empty/],
+  ];
+  for (const [version, notes] of cases) {
+    it(`${version}: ${String(notes)}`, () => {
+      if (typeof notes === 'string') assert.equal(releaseNotes(changelog, version), notes);
+      else assert.throws(() => releaseNotes(changelog, version), notes);
+    });
+  }
+});
+
+describe('package.json and package-lock.json versions', () => {
+  it('sets both versions in the lock and nothing else', () => {
+    const lock = read('package-lock.json');
+    const updated = JSON.parse(setLockVersion(lock, '7.8.9')) as {
+      version: string;
+      packages: Record<string, { version: string }>;
+    };
+    assert.equal(updated.version, '7.8.9');
+    assert.equal(updated.packages['']?.version, '7.8.9');
+    const original = JSON.parse(lock) as typeof updated;
+    original.version = '7.8.9';
+    (original.packages[''] as { version: string }).version = '7.8.9';
+    assert.deepEqual(updated, original);
+    // The lock is written as npm writes it, so a release changes only the two lines.
+    assert.equal(setLockVersion(lock, JSON.parse(lock).version as string), lock);
+  });
+
+  it('sets package.json version, keeping its text otherwise', () => {
+    const pkg = read('package.json');
+    assert.equal(setPackageVersion(pkg, JSON.parse(pkg).version as string), pkg);
+    assert.match(setPackageVersion(pkg, '7.8.9'), /\n {2}"version": "7\.8\.9",\n/);
+  });
+
+  it('refuses a lock without packages[""]', () => {
+    assert.throws(() => setLockVersion('{"version":"1.0.0"}', '2.0.0'), /packages/);
+  });
+});
+
+describe('prepare (in a scratch git repository)', () => {
+  function scratch(changelog: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'release-'));
+    writeFileSync(join(dir, 'package.json'), '{\n  "name": "x",\n  "version": "0.1.0"\n}\n');
+    writeFileSync(
+      join(dir, 'package-lock.json'),
+      '{\n  "name": "x",\n  "version": "0.1.0",\n  "lockfileVersion": 3,\n  "packages": {\n    "": {\n      "name": "x",\n      "version": "0.1.0"\n    }\n  }\n}\n',
+    );
+    writeFileSync(join(dir, 'CHANGELOG.md'), changelog);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init');
+    return dir;
+  }
+
+  it('writes the version, the CHANGELOG section, builds, and prints the commands', () => {
+    const dir = scratch(`${HEAD}## [Unreleased]\n\n- A.\n`);
+    try {
+      const built: string[] = [];
+      const lines: string[] = [];
+      prepare(dir, '1.0.0', {
+        date: '2026-12-03',
+        build: (cwd) => built.push(cwd),
+        log: (line) => lines.push(line),
+      });
+      assert.deepEqual(built, [dir]);
+      assert.equal(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version, '1.0.0');
+      const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+      assert.equal(lock.version, '1.0.0');
+      assert.equal(lock.packages[''].version, '1.0.0');
+      assert.equal(
+        readFileSync(join(dir, 'CHANGELOG.md'), 'utf8'),
+        `${HEAD}## [Unreleased]\n\n## [1.0.0] - 2026-12-03\n\n- A.\n`,
+      );
+      assert.ok(lines.some((line) => line.includes(gitCommands('1.0.0'))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const refusals: [
+    name: string,
+    version: string,
+    changelog: string,
+    dirty: boolean,
+    error: RegExp,
+  ][] = [
+    ['a dirty tree', '1.0.0', `${HEAD}## [Unreleased]\n\n- A.\n`, true, /not clean/],
+    ['an empty [Unreleased]', '1.0.0', `${HEAD}## [Unreleased]\n`, false, /empty/],
+    ['a lower version', '0.0.1', `${HEAD}## [Unreleased]\n\n- A.\n`, false, /not greater/],
+  ];
+  for (const [name, version, changelog, dirty, error] of refusals) {
+    it(`refuses ${name} and changes nothing`, () => {
+      const dir = scratch(changelog);
+      try {
+        if (dirty) writeFileSync(join(dir, 'stray.txt'), 'x');
+        let built = false;
+        assert.throws(
+          () => prepare(dir, version, { build: () => (built = true), log: () => {} }),
+          error,
+        );
+        assert.equal(built, false);
+        const status = execFileSync('git', ['status', '--porcelain'], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+        assert.equal(status, dirty ? '?? stray.txt\n' : '');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('the command line', () => {
+  const script = fileURLToPath(new URL('scripts/release.ts', root));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
+
+  const cases: [args: string[], stderr: RegExp][] = [
+    [['0.0.1'], /not greater than package\.json's version/],
+    [['v9.0.0'], /not a version/],
+    [['notes', '99.0.0'], /no "## \[99\.0\.0\]" section/],
+    [[], /usage/],
+    [['notes'], /usage/],
+  ];
+  for (const [args, stderr] of cases) {
+    it(`${args.join(' ') || '(no arguments)'} fails: ${String(stderr)}`, () => {
+      const result = run(...args);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, stderr);
+      assert.equal(result.stdout, '');
+    });
+  }
+});
+
+describe('the release workflow', () => {
+  const workflow = parse(read('.github/workflows/release.yml')) as {
+    on: { push: { tags: string[]; branches?: unknown } };
+    permissions: Record<string, string>;
+    jobs: Record<string, { steps: { uses?: string; run?: string }[] }>;
+  };
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const runs = steps.map((step) => step.run ?? '').join('\n');
+
+  it('runs on vX.Y.Z tags only, with contents: write', () => {
+    assert.deepEqual(workflow.on.push.tags, ['v[0-9]+.[0-9]+.[0-9]+']);
+    assert.equal(workflow.on.push.branches, undefined);
+    assert.deepEqual(workflow.permissions, { contents: 'write' });
+  });
+
+  it('pins every action to a full commit SHA, with its version in a comment', () => {
+    const text = read('.github/workflows/release.yml');
+    const uses = [...text.matchAll(/uses:\s*(\S+)(.*)/g)];
+    assert.ok(uses.length >= 1);
+    for (const [, ref, comment] of uses) {
+      assert.match(ref ?? '', /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, ref);
+      assert.match(comment ?? '', /# v\d+\.\d+\.\d+$/, ref);
+    }
+  });
+
+  it('checks the tag, tests, checks dist/, publishes and moves the major tag, in order', () => {
+    const order = [
+      'npm ci',
+      "require('./package.json').version",
+      'npm test',
+      'git status --porcelain -- dist',
+      'node scripts/release.ts notes',
+      'gh release create "$TAG"',
+      'git push -f origin',
+    ].map((needle) => {
+      const at = runs.indexOf(needle);
+      assert.notEqual(at, -1, needle);
+      return at;
+    });
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+    );
+  });
+
+  it('interpolates no expression into a run: script', () => {
+    for (const step of steps) assert.doesNotMatch(step.run ?? '', /\$\{\{/);
+  });
+});
+
+describe('README "Releasing" is current', () => {
+  const readme = read('README.md');
+  const start = readme.indexOf('\n## Releasing\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+  it('exists', () => {
+    assert.notEqual(start, -1);
+  });
+
+  it('names npm scripts that exist, release:prepare among them', () => {
+    const named = [...section.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] ?? '');
+    assert.ok(named.includes('release:prepare'));
+    for (const name of named) assert.ok(scripts[name], `npm run ${name}`);
+    assert.equal(scripts['release:prepare'], 'node scripts/release.ts');
+  });
+
+  it('names workflow files that exist, release.yml among them', () => {
+    const files = [...section.matchAll(/\.github\/workflows\/[\w.-]+\.yml/g)].map((m) => m[0]);
+    assert.ok(files.includes('.github/workflows/release.yml'));
+    for (const file of files) assert.ok(existsSync(new URL(file, root)), file);
+  });
+
+  it('states the tag pattern the workflow triggers on', () => {
+    const tags = (
+      parse(read('.github/workflows/release.yml')) as { on: { push: { tags: string[] } } }
+    ).on.push.tags;
+    const stated = [...section.matchAll(/`(v\[[^`]+)`/g)].map((match) => match[1]);
+    assert.deepEqual(stated, tags);
+  });
+
+  it('shows the git commands the script prints', () => {
+    const block = /<!-- release-commands:start -->\s*```sh\n\s*(.+)\n\s*```/.exec(section);
+    assert.ok(block, 'no release-commands block');
+    const version = /git tag -a v(\S+)/.exec(block[1] ?? '')?.[1] ?? '';
+    assert.equal(block[1], gitCommands(version));
+  });
+});
