@@ -7458,7 +7458,7 @@ async function openSource(mode, inputs, env = process.env) {
         const { CliSource } = await import("./chunks/op-cli-6CGDJART.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-A3YYBFY7.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-JP5WFARQ.js");
       return {
         source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
         warnings: []
