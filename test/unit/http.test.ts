@@ -15,6 +15,7 @@ import {
   retryAfterMs,
 } from '../../src/backends/http.ts';
 import { type Clock, DEFAULT_POLICY, type RetryPolicy } from '../../src/backends/retry.ts';
+import { fakeClock } from '../support/fake-clock.ts';
 
 describe('retryAfterMs', () => {
   const now = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -135,23 +136,6 @@ async function startServer(): Promise<Scripted> {
       for (const response of hanging) response.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** Time that passes only when the client sleeps; every sleep is recorded. */
-function fakeClock(start = Date.UTC(2030, 0, 1)): { clock: Clock; sleeps: number[] } {
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    clock: {
-      now: () => now,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        now += ms;
-      },
-      random: () => 0.5,
     },
   };
 }

@@ -14,26 +14,7 @@ import {
   type Transient,
 } from '../../src/backends/retry.ts';
 import { SourceError } from '../../src/backends/source.ts';
-
-/** Time that passes only when a sleep or a test moves it; every sleep is recorded. */
-function fakeClock(): { clock: Clock; sleeps: number[]; advance: (ms: number) => void } {
-  let now = Date.UTC(2030, 0, 1);
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    advance: (ms) => {
-      now += ms;
-    },
-    clock: {
-      now: () => now,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        now += ms;
-      },
-      random: () => 0.5,
-    },
-  };
-}
+import { fakeClock } from '../support/fake-clock.ts';
 
 const POLICY: RetryPolicy = {
   attempts: 5,
