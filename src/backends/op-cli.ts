@@ -8,6 +8,7 @@ import { exec } from '@actions/exec';
 import { which } from '@actions/io';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
+import { utf8 } from '../text.ts';
 import { object, records, summary, toItem } from './item-json.ts';
 import {
   type Clock,
@@ -24,8 +25,6 @@ import {
   SourceError,
   type VaultSummary,
 } from './source.ts';
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function unexpected(what: string): SourceError {
   return new SourceError('unavailable', `op printed an unexpected ${what}`);
@@ -210,11 +209,9 @@ export class CliSource implements SecretSource {
     }
     const values = new Map<string, string>();
     refs.forEach((ref, index) => {
-      try {
-        values.set(ref, strictUtf8.decode(parts[index + 1]));
-      } catch {
-        // Bytes that are not text (an attached binary file): the resolver reads them itself.
-      }
+      // Bytes that are not text (an attached binary file): the resolver reads them itself.
+      const text = utf8(parts[index + 1] ?? Buffer.alloc(0));
+      if (text !== undefined) values.set(ref, text);
     });
     return values;
   }
