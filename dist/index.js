@@ -16,6 +16,9 @@ import {
   parseRef
 } from "./chunks/chunk-AOIQQ4U3.js";
 import "./chunks/chunk-GQWCDBQF.js";
+import {
+  utf8
+} from "./chunks/chunk-SNNEWUHD.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import {
   DEFAULT_POLICY,
@@ -7455,7 +7458,7 @@ async function openSource(mode, inputs, env = process.env) {
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-6CGDJART.js");
+        const { CliSource } = await import("./chunks/op-cli-CUJK7JHL.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-JP5WFARQ.js");
@@ -7465,7 +7468,7 @@ async function openSource(mode, inputs, env = process.env) {
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-6CGDJART.js");
+      const { CliSource } = await import("./chunks/op-cli-CUJK7JHL.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -7574,16 +7577,6 @@ function nameProblem(name) {
 }
 function nameKey(name) {
   return name.toUpperCase();
-}
-
-// src/text.ts
-var decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-function utf8(bytes) {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return void 0;
-  }
 }
 
 // src/entries.ts
