@@ -37,6 +37,7 @@ export function actionsRunner(): Runner {
     exportVariable: (name, value) => core.exportVariable(name, value),
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
+    idToken: (audience) => core.getIDToken(audience),
     async summary(heading, [header = [], ...rows]) {
       try {
         await core.summary

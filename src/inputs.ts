@@ -11,7 +11,13 @@ import {
   parseSecretsYaml,
 } from './secret-specs.ts';
 
-export const AUTH_MODES = ['auto', 'service-account', 'connect', 'cli'] as const;
+export const AUTH_MODES = [
+  'auto',
+  'service-account',
+  'connect',
+  'workload-identity',
+  'cli',
+] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 export const SA_RESOLVERS = ['sdk', 'cli'] as const;
@@ -23,6 +29,11 @@ export interface Inputs {
   readonly serviceAccountToken: string | undefined;
   readonly serviceAccountResolver: SaResolver;
   readonly account: string | undefined;
+  readonly workloadId: string | undefined;
+  /** Workload identity's credential (`ops_...`). */
+  readonly integrationKey: string | undefined;
+  /** A 1Password Environment whose variables are all loaded. */
+  readonly environment: string | undefined;
   readonly connectHost: string | undefined;
   readonly connectToken: string | undefined;
   readonly connectCa: string | undefined;
@@ -30,6 +41,11 @@ export interface Inputs {
   readonly exportEnv: boolean;
   readonly unsetPrevious: boolean;
   readonly refreshAfterSeconds: number;
+  /** YAML mapping `NAME: path` of templates to render into files. */
+  readonly templates: string;
+  readonly dryRun: boolean;
+  /** 1Password's own action installs this `op` version; accepted and warned about. */
+  readonly version: string | undefined;
 }
 
 /** Reads inputs, each with its action.yml default when empty, and collects every problem. */
@@ -95,6 +111,9 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
     serviceAccountToken: read.optional('service-account-token', 'OP_SERVICE_ACCOUNT_TOKEN'),
     serviceAccountResolver: read.oneOf('service-account-resolver', SA_RESOLVERS),
     account: read.optional('account'),
+    workloadId: read.optional('workload-id', 'OP_WORKLOAD_ID'),
+    integrationKey: read.optional('integration-key', 'OP_INTEGRATION_KEY'),
+    environment: read.optional('environment', 'OP_ENVIRONMENT_ID'),
     connectHost: read.optional('connect-host', 'OP_CONNECT_HOST'),
     connectToken: read.optional('connect-token', 'OP_CONNECT_TOKEN'),
     connectCa: read.optional('connect-ca'),
@@ -102,6 +121,9 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
     exportEnv: read.flag('export-env'),
     unsetPrevious: read.flag('unset-previous'),
     refreshAfterSeconds: read.seconds('refresh-after-seconds'),
+    templates: read.text('templates'),
+    dryRun: read.flag('dry-run'),
+    version: read.optional('version'),
   });
   return { inputs, errors: read.errors };
 }

@@ -1,5 +1,5 @@
 /** The pipeline: inputs -> references -> backend -> resolve -> export (masked inside) -> report. */
-import { chooseMode, type Mode, type Opened, openSource } from './backends/select.ts';
+import { chooseMode, type Door, type Mode, type Opened, openSource } from './backends/select.ts';
 import { collect } from './entries.ts';
 import { Code, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
@@ -7,11 +7,11 @@ import { type Inputs, readInputs, readSpecs } from './inputs.ts';
 import { redact, registerCredential } from './redact.ts';
 import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
-import type { Env, Runner } from './runner.ts';
+import type { Runner } from './runner.ts';
 import type { SecretSpec } from './secret-specs.ts';
 
 /** Opens the backend of a mode; tests pass one built on their fakes. */
-export type Open = (mode: Mode, inputs: Inputs, env: Env) => Promise<Opened>;
+export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
 
 const HEADING = '1Password secrets';
 
@@ -86,7 +86,7 @@ async function resolveAll(
   specs: readonly SecretSpec[],
 ): Promise<{ mode: Mode; outcomes: Map<string, Outcome> }> {
   const { mode, warnings } = chooseMode(inputs);
-  const opened = await open(mode, inputs, runner.env);
+  const opened = await open(mode, inputs, runner);
   for (const warning of [...warnings, ...opened.warnings]) runner.warning(warning);
   const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
   const outcomes = await runner.group(

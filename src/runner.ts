@@ -25,6 +25,11 @@ export interface Runner {
   exportVariable(name: string, value: string): void;
   saveState(name: string, value: string): void;
   getState(name: string): string;
+  /**
+   * The job's GitHub OIDC token for `audience` (needs `permissions: id-token: write`); the
+   * runner masks it. Rejects when the runner offers none or its endpoint fails.
+   */
+  idToken(audience: string): Promise<string>;
   /** Appends a heading and a table (first row: the header) to the job summary. Never throws. */
   summary(heading: string, table: readonly (readonly string[])[]): Promise<void>;
 

@@ -41,7 +41,7 @@ export async function sdkScenario(shape: SdkShape): Promise<ScenarioResult> {
   const pathVaults = Math.min(2, shape.vaults, shape.items);
 
   const fake = createFakeSdkClient({ vaults: data.vaults });
-  const source = new SdkSource({ token: SERVICE_ACCOUNT_TOKEN, connect: fake.connector });
+  const source = new SdkSource({ auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }, connect: fake.connector });
   const started = now();
   let outcomes;
   try {
@@ -69,7 +69,7 @@ export async function sdkScenario(shape: SdkShape): Promise<ScenarioResult> {
 
   // Baseline: one call per secret.
   const naive = createFakeSdkClient({ vaults: data.vaults });
-  const client = await naive.connector(SERVICE_ACCOUNT_TOKEN);
+  const client = await naive.connector({ kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN });
   const baseStarted = now();
   for (const secret of data.secrets) {
     const response = await client.secrets.resolveAll([secret.ref]);

@@ -64,6 +64,13 @@ export interface SdkResolveAllResponse {
   >;
 }
 
+export interface SdkEnvironmentVariable {
+  readonly name: string;
+  readonly value: string;
+  /** Only the 1Password app's display flag. */
+  readonly masked: boolean;
+}
+
 export interface SdkClient {
   readonly secrets: {
     resolveAll(references: string[]): Promise<SdkResolveAllResponse>;
@@ -79,7 +86,23 @@ export interface SdkClient {
       read(vaultId: string, itemId: string, attributes: SdkFileAttributes): Promise<Uint8Array>;
     };
   };
+  readonly environments: {
+    getVariables(
+      environmentId: string,
+    ): Promise<{ readonly variables: readonly SdkEnvironmentVariable[] }>;
+  };
 }
 
-/** Signs in with a service-account token; the real one loads the SDK (and its WebAssembly) lazily. */
-export type SdkConnector = (token: string) => Promise<SdkClient>;
+/** How the SDK signs in: a service-account token, or workload identity (no stored token). */
+export type SdkAuth =
+  | { readonly kind: 'service-account'; readonly token: string }
+  | {
+      readonly kind: 'workload-identity';
+      readonly workloadId: string;
+      readonly integrationKey: string;
+      /** The job's OIDC token for the audience the SDK names (on GitHub: core.getIDToken). */
+      readonly idToken: (audience: string) => Promise<string>;
+    };
+
+/** Signs in; the real one loads the SDK (and its WebAssembly) lazily. */
+export type SdkConnector = (auth: SdkAuth) => Promise<SdkClient>;

@@ -14,7 +14,7 @@ import {
   retried,
   type Transient,
 } from './retry.ts';
-import type { SdkClient, SdkConnector, SdkFileAttributes, SdkItem } from './sdk-client.ts';
+import type { SdkAuth, SdkClient, SdkConnector, SdkFileAttributes, SdkItem } from './sdk-client.ts';
 import {
   type Field,
   type Item,
@@ -41,7 +41,7 @@ const FIELD_TYPES: Readonly<Record<string, string>> = {
 
 /** The real SDK, loaded on first use; every HTTP request it makes gets a timeout. */
 export function realConnector(attemptTimeoutMs: number): SdkConnector {
-  return async (token) => {
+  return async (auth) => {
     boundFetch(attemptTimeoutMs);
     const loaded = await import('@1password/sdk');
     // Node hands the CommonJS SDK over with named exports; a bundled chunk, as its default.
@@ -49,8 +49,9 @@ export function realConnector(attemptTimeoutMs: number): SdkConnector {
       typeof loaded.createClient === 'function'
         ? loaded
         : (loaded as unknown as { default: typeof loaded }).default;
+    if (auth.kind !== 'service-account') throw new Error('workload identity: not yet');
     return sdk.createClient({
-      auth: token,
+      auth: auth.token,
       integrationName: INTEGRATION_NAME,
       integrationVersion: packageJson.version,
     });
@@ -116,7 +117,7 @@ function otpCode(content: unknown): string | undefined {
 }
 
 export interface SdkSourceOptions {
-  readonly token: string;
+  readonly auth: SdkAuth;
   readonly connect: SdkConnector;
   readonly policy?: RetryPolicy;
   readonly clock?: Clock;
@@ -285,7 +286,7 @@ export class SdkSource implements SecretSource {
 
   /** Signs in once (lazily), then runs `call` with a deadline and retries. */
   async #call<T>(what: string, call: (client: SdkClient) => Promise<T>): Promise<T> {
-    this.#client ??= this.#bounded('signing in', () => this.#options.connect(this.#options.token));
+    this.#client ??= this.#bounded('signing in', () => this.#options.connect(this.#options.auth));
     const client = await this.#client;
     return this.#bounded(what, () => call(client));
   }

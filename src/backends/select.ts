@@ -3,22 +3,97 @@
 import { Code, providerUnavailable, SecretsError } from '../errors.ts';
 import type { Inputs } from '../inputs.ts';
 import { hasControlCharacter } from '../refs.ts';
+import type { Runner } from '../runner.ts';
 import { DEFAULT_POLICY } from './retry.ts';
 import type { SecretSource } from './source.ts';
 
-export type Mode = 'connect' | 'service-account' | 'cli';
+export type Mode = 'connect' | 'service-account' | 'workload-identity' | 'cli';
+
+const WORKLOAD_ID = 'workload-id (or OP_WORKLOAD_ID)';
+const INTEGRATION_KEY = 'integration-key (or OP_INTEGRATION_KEY)';
+
+/**
+ * Workload-identity settings beside a service-account token or Connect settings, only some of
+ * them, or beside another explicit auth-mode: the step is ambiguous, so it stops before anything.
+ */
+export function settingsProblems(inputs: Inputs): SecretsError[] {
+  const workload = [
+    inputs.workloadId === undefined ? undefined : WORKLOAD_ID,
+    inputs.integrationKey === undefined ? undefined : INTEGRATION_KEY,
+  ].filter((name) => name !== undefined);
+  if (workload.length === 0) return [];
+  const others = [
+    inputs.serviceAccountToken === undefined
+      ? undefined
+      : 'service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)',
+    inputs.connectHost === undefined ? undefined : 'connect-host (or OP_CONNECT_HOST)',
+    inputs.connectToken === undefined ? undefined : 'connect-token (or OP_CONNECT_TOKEN)',
+  ].filter((name) => name !== undefined);
+  const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
+  if (others.length > 0) {
+    return invalid(
+      `workload identity (${workload.join(', ')}) cannot be combined with ${others.join(', ')}: ` +
+        'keep one way to reach 1Password in this step',
+    );
+  }
+  if (inputs.authMode !== 'auto' && inputs.authMode !== 'workload-identity') {
+    return invalid(
+      `auth-mode ${inputs.authMode} does not use ${workload.join(', ')}: ` +
+        'remove them, or set auth-mode workload-identity',
+    );
+  }
+  if (workload.length === 1 && inputs.authMode === 'auto') {
+    const missing = inputs.workloadId === undefined ? WORKLOAD_ID : INTEGRATION_KEY;
+    return invalid(`workload identity needs ${WORKLOAD_ID} and ${INTEGRATION_KEY}: set ${missing}`);
+  }
+  return [];
+}
+
+/** What the step loads, as far as the choice of backend cares. */
+export interface Work {
+  /** Names of the secrets and templates that hold op:// references. */
+  readonly refNames: readonly string[];
+  readonly environment: string | undefined;
+}
+
+/** What `mode` cannot do for this step, said before any request. */
+export function modeProblems(mode: Mode, work: Work): SecretsError[] {
+  const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
+  if (mode === 'workload-identity' && work.refNames.length > 0) {
+    const names = work.refNames.slice(0, 5).join(', ') + (work.refNames.length > 5 ? ', ...' : '');
+    return invalid(
+      `workload identity reads 1Password Environments only, and ${names} ` +
+        `${work.refNames.length === 1 ? 'is an op:// reference' : 'are op:// references'}: ` +
+        'load them in another step, with a service account or Connect',
+    );
+  }
+  if (mode === 'workload-identity' && work.environment === undefined) {
+    return invalid(
+      'workload identity reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)',
+    );
+  }
+  if (mode === 'connect' && work.environment !== undefined) {
+    return invalid(
+      'Connect serves no 1Password Environments: load the environment with a service account ' +
+        'or workload identity, or remove environment (or OP_ENVIRONMENT_ID)',
+    );
+  }
+  return [];
+}
 
 export interface Choice {
   readonly mode: Mode;
   readonly warnings: readonly string[];
 }
 
-/** `auto` prefers Connect when it is fully configured, then a service account. */
+/** `auto` prefers workload identity, then Connect when it is fully configured, then a service account. */
 export function chooseMode(inputs: Inputs): Choice {
   const connect = inputs.connectHost !== undefined && inputs.connectToken !== undefined;
   const serviceAccount = inputs.serviceAccountToken !== undefined;
+  const workload = inputs.workloadId !== undefined && inputs.integrationKey !== undefined;
   switch (inputs.authMode) {
     case 'auto':
+      if (workload) return { mode: 'workload-identity', warnings: [] };
       if (connect) {
         const warnings = serviceAccount
           ? ['both Connect and service-account credentials are set: using Connect']
@@ -28,7 +103,8 @@ export function chooseMode(inputs: Inputs): Choice {
       if (serviceAccount) return { mode: 'service-account', warnings: [] };
       throw providerUnavailable(
         'no credentials: set OP_CONNECT_HOST and OP_CONNECT_TOKEN (or connect-host and connect-token), ' +
-          'or OP_SERVICE_ACCOUNT_TOKEN (or service-account-token)',
+          'or OP_SERVICE_ACCOUNT_TOKEN (or service-account-token), ' +
+          'or OP_WORKLOAD_ID and OP_INTEGRATION_KEY (or workload-id and integration-key)',
       );
     case 'connect': {
       const missing = [
@@ -46,6 +122,16 @@ export function chooseMode(inputs: Inputs): Choice {
         );
       }
       return { mode: 'service-account', warnings: [] };
+    case 'workload-identity': {
+      const missing = [
+        inputs.workloadId === undefined ? WORKLOAD_ID : undefined,
+        inputs.integrationKey === undefined ? INTEGRATION_KEY : undefined,
+      ].filter((entry) => entry !== undefined);
+      if (missing.length > 0) {
+        throw providerUnavailable(`auth-mode workload-identity needs ${missing.join(' and ')}`);
+      }
+      return { mode: 'workload-identity', warnings: [] };
+    }
     case 'cli':
       return { mode: 'cli', warnings: [] };
   }
@@ -90,12 +176,24 @@ export interface Opened {
   readonly warnings: readonly string[];
 }
 
+/** What a backend may take from the runner: the step's environment and the job's OIDC token. */
+export type Door = Pick<Runner, 'env' | 'idToken'>;
+
+const NO_ID_TOKEN: Door['idToken'] = () =>
+  Promise.reject(new Error('no OIDC token outside workload identity'));
+
+/** A token or key that cannot be one: `ops_` first, no whitespace or control characters. */
+function malformedOps(value: string): boolean {
+  return !value.startsWith('ops_') || /\s/.test(value) || hasControlCharacter(value);
+}
+
 /** Opens the backend; each is loaded only when its mode is chosen, so others pay nothing for it. */
 export async function openSource(
   mode: Mode,
   inputs: Inputs,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  door: Door = { env: process.env, idToken: NO_ID_TOKEN },
 ): Promise<Opened> {
+  const { env } = door;
   switch (mode) {
     case 'connect': {
       const { url, warnings } = connectUrl(inputs.connectHost ?? '');
@@ -118,7 +216,7 @@ export async function openSource(
     }
     case 'service-account': {
       const token = inputs.serviceAccountToken ?? '';
-      if (!token.startsWith('ops_') || /\s/.test(token) || hasControlCharacter(token)) {
+      if (malformedOps(token)) {
         throw providerUnavailable(
           'the service-account token is malformed (it starts with ops_): check service-account-token or OP_SERVICE_ACCOUNT_TOKEN',
         );
@@ -129,7 +227,38 @@ export async function openSource(
       }
       const { realConnector, SdkSource } = await import('./sdk.ts');
       return {
-        source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
+        source: new SdkSource({
+          auth: { kind: 'service-account', token },
+          connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs),
+        }),
+        warnings: [],
+      };
+    }
+    case 'workload-identity': {
+      // Said before the SDK (and its WebAssembly) is loaded.
+      if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+        throw providerUnavailable(
+          "workload identity needs the job's GitHub OIDC token, and the runner offers none: " +
+            'add `permissions: id-token: write` to the job (or the workflow)',
+        );
+      }
+      const integrationKey = inputs.integrationKey ?? '';
+      if (malformedOps(integrationKey)) {
+        throw providerUnavailable(
+          'the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY',
+        );
+      }
+      const { realConnector, SdkSource } = await import('./sdk.ts');
+      return {
+        source: new SdkSource({
+          auth: {
+            kind: 'workload-identity',
+            workloadId: inputs.workloadId ?? '',
+            integrationKey,
+            idToken: (audience) => door.idToken(audience),
+          },
+          connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs),
+        }),
         warnings: [],
       };
     }

@@ -44,6 +44,12 @@ export interface Item {
   readonly files: readonly Attachment[];
 }
 
+/** One variable of a 1Password Environment. */
+export interface EnvironmentVariable {
+  readonly name: string;
+  readonly value: string;
+}
+
 /** Why a backend call failed, in the contract's terms; the resolver adds which secret and ref. */
 export type SourceFailure = 'unavailable' | 'denied' | 'not-found' | 'invalid' | 'ambiguous';
 
@@ -74,5 +80,11 @@ export interface SecretSource {
    * undefined when the batch failed as a whole; throws when the provider itself is unusable.
    */
   readBatch?(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined>;
+  /**
+   * Every variable of a 1Password Environment, in its order. Backends without Environments
+   * (Connect) leave it out. An unknown or inaccessible Environment throws SourceError
+   * 'not-found' (or 'denied' where the backend can tell).
+   */
+  readEnvironment?(environmentId: string): Promise<readonly EnvironmentVariable[]>;
   close(): Promise<void>;
 }

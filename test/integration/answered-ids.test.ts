@@ -80,7 +80,7 @@ backends.push(
     name: 'sdk',
     open: () =>
       new SdkSource({
-        token: SERVICE_ACCOUNT_TOKEN,
+        auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
         connect: createFakeSdkClient({ vaults: VAULTS }).connector,
       }),
   },

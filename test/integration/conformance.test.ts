@@ -59,7 +59,10 @@ const backends: Backend[] = [
   {
     name: 'sdk',
     open: () =>
-      new SdkSource({ token: SERVICE_ACCOUNT_TOKEN, connect: createFakeSdkClient().connector }),
+      new SdkSource({
+        auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
+        connect: createFakeSdkClient().connector,
+      }),
   },
   {
     name: 'op (service account)',

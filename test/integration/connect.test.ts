@@ -14,6 +14,7 @@ import { type Outcome, Resolver } from '../../src/resolve.ts';
 import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
 import { totp } from '../fakes/totp.ts';
 import { CONNECT_TOKEN, IDS, MFA_OTP_URI, VALUES, VAULTS } from '../fixtures/vault-data.ts';
+import { inputsWith } from '../support/inputs.ts';
 
 /** A clock whose sleeps take no real time but are recorded. */
 function fakeClock(): Clock & { slept: number[] } {
@@ -384,20 +385,13 @@ describe('Connect backend on an injected undici dispatcher', () => {
 });
 
 describe('Connect backend over HTTPS', () => {
-  const inputs = (server: FakeConnect, connectCa?: string): Inputs => ({
-    secrets: '',
-    authMode: 'connect',
-    serviceAccountToken: undefined,
-    serviceAccountResolver: 'sdk',
-    account: undefined,
-    connectHost: server.url,
-    connectToken: CONNECT_TOKEN,
-    connectCa,
-    vault: undefined,
-    exportEnv: false,
-    unsetPrevious: false,
-    refreshAfterSeconds: 3600,
-  });
+  const inputs = (server: FakeConnect, connectCa?: string): Inputs =>
+    inputsWith({
+      authMode: 'connect',
+      connectHost: server.url,
+      connectToken: CONNECT_TOKEN,
+      connectCa,
+    });
 
   async function viaInputs(server: FakeConnect, connectCa?: string): Promise<Outcome | undefined> {
     const { source: opened } = await openSource('connect', inputs(server, connectCa));

@@ -453,7 +453,7 @@ describe('fake SDK client: items', () => {
     const fake = createFakeSdkClient({ vaults: VAULTS });
     const seam: SdkClient = fake.client;
     const connector: SdkConnector = fake.connector;
-    assert.equal(await connector(SERVICE_ACCOUNT_TOKEN), seam);
+    assert.equal(await connector({ kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }), seam);
   });
 });
 
@@ -838,8 +838,14 @@ describe('fake SDK client: calls, faults, connector', () => {
     assert.equal(await state(hung, 100), 'pending');
     assert.equal(fake.count('vaults.list'), 1);
     assert.equal((await fake.client.vaults.list()).length, 5);
-    await assert.rejects(fake.connector(SERVICE_ACCOUNT_TOKEN), { message: 'boom' });
-    assert.equal(await fake.connector(SERVICE_ACCOUNT_TOKEN), fake.client);
+    await assert.rejects(
+      fake.connector({ kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }),
+      { message: 'boom' },
+    );
+    assert.equal(
+      await fake.connector({ kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }),
+      fake.client,
+    );
 
     fake.fail('items.files.read', ['hang', new Error('late')]);
     fake.reset(); // clears scripted faults too
@@ -861,7 +867,10 @@ describe('fake SDK client: calls, faults, connector', () => {
 
   it('connector accepts only the service-account token, failing like createClient', async () => {
     const fake = createFakeSdkClient({ vaults: VAULTS });
-    assert.equal(await fake.connector(SERVICE_ACCOUNT_TOKEN), fake.client);
+    assert.equal(
+      await fake.connector({ kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }),
+      fake.client,
+    );
     const cases: [string, string][] = [
       ['', SDK_ERRORS.missingAuth],
       ['abc', SDK_ERRORS.tokenFormat],
@@ -880,21 +889,26 @@ describe('fake SDK client: calls, faults, connector', () => {
       ],
     ];
     for (const [token, message] of cases) {
-      await assert.rejects(fake.connector(token), (error: unknown) => {
-        assert.ok(error instanceof Error);
-        assert.equal(error.constructor, Error);
-        assert.equal(error.message, message, `token ${JSON.stringify(token.slice(0, 12))}`);
-        assert.ok(token.length < 8 || !error.message.includes(token.slice(4)));
-        return true;
-      });
+      await assert.rejects(
+        fake.connector({ kind: 'service-account', token: token }),
+        (error: unknown) => {
+          assert.ok(error instanceof Error);
+          assert.equal(error.constructor, Error);
+          assert.equal(error.message, message, `token ${JSON.stringify(token.slice(0, 12))}`);
+          assert.ok(token.length < 8 || !error.message.includes(token.slice(4)));
+          return true;
+        },
+      );
     }
     assert.equal(fake.count('connect'), cases.length + 1);
     assert.deepEqual(fake.calls[0], { method: 'connect', args: [SERVICE_ACCOUNT_TOKEN] });
 
     const custom = makeServiceAccountToken('https://custom.example');
     const other = createFakeSdkClient({ vaults: VAULTS, token: custom });
-    assert.equal(await other.connector(custom), other.client);
-    await assert.rejects(other.connector(SERVICE_ACCOUNT_TOKEN));
+    assert.equal(await other.connector({ kind: 'service-account', token: custom }), other.client);
+    await assert.rejects(
+      other.connector({ kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }),
+    );
   });
 });
 
@@ -1266,7 +1280,7 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
         ),
         15_000,
       );
-      const faked = await fake.connector(auth).then(
+      const faked = await fake.connector({ kind: 'service-account', token: auth }).then(
         () => 'resolved',
         (error: unknown) => (error instanceof Error ? error.message : String(error)),
       );

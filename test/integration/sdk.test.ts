@@ -120,7 +120,7 @@ function buildCases(): { fields: Case[]; files: Case[] } {
 
 function sdkSource(fake: FakeSdk, options: { clock?: Clock; policy?: RetryPolicy } = {}) {
   return new SdkSource({
-    token: SERVICE_ACCOUNT_TOKEN,
+    auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
     connect: fake.connector,
     policy: options.policy ?? POLICY,
     clock: options.clock ?? fakeClock(),
@@ -258,7 +258,7 @@ describe('SdkSource + Resolver against the fake client', () => {
     fake.fail('items.getAll', ['hang', 'hang', 'hang', 'hang']);
     const policy = { ...POLICY, attemptTimeoutMs: 200 };
     const source = new SdkSource({
-      token: SERVICE_ACCOUNT_TOKEN,
+      auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
       connect: fake.connector,
       policy,
     });
@@ -284,7 +284,7 @@ describe('SdkSource + Resolver against the fake client', () => {
     ]) {
       fake.reset();
       const source = new SdkSource({
-        token,
+        auth: { kind: 'service-account', token },
         connect: fake.connector,
         policy: POLICY,
         clock: fakeClock(),
@@ -308,7 +308,10 @@ describe('SdkSource + Resolver against the fake client', () => {
         await rejection(
           new Resolver(
             new SdkSource({
-              token: makeServiceAccountToken('https://wrong.example'),
+              auth: {
+                kind: 'service-account',
+                token: makeServiceAccountToken('https://wrong.example'),
+              },
               connect: fake.connector,
               policy: POLICY,
             }),
@@ -367,7 +370,11 @@ describe('SdkSource + Resolver: the native batch', { skip: noBatch }, () => {
     fake.fail(BATCH, ['hang', 'hang', 'hang', 'hang']);
     fake.fail('vaults.list', ['hang', 'hang', 'hang', 'hang']);
     const policy = { ...POLICY, attemptTimeoutMs: 200 };
-    const source = new SdkSource({ token: SERVICE_ACCOUNT_TOKEN, connect: fake.connector, policy });
+    const source = new SdkSource({
+      auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
+      connect: fake.connector,
+      policy,
+    });
     const started = performance.now();
     const error = await rejection(new Resolver(source).resolveAll([parseRef(REF_TEXT)]));
     const elapsed = performance.now() - started;
@@ -402,7 +409,7 @@ async function realFailure(
   policy: RetryPolicy = REAL_POLICY,
 ): Promise<{ error: SecretsError; elapsedMs: number }> {
   const source = new SdkSource({
-    token,
+    auth: { kind: 'service-account', token },
     connect: realConnector(REAL_TIMEOUT_MS),
     policy,
   });
@@ -511,7 +518,7 @@ const modules = seen.length;
 const started = performance.now();
 let code;
 try {
-  const source = new SdkSource({ token: 'ops_', connect: realConnector(500) });
+  const source = new SdkSource({ auth: { kind: 'service-account', token: 'ops_' }, connect: realConnector(500) });
   await new Resolver(source).resolveAll([parseRef('op://Engineering/deploy/token')]);
 } catch (error) {
   code = error.code;

@@ -12,6 +12,8 @@ export interface MemoryRunnerOptions {
   readonly cwd?: string;
   readonly state?: Readonly<Record<string, string>>;
   readonly now?: Date;
+  /** Answers the OIDC token requests; without it, they fail as a runner without `id-token: write`. */
+  readonly idToken?: (audience: string) => Promise<string>;
   /** Targets that cannot be written, with why. */
   readonly unwritable?: Partial<Record<ExportTarget, string>>;
 }
@@ -82,6 +84,20 @@ export class MemoryRunner implements Runner {
 
   getState(name: string): string {
     return this.#options.state?.[name] ?? '';
+  }
+
+  /** The audiences the OIDC token was asked for, in order. */
+  readonly audiences: string[] = [];
+
+  async idToken(audience: string): Promise<string> {
+    this.audiences.push(audience);
+    const answer = this.#options.idToken;
+    if (answer === undefined) {
+      throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+    }
+    const token = await answer(audience);
+    this.setSecret(token);
+    return token;
   }
 
   summary(heading: string, table: readonly (readonly string[])[]): Promise<void> {

@@ -18,6 +18,7 @@ import {
   parseEnvFile,
   parseSecretsYaml,
 } from '../../src/secret-specs.ts';
+import { inputsWith } from '../support/inputs.ts';
 
 const CONFIG = Code.configInvalid;
 const REF = Code.refInvalid;
@@ -835,20 +836,7 @@ describe('nasties: step env discovery', () => {
 // ---------------------------------------------------------------------------------------------
 
 function inputs(secrets = '', vault?: string): Inputs {
-  return {
-    secrets,
-    authMode: 'auto',
-    serviceAccountToken: undefined,
-    serviceAccountResolver: 'sdk',
-    account: undefined,
-    connectHost: undefined,
-    connectToken: undefined,
-    connectCa: undefined,
-    vault,
-    exportEnv: false,
-    unsetPrevious: false,
-    refreshAfterSeconds: 3600,
-  };
+  return inputsWith({ secrets, vault });
 }
 
 describe('nasties: OP_ENV_FILE', () => {

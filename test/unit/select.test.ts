@@ -8,24 +8,9 @@ import { chooseMode, connectUrl, type Mode } from '../../src/backends/select.ts'
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
 import type { AuthMode, Inputs } from '../../src/inputs.ts';
+import { inputsWith } from '../support/inputs.ts';
 
-function inputs(overrides: Partial<Inputs>): Inputs {
-  return {
-    secrets: '',
-    authMode: 'auto',
-    serviceAccountToken: undefined,
-    serviceAccountResolver: 'sdk',
-    account: undefined,
-    connectHost: undefined,
-    connectToken: undefined,
-    connectCa: undefined,
-    vault: undefined,
-    exportEnv: false,
-    unsetPrevious: false,
-    refreshAfterSeconds: 3600,
-    ...overrides,
-  };
-}
+const inputs = inputsWith;
 
 function isCode(code: string, check?: (error: SecretsError) => void) {
   return (thrown: unknown): boolean => {

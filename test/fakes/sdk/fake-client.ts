@@ -62,7 +62,12 @@ import type {
   SdkGetAllResponse,
   SdkResolveAllResponse,
 } from '../../../src/backends/sdk-client.ts';
-import { SERVICE_ACCOUNT_TOKEN, VAULTS } from '../../fixtures/vault-data.ts';
+import {
+  environmentById,
+  type FakeEnvironmentVariable,
+  SERVICE_ACCOUNT_TOKEN,
+  VAULTS,
+} from '../../fixtures/vault-data.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
 import {
   parseSdkReference,
@@ -208,6 +213,9 @@ export interface FakeSdkClient extends SdkClient {
       read(vaultId: string, itemId: string, attributes: SdkFileAttributes): Promise<Uint8Array>;
     };
   };
+  readonly environments: {
+    getVariables(environmentId: string): Promise<{ variables: FakeEnvironmentVariable[] }>;
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -221,7 +229,8 @@ export type FakeSdkMethod =
   | 'vaults.getOverview'
   | 'items.list'
   | 'items.getAll'
-  | 'items.files.read';
+  | 'items.files.read'
+  | 'environments.getVariables';
 
 /** A scripted outcome: throw (reject with) this error, or `'hang'`: never settle. */
 export type FakeSdkFault = Error | 'hang';
@@ -767,11 +776,20 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
           }),
       },
     },
+    environments: {
+      getVariables: (environmentId: string) =>
+        call('environments.getVariables', [environmentId], () => {
+          const environment = environmentById(environmentId);
+          if (environment === undefined) throw new Error('environment not found');
+          return { variables: environment.variables.map((variable) => ({ ...variable })) };
+        }),
+    },
   };
 
-  const connector: SdkConnector = (token: string) =>
-    call('connect', [token], () => {
-      const error = tokenError(token, accepted);
+  const connector: SdkConnector = (auth) =>
+    call('connect', [auth.kind === 'service-account' ? auth.token : auth.integrationKey], () => {
+      if (auth.kind !== 'service-account') throw new Error('workload identity: not yet');
+      const error = tokenError(auth.token, accepted);
       if (error !== undefined) throw error;
       return client;
     });
