@@ -1,9 +1,14 @@
-/** From each secret's outcome to the names it exports: values, whole items, attached files. */
+/**
+ * From what the backend answered to the names the step exports: values, whole items, attached
+ * files, rendered templates and the variables of an Environment.
+ */
+import type { EnvironmentVariable } from './backends/source.ts';
 import { Code, SecretsError } from './errors.ts';
 import type { Entry } from './export.ts';
 import { nameKey, nameProblem } from './names.ts';
 import type { Outcome } from './resolve.ts';
 import type { SecretSpec } from './secret-specs.ts';
+import { renderTemplate, type Template } from './templates.ts';
 import { utf8 } from './text.ts';
 
 /** Turns each secret's outcome into the names it exports, or its failure. */
@@ -61,6 +66,64 @@ export function collect(
         })),
       );
     }
+  }
+  return { entries, errors };
+}
+
+/** Each template rendered in memory: one file entry whose placed values are masked. */
+export function templateEntries(
+  templates: readonly Template[],
+  outcomes: ReadonlyMap<string, Outcome>,
+): { entries: Entry[]; errors: SecretsError[] } {
+  const entries: Entry[] = [];
+  const errors: SecretsError[] = [];
+  for (const template of templates) {
+    const rendered = renderTemplate(template, outcomes);
+    if ('errors' in rendered) {
+      errors.push(...rendered.errors);
+      continue;
+    }
+    entries.push({
+      name: template.name,
+      value: rendered.bytes,
+      file: true,
+      // The file as a whole is not a secret; every value placed in it is.
+      mask: false,
+      placed: rendered.placed,
+    });
+  }
+  return { entries, errors };
+}
+
+/**
+ * The variables of an Environment as secrets of their names. A name the action refuses, or one
+ * that another secret of the step already exports, is a configuration error naming both.
+ */
+export function environmentEntries(
+  environmentId: string,
+  variables: readonly EnvironmentVariable[],
+  taken: readonly Entry[],
+): { entries: Entry[]; errors: SecretsError[] } {
+  const entries: Entry[] = [];
+  const errors: SecretsError[] = [];
+  const owners = new Map(taken.map((entry) => [nameKey(entry.name), `the secret ${entry.name}`]));
+  const label = `environment ${environmentId}`;
+  for (const variable of variables) {
+    const fail = (message: string) =>
+      errors.push(new SecretsError(Code.configInvalid, message, variable.name, label));
+    const problem = nameProblem(variable.name);
+    if (problem !== undefined) {
+      fail(`the Environment's variable is refused: ${problem}`);
+      continue;
+    }
+    const owner = owners.get(nameKey(variable.name));
+    if (owner !== undefined) {
+      fail(`the Environment's variable ${variable.name} clashes with ${owner}`);
+      continue;
+    }
+    owners.set(nameKey(variable.name), `the Environment's variable ${variable.name}`);
+    // Masked whatever the Environment's own display flag says.
+    entries.push({ name: variable.name, value: variable.value, file: false, mask: true });
   }
   return { entries, errors };
 }

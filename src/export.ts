@@ -17,6 +17,8 @@ export interface Entry {
   readonly value: string | Uint8Array;
   readonly file: boolean;
   readonly mask: boolean;
+  /** Values inside the entry to mask on their own (those placed in a rendered template). */
+  readonly placed?: readonly string[] | undefined;
 }
 
 export interface ExportPlan {
@@ -28,6 +30,8 @@ export interface ExportPlan {
   readonly stillManaged: readonly string[];
   readonly resolvedAt: Date;
   readonly refreshAfterSeconds: number;
+  /** Mask everything, then write only the two timestamps. */
+  readonly dryRun: boolean;
 }
 
 type Pair = readonly [string, string];
@@ -50,10 +54,18 @@ export function previouslyManaged(runner: Runner): string[] {
  */
 function mask(runner: Runner, entries: readonly Entry[]): void {
   for (const entry of entries) {
-    if (!entry.mask) continue;
     const text = typeof entry.value === 'string' ? entry.value : utf8(entry.value);
-    if (text !== undefined && text.trim() !== '') runner.setSecret(text);
+    const values = [...(entry.mask && text !== undefined ? [text] : []), ...(entry.placed ?? [])];
+    for (const value of values) if (value.trim() !== '') runner.setSecret(value);
   }
+}
+
+function timestamps(plan: ExportPlan): Pair[] {
+  const resolvedAt = plan.resolvedAt.getTime();
+  return [
+    ['resolved-at', new Date(resolvedAt).toISOString()],
+    ['refresh-at', new Date(resolvedAt + plan.refreshAfterSeconds * 1000).toISOString()],
+  ];
 }
 
 function cannotWrite(what: string, thrown: unknown): SecretsError {
@@ -101,9 +113,22 @@ function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string
   return paths;
 }
 
+/** Throws, naming them, when any of `targets` cannot be written. */
+function checkTargets(runner: Runner, targets: readonly ExportTarget[]): void {
+  const problems = runner.unwritable(targets);
+  if (problems.length > 0) {
+    throw new SecretsError(Code.configInvalid, `nothing was exported: ${problems.join('; ')}`);
+  }
+}
+
 /** Masks and writes everything, or throws before the first write; returns the names exported to the environment. */
 export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   mask(runner, plan.entries);
+  if (plan.dryRun) {
+    checkTargets(runner, ['GITHUB_OUTPUT']);
+    for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
+    return [];
+  }
   const files = plan.entries.filter((entry) => entry.file);
   const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
   const unset = plan.unset.filter((name) => !exported.includes(name));
@@ -113,10 +138,7 @@ export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   const targets: ExportTarget[] = ['GITHUB_OUTPUT'];
   if (touchesEnv) targets.push('GITHUB_ENV');
   if (files.length > 0) targets.push('GITHUB_STATE');
-  const problems = runner.unwritable(targets);
-  if (problems.length > 0) {
-    throw new SecretsError(Code.configInvalid, `nothing was exported: ${problems.join('; ')}`);
-  }
+  checkTargets(runner, targets);
 
   const paths = writeFiles(runner, files);
   const shown: Pair[] = plan.entries.map((entry) => {
@@ -124,13 +146,7 @@ export function exportAll(runner: Runner, plan: ExportPlan): string[] {
     if (typeof value !== 'string') throw new Error(`${entry.name}: bytes go to a file only`);
     return [entry.name, value];
   });
-  const resolvedAt = plan.resolvedAt.getTime();
-  const outputs: Pair[] = [
-    ...shown,
-    ['resolved-at', new Date(resolvedAt).toISOString()],
-    ['refresh-at', new Date(resolvedAt + plan.refreshAfterSeconds * 1000).toISOString()],
-    ['managed-variables', exported.join(',')],
-  ];
+  const outputs: Pair[] = [...shown, ...timestamps(plan), ['managed-variables', exported.join(',')]];
   const env: Pair[] = [
     ...unset.map((name): Pair => [name, '']),
     ...(plan.exportEnv ? shown : []),

@@ -2,6 +2,7 @@
 import { inputDefault } from './action-metadata.ts';
 import { Code, describe, SecretsError } from './errors.ts';
 import { readInputFile } from './input-file.ts';
+import { nameKey } from './names.ts';
 import type { Runner } from './runner.ts';
 import {
   buildSpecs,
@@ -9,7 +10,9 @@ import {
   type ParsedSpecs,
   parseEnvFile,
   parseSecretsYaml,
+  type SecretSpec,
 } from './secret-specs.ts';
+import { parseTemplatesYaml, readTemplate, type Template } from './templates.ts';
 
 export const AUTH_MODES = [
   'auto',
@@ -159,4 +162,32 @@ export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedS
   }
   const built = buildSpecs(raw, inputs.vault);
   return { specs: built.specs, errors: [...errors, ...built.errors] };
+}
+
+/** The templates input: each file read and parsed. A template takes no secret's name. */
+export function readTemplates(
+  inputs: Inputs,
+  cwd: string,
+  specs: readonly SecretSpec[],
+): { templates: Template[]; errors: SecretsError[] } {
+  const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
+  const secrets = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  const templates: Template[] = [];
+  for (const spec of listed) {
+    const secret = secrets.get(nameKey(spec.name));
+    if (secret !== undefined) {
+      errors.push(
+        new SecretsError(
+          Code.configInvalid,
+          `"${spec.name}" names both a template and the secret ${secret}; names are case-insensitive`,
+          spec.name,
+        ),
+      );
+      continue;
+    }
+    const read = readTemplate(spec, cwd);
+    errors.push(...read.errors);
+    if (read.template !== undefined) templates.push(read.template);
+  }
+  return { templates, errors };
 }

@@ -1,14 +1,27 @@
-/** The pipeline: inputs -> references -> backend -> resolve -> export (masked inside) -> report. */
-import { chooseMode, type Door, type Mode, type Opened, openSource } from './backends/select.ts';
-import { collect } from './entries.ts';
+/**
+ * The pipeline: inputs -> what to load (secrets, templates, an Environment) -> backend ->
+ * resolve -> entries -> export (masked inside; nothing in a dry run) -> report.
+ */
+import {
+  chooseMode,
+  type Door,
+  type Mode,
+  modeProblems,
+  type Opened,
+  openSource,
+  settingsProblems,
+} from './backends/select.ts';
+import type { EnvironmentVariable } from './backends/source.ts';
+import { collect, environmentEntries, templateEntries } from './entries.ts';
 import { Code, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
-import { type Inputs, readInputs, readSpecs } from './inputs.ts';
+import { type Inputs, readInputs, readSpecs, readTemplates } from './inputs.ts';
 import { redact, registerCredential } from './redact.ts';
 import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
 import type { Runner } from './runner.ts';
 import type { SecretSpec } from './secret-specs.ts';
+import type { Template } from './templates.ts';
 
 /** Opens the backend of a mode; tests pass one built on their fakes. */
 export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
@@ -20,17 +33,57 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function exportedAs(spec: SecretSpec, exportEnv: boolean): string {
-  return ['output', ...(exportEnv ? ['env'] : []), ...(spec.file ? ['file'] : [])].join(', ');
+/** Everything a step asks for. */
+interface Work {
+  readonly specs: readonly SecretSpec[];
+  readonly templates: readonly Template[];
+  readonly environment: string | undefined;
+}
+
+/** What the backend answered: each reference's outcome, and the Environment's variables. */
+interface Answers {
+  readonly outcomes: ReadonlyMap<string, Outcome>;
+  readonly variables: readonly EnvironmentVariable[] | SecretsError | undefined;
+}
+
+/** The label of an Environment in reports; never a secret's name (it holds a space). */
+export function environmentLabel(id: string): string {
+  return `environment ${id}`;
+}
+
+/** One line of the summary: a secret, a template, or one variable of the Environment. */
+interface Subject {
+  readonly name: string;
+  readonly ref: string;
+  readonly file: boolean;
+}
+
+function subjects(work: Work, answers: Answers | undefined): Subject[] {
+  const variables = answers?.variables;
+  const environment =
+    work.environment === undefined
+      ? []
+      : Array.isArray(variables)
+        ? variables.map((variable) => ({
+            name: variable.name,
+            ref: environmentLabel(work.environment ?? ''),
+            file: false,
+          }))
+        : [{ name: environmentLabel(work.environment), ref: '', file: false }];
+  return [
+    ...work.specs.map((spec) => ({ name: spec.name, ref: spec.ref.text, file: spec.file })),
+    ...work.templates.map((template) => ({ name: template.name, ref: template.path, file: true })),
+    ...environment,
+  ];
 }
 
 function rows(
-  specs: readonly SecretSpec[],
+  listed: readonly Subject[],
   inputs: Inputs,
   failures: readonly SecretsError[],
 ): Row[] {
   const runFailure = failures.find((error) => error.secret === undefined);
-  const named = new Set(specs.map((spec) => spec.name));
+  const named = new Set(listed.map((subject) => subject.name));
   // Secrets that never became a spec (a malformed reference): listed with their code.
   const unparsed = failures
     .filter((error) => error.secret !== undefined && !named.has(error.secret))
@@ -40,13 +93,14 @@ function rows(
       exported: 'nothing',
       result: error.code,
     }));
-  const parsed = specs.map((spec) => {
-    const failure = failures.find((error) => error.secret === spec.name) ?? runFailure;
-    const ok = failures.length === 0;
+  const ok = failures.length === 0;
+  const parsed = listed.map((subject) => {
+    const failure = failures.find((error) => error.secret === subject.name) ?? runFailure;
+    const as = ['output', ...(inputs.exportEnv ? ['env'] : []), ...(subject.file ? ['file'] : [])];
     return {
-      name: spec.name,
-      ref: spec.ref.text,
-      exported: ok ? exportedAs(spec, inputs.exportEnv) : 'nothing',
+      name: subject.name,
+      ref: subject.ref,
+      exported: !ok ? 'nothing' : inputs.dryRun ? `nothing (dry run: ${as.join(', ')})` : as.join(', '),
       result: failure?.code ?? (ok ? 'resolved' : 'resolved, not exported'),
     };
   });
@@ -55,72 +109,136 @@ function rows(
 
 /** Masks credentials from the start, so that no message can show them. */
 function protectCredentials(runner: Runner, inputs: Inputs): void {
-  for (const token of [inputs.serviceAccountToken, inputs.connectToken]) {
-    if (token === undefined) continue;
-    runner.setSecret(token);
-    registerCredential(token);
+  for (const credential of [
+    inputs.serviceAccountToken,
+    inputs.connectToken,
+    inputs.integrationKey,
+  ]) {
+    if (credential === undefined) continue;
+    runner.setSecret(credential);
+    registerCredential(credential);
   }
 }
 
 async function fail(
   runner: Runner,
   errors: readonly SecretsError[],
-  specs: readonly SecretSpec[],
   inputs?: Inputs,
+  listed: readonly Subject[] = [],
 ): Promise<void> {
   annotate(runner, errors);
   runner.fail();
   const perSecret = errors.filter((error) => error.secret !== undefined).length;
   runner.info(
     perSecret > 0
-      ? `${perSecret} of ${plural(specs.length || perSecret, 'secret')} failed; nothing was exported`
+      ? `${perSecret} of ${plural(listed.length || perSecret, 'secret')} failed; nothing was exported`
       : 'nothing was exported',
   );
-  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(specs, inputs, errors));
+  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(listed, inputs, errors));
+}
+
+/** Every distinct reference of the step: its secrets' and its templates' placeholders. */
+function refsOf(work: Work) {
+  return [
+    ...work.specs.map((spec) => spec.ref),
+    ...work.templates.flatMap((template) => template.placeholders.map((place) => place.ref)),
+  ];
 }
 
 async function resolveAll(
   runner: Runner,
-  open: Open,
+  opened: Opened,
+  mode: Mode,
+  work: Work,
+): Promise<Answers> {
+  const refs = refsOf(work);
+  const distinct = new Set(refs.map((ref) => ref.text)).size;
+  const what = [
+    ...(distinct > 0 ? [plural(distinct, 'reference')] : []),
+    ...(work.environment === undefined ? [] : ['an Environment']),
+  ].join(' and ');
+  return runner.group(`Resolving ${what} via ${mode}`, async () => {
+    const { source } = opened;
+    let answers: Answers;
+    try {
+      const [outcomes, variables] = await Promise.all([
+        distinct > 0 ? new Resolver(source).resolveAll(refs) : new Map<string, Outcome>(),
+        readEnvironment(opened, work.environment),
+      ]);
+      answers = { outcomes, variables };
+    } finally {
+      await source.close();
+    }
+    // One line per reference (never a value): what was asked for and how it went.
+    for (const [ref, outcome] of answers.outcomes) {
+      runner.info(redact(`${ref}: ${outcome instanceof SecretsError ? outcome.code : 'resolved'}`));
+    }
+    if (work.environment !== undefined) {
+      const { variables } = answers;
+      runner.info(
+        redact(
+          `${environmentLabel(work.environment)}: ${
+            variables instanceof SecretsError
+              ? variables.code
+              : plural(variables?.length ?? 0, 'variable')
+          }`,
+        ),
+      );
+    }
+    return answers;
+  });
+}
+
+/** The Environment's variables, or why they could not be read (a provider failure is thrown). */
+async function readEnvironment(
+  opened: Opened,
+  environment: string | undefined,
+): Promise<readonly EnvironmentVariable[] | SecretsError | undefined> {
+  if (environment === undefined) return undefined;
+  const { source } = opened;
+  if (!source.readEnvironment) {
+    throw new SecretsError(Code.configInvalid, 'this backend serves no 1Password Environments');
+  }
+  try {
+    return await source.readEnvironment(environment);
+  } catch (thrown) {
+    const error = toSecretsError(thrown);
+    if (error.code === Code.providerUnavailable) throw error;
+    return error.forSecret(environmentLabel(environment));
+  }
+}
+
+/** Everything the step asks for, or the configuration errors that stop it before any request. */
+async function readWork(
+  runner: Runner,
   inputs: Inputs,
-  specs: readonly SecretSpec[],
-): Promise<{ mode: Mode; outcomes: Map<string, Outcome> }> {
-  const { mode, warnings } = chooseMode(inputs);
-  const opened = await open(mode, inputs, runner);
-  for (const warning of [...warnings, ...opened.warnings]) runner.warning(warning);
-  const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
-  const outcomes = await runner.group(
-    `Resolving ${plural(distinct, 'reference')} via ${mode}`,
-    async () => {
-      let resolved: Map<string, Outcome>;
-      try {
-        resolved = await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
-      } finally {
-        await opened.source.close();
-      }
-      // One line per reference (never a value): what was asked for and how it went.
-      for (const [ref, outcome] of resolved) {
-        runner.info(
-          redact(`${ref}: ${outcome instanceof SecretsError ? outcome.code : 'resolved'}`),
-        );
-      }
-      return resolved;
-    },
-  );
-  return { mode, outcomes };
+): Promise<{ work: Work; malformed: SecretsError[]; stop: SecretsError[] }> {
+  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
+  const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
+  const errors = [...specErrors, ...templateErrors];
+  const malformed = errors.filter((error) => error.code === Code.refInvalid);
+  const stop = errors.filter((error) => error.code !== Code.refInvalid);
+  return { work: { specs, templates, environment: inputs.environment }, malformed, stop };
 }
 
 /** Loads every secret the step asks for and exports them all, or reports every failure. */
 export async function loadSecrets(runner: Runner, open: Open = openSource): Promise<void> {
   const { inputs, errors: inputErrors } = readInputs(runner);
   protectCredentials(runner, inputs);
-  if (inputErrors.length > 0) return fail(runner, inputErrors, []);
+  const settings = [...inputErrors, ...settingsProblems(inputs)];
+  if (settings.length > 0) return fail(runner, settings);
+  if (inputs.version !== undefined) {
+    runner.warning(
+      `version "${inputs.version}" is accepted for compatibility with 1Password's own action, ` +
+        'but this action installs no op CLI: add 1password/install-cli-action before steps that run op',
+    );
+  }
 
   // A bad configuration stops the run before any request; malformed references are reported
   // together with what the well-formed ones resolve to, so that one run says everything.
-  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
-  const malformed = specErrors.filter((error) => error.code === Code.refInvalid);
-  if (malformed.length < specErrors.length) return fail(runner, specErrors, specs, inputs);
+  const { work, malformed, stop } = await readWork(runner, inputs);
+  let listed = subjects(work, undefined);
+  if (stop.length > 0) return fail(runner, [...stop, ...malformed], inputs, listed);
 
   const previous = previouslyManaged(runner);
   const plan = {
@@ -128,40 +246,77 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     unset: inputs.unsetPrevious ? previous : [],
     stillManaged: inputs.unsetPrevious ? [] : previous,
     refreshAfterSeconds: inputs.refreshAfterSeconds,
+    dryRun: inputs.dryRun,
   };
+  // Workload-identity settings ask for an Environment: without one, the step says so.
+  const nothing =
+    work.specs.length === 0 &&
+    work.templates.length === 0 &&
+    work.environment === undefined &&
+    inputs.workloadId === undefined &&
+    inputs.integrationKey === undefined;
   let entries: Entry[] = [];
   let mode: Mode | undefined;
-  if (specs.length === 0 && malformed.length > 0) {
-    return fail(runner, malformed, specs, inputs);
-  } else if (specs.length === 0) {
+  if (nothing && malformed.length > 0) {
+    return fail(runner, malformed, inputs, listed);
+  } else if (nothing) {
     runner.warning(
       'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
     );
   } else {
-    let outcomes: Map<string, Outcome>;
+    let answers: Answers;
     try {
-      ({ mode, outcomes } = await resolveAll(runner, open, inputs, specs));
+      const choice = chooseMode(inputs);
+      mode = choice.mode;
+      const refNames = [
+        ...work.specs.map((spec) => spec.name),
+        ...work.templates.filter((template) => template.placeholders.length > 0).map((t) => t.name),
+      ];
+      const problems = modeProblems(mode, { refNames, environment: work.environment });
+      if (problems.length > 0) return fail(runner, [...problems, ...malformed], inputs, listed);
+      const opened = await open(mode, inputs, runner);
+      for (const warning of [...choice.warnings, ...opened.warnings]) runner.warning(warning);
+      answers = await resolveAll(runner, opened, mode, work);
     } catch (thrown) {
-      return fail(runner, [...malformed, toSecretsError(thrown)], specs, inputs);
+      return fail(runner, [...malformed, toSecretsError(thrown)], inputs, listed);
     }
-    const collected = collect(specs, outcomes);
-    const failures = [...malformed, ...collected.errors];
-    if (failures.length > 0) return fail(runner, failures, specs, inputs);
-    entries = collected.entries;
+    listed = subjects(work, answers);
+    const collected = collect(work.specs, answers.outcomes);
+    const rendered = templateEntries(work.templates, answers.outcomes);
+    entries = [...collected.entries, ...rendered.entries];
+    const environment =
+      work.environment === undefined || !Array.isArray(answers.variables)
+        ? { entries: [], errors: answers.variables instanceof SecretsError ? [answers.variables] : [] }
+        : environmentEntries(work.environment, answers.variables, entries);
+    entries.push(...environment.entries);
+    const failures = [
+      ...malformed,
+      ...collected.errors,
+      ...rendered.errors,
+      ...environment.errors,
+    ];
+    if (failures.length > 0) return fail(runner, failures, inputs, listed);
   }
 
   let exported: string[];
   try {
     exported = exportAll(runner, { ...plan, entries, resolvedAt: runner.now() });
   } catch (thrown) {
-    return fail(runner, [toSecretsError(thrown)], specs, inputs);
+    return fail(runner, [toSecretsError(thrown)], inputs, listed);
   }
   if (mode === undefined) return;
+  const count = plural(listed.length, 'secret');
   runner.info(
-    `resolved ${plural(specs.length, 'secret')} via ${mode} as outputs` +
-      (exported.length > 0
-        ? `, and exported ${plural(exported.length, 'environment variable')}`
-        : ''),
+    inputs.dryRun
+      ? `dry run: resolved ${count} via ${mode}; nothing was exported`
+      : `resolved ${count} via ${mode} as outputs` +
+          (exported.length > 0
+            ? `, and exported ${plural(exported.length, 'environment variable')}`
+            : ''),
   );
-  await summarize(runner, HEADING, rows(specs, inputs, []));
+  await summarize(
+    runner,
+    inputs.dryRun ? `${HEADING}: dry run, nothing exported` : HEADING,
+    rows(listed, inputs, []),
+  );
 }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { chooseMode, connectUrl, type Mode } from '../../src/backends/select.ts';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import type { AuthMode, Inputs } from '../../src/inputs.ts';
+import type { AuthMode } from '../../src/inputs.ts';
 import { inputsWith } from '../support/inputs.ts';
 
 const inputs = inputsWith;
