@@ -19,6 +19,7 @@ import {
   type Transient,
 } from './retry.ts';
 import {
+  type EnvironmentVariable,
   type Item,
   type ItemSummary,
   type SecretSource,
@@ -42,6 +43,27 @@ const OUTPUT_GRACE_MS = 500;
 /** Stdin for commands that read none: op reads a piped stdin (`item get` takes item names). */
 const NO_INPUT = Buffer.alloc(0);
 
+/**
+ * The first op with `op environment read`: a beta build (1Password's CLI reference,
+ * management-commands/environment). Stable builds after it may still lack the command; op then
+ * answers "unknown command", which gets the same message.
+ */
+export const OP_ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
+
+/** Where to get an op with Environments, and the way around op. */
+export const OP_ENVIRONMENT_HINT =
+  'in a build with 1Password Environments (so far the beta builds: ' +
+  'https://app-updates.agilebits.com/product_history/CLI2, "show betas"); ' +
+  'with a service account, service-account-resolver: sdk reads Environments without op';
+
+function noEnvironmentRead(version: string): SourceError {
+  return new SourceError(
+    'unavailable',
+    `op ${version.slice(0, 40)} has no \`op environment read\`; ` +
+      `1Password CLI ${OP_ENVIRONMENT_READ_VERSION} or newer is needed, ${OP_ENVIRONMENT_HINT}`,
+  );
+}
+
 /** Variables op must never see: they would switch it to another account or to Connect. */
 const STRIPPED = /^(OP_SERVICE_ACCOUNT_TOKEN|OP_CONNECT_HOST|OP_CONNECT_TOKEN|INPUT_.*)$/i;
 
@@ -56,6 +78,9 @@ export interface CliSourceOptions {
   /** Finds op; '' when it is not installed. */
   readonly findOp?: () => Promise<string>;
 }
+
+/** Sorts op's message of a failed command: worth another attempt, or final. */
+type Classify = (message: string) => Transient | SourceError;
 
 interface Run {
   /** null when op was ended by a signal. */
@@ -109,6 +134,55 @@ export function classifyOpError(message: string): Transient | SourceError {
   return new SourceError('unavailable', `op failed: ${message}`);
 }
 
+/**
+ * Sorts a failure of `op environment read`. op's text for an unknown Environment is not
+ * documented: any failure that speaks of the environment as missing or invalid is not-found.
+ */
+export function classifyEnvironmentError(
+  message: string,
+  version: string,
+): Transient | SourceError {
+  const words = message.replace(/"[^"]*"|'[^']*'/g, '""');
+  if (/unknown command/i.test(words)) return noEnvironmentRead(version);
+  if (
+    /\benvironment\b/i.test(words) &&
+    /isn't|is not|not found|does not exist|doesn't exist|invalid|no access/i.test(words) &&
+    !/forbidden|\b403\b|permission/i.test(words)
+  ) {
+    return new SourceError('not-found', message);
+  }
+  return classifyOpError(message);
+}
+
+/**
+ * Compares op versions as semver with pre-releases (`2.33.0-beta.02` < `2.33.0`); undefined
+ * when either is not `major.minor.patch[-pre]`.
+ */
+export function compareOpVersions(a: string, b: string): number | undefined {
+  const parse = (text: string) =>
+    /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+\S*)?$/.exec(text);
+  const left = parse(a);
+  const right = parse(b);
+  if (left === null || right === null) return undefined;
+  for (let at = 1; at <= 3; at++) {
+    const difference = Number(left[at]) - Number(right[at]);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  const [pre, other] = [left[4], right[4]];
+  if (pre === undefined || other === undefined) {
+    return pre === other ? 0 : pre === undefined ? 1 : -1;
+  }
+  const ours = pre.split('.');
+  const theirs = other.split('.');
+  for (let at = 0; at < Math.min(ours.length, theirs.length); at++) {
+    const [x, y] = [ours[at] ?? '', theirs[at] ?? ''];
+    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
+    const order = numeric ? Math.sign(Number(x) - Number(y)) : x < y ? -1 : x > y ? 1 : 0;
+    if (order !== 0) return order;
+  }
+  return Math.sign(ours.length - theirs.length);
+}
+
 export class CliSource implements SecretSource {
   readonly #options: CliSourceOptions;
   readonly #closing = new AbortController();
@@ -117,7 +191,8 @@ export class CliSource implements SecretSource {
   /** The size op reported for each attached file read, by `vault/item/file`. */
   readonly #fileSizes = new Map<string, number>();
   #op: Promise<string> | undefined;
-  #version: Promise<void> | undefined;
+  /** What `op --version` printed, once checked to be 2.x. */
+  #version: Promise<string> | undefined;
 
   constructor(options: CliSourceOptions) {
     this.#options = options;
@@ -216,14 +291,43 @@ export class CliSource implements SecretSource {
     return values;
   }
 
+  /**
+   * Every variable of an Environment, in its order, from `op environment read --format json`
+   * (an array of `{name, value}`). The version is checked first: an op without the command
+   * runs nothing more.
+   */
+  async readEnvironment(environmentId: string): Promise<EnvironmentVariable[]> {
+    const op = await (this.#op ??= this.#locate());
+    const version = await (this.#version ??= this.#checkVersion(op));
+    const order = compareOpVersions(version, OP_ENVIRONMENT_READ_VERSION);
+    if (order !== undefined && order < 0) throw noEnvironmentRead(version);
+    const json = await this.#json(
+      `reading environment ${environmentId}`,
+      ['environment', 'read', environmentId],
+      (message) => classifyEnvironmentError(message, version),
+    );
+    // Go prints a nil slice as null: an Environment without variables.
+    if (json === null) return [];
+    return records(json, 'environment', unexpected).map(({ name, value }) => {
+      if (typeof name !== 'string' || name === '' || typeof value !== 'string') {
+        throw unexpected('environment variable');
+      }
+      return { name, value };
+    });
+  }
+
   /** Ends the waits between retries. A hung op is not stopped (exec offers no handle). */
   close(): Promise<void> {
     this.#closing.abort(new Error('closed'));
     return Promise.resolve();
   }
 
-  async #json(what: string, args: readonly string[]): Promise<unknown> {
-    const run = await this.#run(what, [...args, '--format', 'json']);
+  async #json(
+    what: string,
+    args: readonly string[],
+    classify: Classify = classifyOpError,
+  ): Promise<unknown> {
+    const run = await this.#run(what, [...args, '--format', 'json'], undefined, classify);
     try {
       return JSON.parse(run.stdout.toString('utf8')) as unknown;
     } catch {
@@ -232,14 +336,19 @@ export class CliSource implements SecretSource {
   }
 
   /** Runs op (found and version-checked once) with retries of transient failures. */
-  async #run(what: string, args: readonly string[], input?: Buffer): Promise<Run> {
+  async #run(
+    what: string,
+    args: readonly string[],
+    input?: Buffer,
+    classify: Classify = classifyOpError,
+  ): Promise<Run> {
     const op = await (this.#op ??= this.#locate());
     // The version is checked once, beside the first command rather than before it.
     this.#version ??= this.#checkVersion(op);
     const account = this.#options.account === undefined ? [] : ['--account', this.#options.account];
     const command = retried(
       `op did not succeed ${what}`,
-      (leftMs) => this.#attempt(op, [...account, ...args], leftMs, input),
+      (leftMs) => this.#attempt(op, [...account, ...args], leftMs, input, classify),
       this.#limits,
     );
     command.catch(() => undefined); // awaited below, after the version
@@ -252,6 +361,7 @@ export class CliSource implements SecretSource {
     args: string[],
     leftMs: number,
     input: Buffer | undefined,
+    classify: Classify,
   ): Promise<Run | Transient> {
     const run = await this.#exec(op, args, leftMs, input);
     // Final, not retried: each attempt would leave one more op running.
@@ -259,7 +369,7 @@ export class CliSource implements SecretSource {
       throw new SourceError('unavailable', `op gave no answer within ${Math.round(leftMs)} ms`);
     }
     if (run.code === 0) return run;
-    const sorted = classifyOpError(opMessage(run.stderr));
+    const sorted = classify(opMessage(run.stderr));
     if (sorted instanceof SourceError) throw sorted;
     return sorted;
   }
@@ -270,7 +380,7 @@ export class CliSource implements SecretSource {
     return op;
   }
 
-  async #checkVersion(op: string): Promise<void> {
+  async #checkVersion(op: string): Promise<string> {
     const timeoutMs = this.#limits.policy.attemptTimeoutMs;
     const run = await this.#exec(op, ['--version'], timeoutMs);
     if (run === undefined) {
@@ -282,6 +392,7 @@ export class CliSource implements SecretSource {
         version === '' ? 'an op that does not report its version' : `op ${version.slice(0, 40)}`;
       throw new SourceError('unavailable', `${found} at ${op}: the 1Password CLI 2.x is required`);
     }
+    return version;
   }
 
   /**

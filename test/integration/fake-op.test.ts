@@ -16,6 +16,7 @@ import {
   endLeftRunning,
   FAKE_OP_BIN_DIR,
   FAKE_OP_DEFAULT_VERSION,
+  FAKE_OP_ENVIRONMENT_READ_VERSION,
   type FakeOpOptions,
   type FakeOpRun,
   fakeOpEnv,
@@ -23,10 +24,13 @@ import {
   readOpLog,
   runFakeOp,
   writeOpData,
+  writeOpEnvironments,
 } from '../fakes/op/index.ts';
 import { totp } from '../fakes/totp.ts';
 import {
   BINARY_FILE_BYTES,
+  ENVIRONMENT_IDS,
+  ENVIRONMENTS,
   IDS,
   MFA_OTP_URI,
   SECTION_IDS,
@@ -454,6 +458,97 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
       assert.deepEqual(names.split('\n').sort(), ['', 'A_REF', 'B_REF']);
       assert.equal(ok(await op(['env', 'ls'])), '');
       assert.equal(failure(await op(['env', 'ls', 'X'])), 'accepts 0 arg(s), received 1');
+    });
+  });
+
+  describe('op environment read', () => {
+    const ENV_OP: FakeOpOptions = { version: FAKE_OP_ENVIRONMENT_READ_VERSION };
+    const read = (id: string, extra: Record<string, string> = SA, options = ENV_OP) =>
+      op(['environment', 'read', id, '--format', 'json'], extra, options);
+    const staging = ENVIRONMENTS.find((environment) => environment.id === ENVIRONMENT_IDS.staging);
+    const UNKNOWN_COMMAND = `unknown command "environment" for "op"\nRun 'op --help' for usage.`;
+
+    it('exists from 2.33.0-beta.02 on; an older op, or a build without it, says unknown command', async () => {
+      assert.equal(FAKE_OP_ENVIRONMENT_READ_VERSION, '2.33.0-beta.02');
+      const runs = await Promise.all(
+        ['2.30.3', '2.33.0-beta.01', '2.33.0-beta.02', '2.33.0', '2.41.0'].map((version) =>
+          read(ENVIRONMENT_IDS.empty, SA, { version }),
+        ),
+      );
+      assert.deepEqual(
+        runs.map((run) => (run.code === 0 ? ok(run) : failure(run))),
+        [UNKNOWN_COMMAND, UNKNOWN_COMMAND, '[]\n', '[]\n', '[]\n'],
+      );
+      // The default version has no `op environment`, like a real 2.30.3.
+      assert.equal(failure(await read(ENVIRONMENT_IDS.empty, SA, {})), UNKNOWN_COMMAND);
+      const stable = { version: '2.41.0', environmentCommand: false };
+      assert.equal(failure(await read(ENVIRONMENT_IDS.empty, SA, stable)), UNKNOWN_COMMAND);
+      assert.match(ok(await op(['--help'], {}, ENV_OP)), /environment read/);
+      assert.doesNotMatch(ok(await op(['--help'], {})), /environment/);
+    });
+
+    it('prints every variable in order as [{name, value}], values exact; NAME=value lines without --format', async () => {
+      assert.ok(staging !== undefined);
+      const expected = staging.variables.map(({ name, value }) => ({ name, value }));
+      const run = await read(ENVIRONMENT_IDS.staging);
+      assert.deepEqual(json(run), expected);
+      assert.ok(!run.stdout.toString('utf8').includes(SERVICE_ACCOUNT_TOKEN));
+      const lines = ok(await op(['environment', 'read', ENVIRONMENT_IDS.staging], SA, ENV_OP));
+      assert.equal(lines, expected.map(({ name, value }) => `${name}=${value}\n`).join(''));
+      assert.equal(ok(await read(ENVIRONMENT_IDS.empty)), '[]\n');
+    });
+
+    it('serves FAKE_OP_ENVIRONMENT_DATA instead of the fixtures, byte for byte', async () => {
+      const data = tempFile('environments.json');
+      const variables = [
+        { name: 'PEM', value: '-----BEGIN X-----\r\nline\n-----END X-----\n', masked: true },
+        { name: 'QUOTES', value: `"a" 'b' \\" = == #c $d ${'`e`'}`, masked: false },
+        { name: 'EMPTY', value: '', masked: false },
+        { name: 'UNICODE', value: '  ünï ☃ 🔑  ', masked: true },
+      ];
+      writeOpEnvironments(data, [{ id: 'customenv0000000000000000e', name: 'custom', variables }]);
+      const options = { ...ENV_OP, environmentDataFile: data };
+      assert.deepEqual(
+        json(await read('customenv0000000000000000e', SA, options)),
+        variables.map(({ name, value }) => ({ name, value })),
+      );
+      assert.match(
+        failure(await read(ENVIRONMENT_IDS.staging, SA, options)),
+        /isn't an environment/,
+      );
+    });
+
+    it('an unknown Environment: op-style error naming the ID', async () => {
+      assert.equal(
+        failure(await read(ENVIRONMENT_IDS.unknown)),
+        `"${ENVIRONMENT_IDS.unknown}" isn't an environment in this account. Specify the environment with its ID.`,
+      );
+      assert.equal(
+        failure(await op(['environment', 'read'], SA, ENV_OP)),
+        'accepts 1 arg(s), received 0',
+      );
+      assert.equal(
+        failure(await op(['environment', 'frobnicate'], SA, ENV_OP)),
+        'unknown command "frobnicate" for "op environment"',
+      );
+    });
+
+    it('authenticates like the other commands: token, signed-in account with --account, Connect refused', async () => {
+      const bad = await read(ENVIRONMENT_IDS.staging, {
+        OP_SERVICE_ACCOUNT_TOKEN: 'ops_not*base64',
+      });
+      assert.match(failure(bad), /^error initializing client: failed to DecodeSACredentials/);
+      assert.equal(failure(await read(ENVIRONMENT_IDS.staging, {})), NOT_SIGNED_IN);
+      const two = { ...ENV_OP, signedIn: ['alpha', 'beta'] };
+      assert.equal(failure(await read(ENVIRONMENT_IDS.staging, {}, two)), NOT_SIGNED_IN);
+      const beta = await op(
+        ['environment', 'read', ENVIRONMENT_IDS.empty, '--account', 'beta', '--format', 'json'],
+        {},
+        two,
+      );
+      assert.equal(ok(beta), '[]\n');
+      const connect = { ...SA, OP_CONNECT_HOST: 'http://127.0.0.1:1', OP_CONNECT_TOKEN: 'x' };
+      assert.match(failure(await read(ENVIRONMENT_IDS.staging, connect)), /Connect credentials/);
     });
   });
 

@@ -9,23 +9,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliSource, type CliSourceOptions, OP_NOT_FOUND } from '../../src/backends/op-cli.ts';
+import {
+  CliSource,
+  type CliSourceOptions,
+  classifyEnvironmentError,
+  compareOpVersions,
+  OP_ENVIRONMENT_READ_VERSION,
+  OP_NOT_FOUND,
+} from '../../src/backends/op-cli.ts';
 import type { Clock, RetryPolicy } from '../../src/backends/retry.ts';
+import { SourceError, type SourceFailure } from '../../src/backends/source.ts';
 import { Code, SecretsError } from '../../src/errors.ts';
 import { parseRef } from '../../src/refs.ts';
 import { type Outcome, Resolver } from '../../src/resolve.ts';
 import {
   endLeftRunning,
   FAKE_OP_BIN_DIR,
+  FAKE_OP_ENVIRONMENT_READ_VERSION,
   type FakeOpOptions,
   fakeOpEnv,
   fakeOpPath,
   type OpInvocation,
   readOpLog,
+  writeOpEnvironments,
 } from '../fakes/op/index.ts';
 import {
   BINARY_FILE_BYTES,
   CONNECT_TOKEN,
+  ENVIRONMENT_IDS,
+  environmentById,
   IDS,
   SERVICE_ACCOUNT_TOKEN,
   TRICKY_VALUES,
@@ -605,4 +617,288 @@ describe('the same answer as the other backends', () => {
       assert.deepEqual(outcome, { kind: 'value', value: VALUES.deployToken });
     }
   });
+});
+
+// ---------------------------------------------------------------------------------------
+
+/** The SourceError a promise rejects with, of this failure. */
+async function sourceError(
+  promise: Promise<unknown>,
+  failure: SourceFailure,
+): Promise<SourceError> {
+  let caught: unknown;
+  await promise.then(
+    () => assert.fail('expected a rejection'),
+    (error: unknown) => {
+      caught = error;
+    },
+  );
+  assert.ok(caught instanceof SourceError, `not a SourceError: ${String(caught)}`);
+  assert.equal(caught.failure, failure, caught.message);
+  return caught;
+}
+
+/** The name and value of each variable of a fixture Environment, in its order. */
+function variablesOf(id: string): { name: string; value: string }[] {
+  const environment = environmentById(id);
+  assert.ok(environment !== undefined, id);
+  return environment.variables.map(({ name, value }) => ({ name, value }));
+}
+
+/** An op that has `op environment read`. */
+const ENV_OP: FakeOpOptions = { version: OP_ENVIRONMENT_READ_VERSION };
+
+describe('Environments: op environment read', () => {
+  it('the version the backend needs is the one the fake (like op) starts having the command at', () => {
+    assert.equal(OP_ENVIRONMENT_READ_VERSION, '2.33.0-beta.02');
+    assert.equal(FAKE_OP_ENVIRONMENT_READ_VERSION, OP_ENVIRONMENT_READ_VERSION);
+  });
+
+  it('service account: every variable in order, values exact (multi-line too); the token only in op’s environment', async () => {
+    const { log, source: cli } = logged(ENV_OP);
+    const variables = await cli.readEnvironment(ENVIRONMENT_IDS.staging);
+    await cli.close();
+    assert.deepEqual(variables, variablesOf(ENVIRONMENT_IDS.staging));
+    assert.equal(variables[2]?.name, 'SIGNING_KEY');
+    assert.match(variables[2]?.value ?? '', /^-----BEGIN KEY-----\n.*\n-----END KEY-----\n$/);
+
+    const reads = readOpLog(log).filter((entry) => command(entry) === 'environment read');
+    assert.equal(reads.length, 1);
+    assert.deepEqual(reads[0]?.argv, [
+      'environment',
+      'read',
+      ENVIRONMENT_IDS.staging,
+      '--format',
+      'json',
+    ]);
+    for (const invocation of readOpLog(log)) {
+      assert.ok(invocation.opEnv.includes('OP_SERVICE_ACCOUNT_TOKEN'));
+      for (const arg of invocation.argv) {
+        assert.ok(
+          !arg.includes(SERVICE_ACCOUNT_TOKEN.slice(4, 24)),
+          'the token is on the command line',
+        );
+      }
+    }
+  });
+
+  it('values with newlines, CRLF, quotes, `=`, `#`, `$`, spaces and unicode arrive byte for byte, in order', async () => {
+    const data = tempFile('environments.json');
+    const tricky = Object.entries(TRICKY_VALUES).map(([label, text]) => ({
+      name: `TRICKY_${label.toUpperCase()}`,
+      value: text,
+      masked: true,
+    }));
+    const variables = [
+      { name: 'Z_FIRST', value: 'first', masked: false },
+      ...tricky,
+      { name: 'EMPTY', value: '', masked: false },
+      { name: 'QUOTED', value: '"double" \'single\' `back` \\n not-a-newline', masked: true },
+      { name: 'A_LAST', value: '\nleading and trailing newlines\n\n', masked: true },
+    ];
+    writeOpEnvironments(data, [{ id: 'trickyenv0000000000000000e', name: 'tricky', variables }]);
+    const { source: cli } = logged({ ...ENV_OP, environmentDataFile: data });
+    const read = await cli.readEnvironment('trickyenv0000000000000000e');
+    await cli.close();
+    assert.deepEqual(
+      read,
+      variables.map(({ name, value }) => ({ name, value })),
+    );
+    for (const [index, variable] of read.entries()) {
+      assert.ok(
+        Buffer.from(variable.value, 'utf8').equals(
+          Buffer.from(variables[index]?.value ?? '', 'utf8'),
+        ),
+        variable.name,
+      );
+    }
+  });
+
+  it('an Environment without variables: an empty list', async () => {
+    const { source: cli } = logged(ENV_OP);
+    assert.deepEqual(await cli.readEnvironment(ENVIRONMENT_IDS.empty), []);
+    await cli.close();
+  });
+
+  it('an unknown Environment: not-found, with op’s words, not retried', async () => {
+    const { log, source: cli } = logged(ENV_OP);
+    const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.unknown), 'not-found');
+    await cli.close();
+    assert.match(error.message, /isn't an environment/);
+    assert.ok(error.message.includes(ENVIRONMENT_IDS.unknown));
+    assert.equal(count(log, 'environment read'), 1);
+  });
+
+  for (const version of ['2.30.3', '2.32.1', '2.33.0-beta.01']) {
+    it(`op ${version}: unavailable naming both versions, before op environment read runs`, async () => {
+      const { log, source: cli } = logged({ version });
+      const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.staging), 'unavailable');
+      await cli.close();
+      assert.ok(
+        error.message.startsWith(
+          `op ${version} has no \`op environment read\`; 1Password CLI 2.33.0-beta.02 or newer is needed`,
+        ),
+        error.message,
+      );
+      assert.deepEqual(
+        readOpLog(log).map((entry) => command(entry)),
+        ['--version'],
+        'nothing but op --version ran',
+      );
+    });
+  }
+
+  it('a newer op without the command ("unknown command"): the same unavailable, not retried', async () => {
+    const { log, source: cli } = logged({ version: '2.38.1', environmentCommand: false });
+    const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.staging), 'unavailable');
+    await cli.close();
+    assert.ok(
+      error.message.startsWith(
+        'op 2.38.1 has no `op environment read`; 1Password CLI 2.33.0-beta.02',
+      ),
+      error.message,
+    );
+    assert.equal(count(log, 'environment read'), 1);
+  });
+
+  it('op 1.x: the 2.x message, as for any other command', async () => {
+    const { source: cli } = logged({ version: '1.12.4' });
+    const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.staging), 'unavailable');
+    await cli.close();
+    assert.match(error.message, /op 1\.12\.4 .*2\.x is required/);
+  });
+
+  it('account session: --account reaches op environment read; no service-account token', async () => {
+    const log = tempFile('op.log');
+    const cli = source({
+      account: 'my-team',
+      env: opEnv(
+        { ...ENV_OP, signedIn: ['my-team', 'other-team'], logFile: log },
+        { OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN },
+      ),
+    });
+    assert.deepEqual(
+      await cli.readEnvironment(ENVIRONMENT_IDS.staging),
+      variablesOf(ENVIRONMENT_IDS.staging),
+    );
+    await cli.close();
+    const read = readOpLog(log).find((entry) => command(entry) === 'environment read');
+    assert.ok(read !== undefined);
+    assert.ok(!read.opEnv.includes('OP_SERVICE_ACCOUNT_TOKEN'), 'token reached op');
+    const at = read.argv.indexOf('--account');
+    assert.ok(at >= 0, read.argv.join(' '));
+    assert.equal(read.argv[at + 1], 'my-team');
+  });
+
+  it('account session not signed in: unavailable, not not-found', async () => {
+    const cli = source({ account: 'my-team', env: opEnv({ ...ENV_OP, signedIn: ['other-team'] }) });
+    const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.staging), 'unavailable');
+    await cli.close();
+    assert.match(error.message, /signed in/);
+  });
+
+  it('the version is checked once for an Environment and refs together', async () => {
+    const { log, source: cli } = logged(ENV_OP);
+    const [variables, outcomes] = await Promise.all([
+      cli.readEnvironment(ENVIRONMENT_IDS.staging),
+      new Resolver(cli).resolveAll([parseRef(REF)]),
+    ]);
+    await cli.close();
+    assert.equal(variables.length, 3);
+    assert.equal(value(outcomes, REF), VALUES.deployToken);
+    assert.equal(count(log, '--version'), 1);
+  });
+
+  it('garbage on stdout: unavailable, and no value in the message', async () => {
+    const { source: cli } = logged({ ...ENV_OP, fault: 'garbage@environment' });
+    const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.staging), 'unavailable');
+    await cli.close();
+    assert.match(error.message, /something other than JSON/);
+  });
+
+  it('rate-limited once: retried, then the variables', async () => {
+    const { log, source: cli } = logged({
+      ...ENV_OP,
+      fault: 'rate-limit@environment',
+      faultTimes: 1,
+      faultCounterFile: tempFile('counter'),
+    });
+    assert.deepEqual(
+      await cli.readEnvironment(ENVIRONMENT_IDS.staging),
+      variablesOf(ENVIRONMENT_IDS.staging),
+    );
+    await cli.close();
+    assert.deepEqual(
+      readOpLog(log)
+        .filter((entry) => command(entry) === 'environment read')
+        .map((entry) => entry.exitCode),
+      [1, 0],
+    );
+  });
+
+  it('the token echoed by op never reaches the message', async () => {
+    const { source: cli } = logged({ ...ENV_OP, fault: 'echo-token@environment' });
+    const error = await sourceError(cli.readEnvironment(ENVIRONMENT_IDS.staging), 'unavailable');
+    await cli.close();
+    assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN.slice(4, 24)), error.message);
+  });
+});
+
+describe('op versions and environment errors (pure)', () => {
+  it('orders versions as semver with pre-releases', () => {
+    const ascending = [
+      '2.30.3',
+      '2.33.0-beta.01',
+      '2.33.0-beta.02',
+      '2.33.0-beta.10',
+      '2.33.0',
+      '2.33.1',
+      '2.41.0',
+      '10.0.0',
+    ];
+    for (const [index, lower] of ascending.entries()) {
+      assert.equal(compareOpVersions(lower, lower), 0, lower);
+      for (const higher of ascending.slice(index + 1)) {
+        assert.equal(compareOpVersions(lower, higher), -1, `${lower} < ${higher}`);
+        assert.equal(compareOpVersions(higher, lower), 1, `${higher} > ${lower}`);
+      }
+    }
+    assert.equal(compareOpVersions('2.x', '2.33.0'), undefined);
+    assert.equal(compareOpVersions('2.33', '2.33.0'), undefined);
+  });
+
+  const cases: [message: string, failure: SourceFailure | 'transient'][] = [
+    [`unknown command "environment" for "op"\nRun 'op --help' for usage.`, 'unavailable'],
+    [`unknown command "read" for "op environment"`, 'unavailable'],
+    [
+      `"abc" isn't an environment in this account. Specify the environment with its ID.`,
+      'not-found',
+    ],
+    ['environment not found', 'not-found'],
+    ['invalid environment UUID', 'not-found'],
+    ['(403) Forbidden: the service account may not read this environment', 'denied'],
+    [
+      "(429) Too Many Requests: You've reached the maximum number of requests allowed.",
+      'transient',
+    ],
+    ['error initializing client: (401) Unauthorized', 'unavailable'],
+    // Quoted names that say "environment" do not make an auth failure a not-found.
+    ['error initializing client: invalid token "prod environment"', 'unavailable'],
+    [
+      'You are not currently signed in. Please run `op signin --help` for instructions',
+      'unavailable',
+    ],
+  ];
+  for (const [message, failure] of cases) {
+    it(`${failure}: ${message.split('\n')[0] ?? ''}`, () => {
+      const sorted = classifyEnvironmentError(message, '2.38.1');
+      if (failure === 'transient') {
+        assert.ok(!(sorted instanceof SourceError), 'expected a transient failure');
+        return;
+      }
+      assert.ok(sorted instanceof SourceError, 'expected a final failure');
+      assert.equal(sorted.failure, failure, sorted.message);
+      if (/unknown command/.test(message)) assert.match(sorted.message, /^op 2\.38\.1 has no/);
+    });
+  }
 });

@@ -8,7 +8,8 @@
  * of the commands, flags, error texts and `FAKE_OP_*` knobs.
  *
  * What it mimics from op 2.x: global flags anywhere on the line, JSON shapes of `vault list`,
- * `vault get`, `item list`, `item get`, `whoami`; `op env ls` (hidden in op: the names of the
+ * `vault get`, `item list`, `item get`, `whoami`, `environment read` (from 2.33.0-beta.02 on,
+ * serving `ENVIRONMENTS`); `op env ls` (hidden in op: the names of the
  * variables holding an `op://` reference, one a line; 1Password's load-secrets-action runs
  * it); `op read` and `op inject` with op's secret
  * reference rules (ASCII letters, digits, `-`, `_`, `.` and spaces only; 3 or 4 segments;
@@ -33,7 +34,12 @@ import {
 } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SERVICE_ACCOUNT_TOKEN, VAULTS } from '../../fixtures/vault-data.ts';
+import {
+  ENVIRONMENTS,
+  type FakeEnvironment,
+  SERVICE_ACCOUNT_TOKEN,
+  VAULTS,
+} from '../../fixtures/vault-data.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
 import {
   findItem as findSharedItem,
@@ -61,6 +67,8 @@ let stdinBytes = 0;
 let orphanPid: number | undefined;
 
 const DEFAULT_VERSION = '2.30.3';
+/** The first op with `op environment read` (a beta build; 1Password's CLI reference). */
+const ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
 const CREATED_AT = '2024-03-01T09:00:00Z';
 const UPDATED_AT = '2024-06-15T14:30:00Z';
 const LAST_EDITED_BY = 'fixtureeditor0000000000000';
@@ -216,6 +224,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   'item get': ['vault', 'fields', 'otp', 'reveal', 'include-archive'],
   'account list': [],
   'env ls': [],
+  'environment read': [],
 };
 
 const SUBCOMMANDS: Record<string, Record<string, string>> = {
@@ -223,6 +232,7 @@ const SUBCOMMANDS: Record<string, Record<string, string>> = {
   item: { list: 'item list', ls: 'item list', get: 'item get' },
   account: { list: 'account list', ls: 'account list' },
   env: { ls: 'env ls' },
+  environment: { read: 'environment read' },
 };
 
 /** Real op commands this fake does not implement. */
@@ -251,6 +261,47 @@ interface Parsed {
   command: string;
   operands: string[];
   flags: Map<string, string>;
+}
+
+function reportedVersion(): string {
+  return env['FAKE_OP_VERSION'] ?? DEFAULT_VERSION;
+}
+
+/** Semver order with pre-releases (`2.33.0-beta.02` < `2.33.0`); NaN when unparsable. */
+function versionOrder(a: string, b: string): number {
+  const split = (text: string): [number[], string[] | undefined] | undefined => {
+    const match = /^(\d+)\.(\d+)\.(\d+)(?:-([\w.-]+))?$/.exec(text.trim());
+    if (match === null) return undefined;
+    return [[1, 2, 3].map((at) => Number(match[at])), match[4]?.split('.')];
+  };
+  const left = split(a);
+  const right = split(b);
+  if (left === undefined || right === undefined) return Number.NaN;
+  for (let at = 0; at < 3; at += 1) {
+    const difference = (left[0][at] ?? 0) - (right[0][at] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  const [x, y] = [left[1], right[1]];
+  if (x === undefined || y === undefined)
+    return (x === undefined ? 1 : 0) - (y === undefined ? 1 : 0);
+  for (let at = 0; at < Math.max(x.length, y.length); at += 1) {
+    const [p, q] = [x[at], y[at]];
+    if (p === undefined || q === undefined) return p === undefined ? -1 : 1;
+    if (p === q) continue;
+    if (/^\d+$/.test(p) && /^\d+$/.test(q)) return Number(p) - Number(q);
+    return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Whether this op has `op environment`: builds from 2.33.0-beta.02 on, unless
+ * `FAKE_OP_ENVIRONMENT_COMMAND=0` makes it one without Environments (a stable build).
+ */
+function hasEnvironmentCommand(): boolean {
+  const knob = env['FAKE_OP_ENVIRONMENT_COMMAND'];
+  if (knob === '0') return false;
+  return versionOrder(reportedVersion(), ENVIRONMENT_READ_VERSION) >= 0;
 }
 
 function parseBool(name: string, value: string): string {
@@ -330,6 +381,8 @@ function parseArgs(argv: readonly string[]): Parsed {
   } else if (first === 'read' || first === 'inject' || first === 'whoami') {
     command = first;
     operands = positionals.slice(1);
+  } else if (first === 'environment' && !hasEnvironmentCommand()) {
+    throw new OpError(`unknown command "${first}" for "op"\nRun 'op --help' for usage.`);
   } else if (first in SUBCOMMANDS) {
     const table = SUBCOMMANDS[first] ?? {};
     if (second === undefined) {
@@ -497,6 +550,22 @@ const GARBAGE =
 
 interface Data {
   vaults: FakeVault[];
+}
+
+/** The Environments served: the fixtures, or the JSON file named by `FAKE_OP_ENVIRONMENT_DATA`. */
+function loadEnvironments(): readonly FakeEnvironment[] {
+  const file = env['FAKE_OP_ENVIRONMENT_DATA'];
+  if (file === undefined || file === '') return ENVIRONMENTS;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new OpError(`fake op: cannot read FAKE_OP_ENVIRONMENT_DATA ${file}: ${String(error)}`, 3);
+  }
+  if (!Array.isArray(raw)) {
+    throw new OpError(`fake op: FAKE_OP_ENVIRONMENT_DATA ${file} is not an array`, 3);
+  }
+  return raw as FakeEnvironment[];
 }
 
 function loadData(): Data {
@@ -1101,6 +1170,27 @@ function cmdEnvLs(parsed: Parsed): void {
   }
 }
 
+/**
+ * `op environment read <id>`: the variables in the Environment's order, as `[{name, value}]`
+ * with `--format json`, else `NAME=value` lines. The Environment is named by its ID only.
+ */
+function cmdEnvironmentRead(parsed: Parsed): void {
+  expectOperands(parsed, 1);
+  const id = parsed.operands[0] ?? '';
+  const environment = loadEnvironments().find((candidate) => candidate.id === id);
+  if (environment === undefined) {
+    throw new OpError(
+      `"${id}" isn't an environment in this account. Specify the environment with its ID.`,
+    );
+  }
+  const variables = environment.variables.map(({ name, value }) => ({ name, value }));
+  if (wantsJson(parsed)) {
+    printJson(variables);
+    return;
+  }
+  print(variables.map(({ name, value }) => `${name}=${value}\n`).join(''));
+}
+
 function cmdAccountList(parsed: Parsed): void {
   expectOperands(parsed, 0);
   const accounts = signedInAccounts().map((account) => ({
@@ -1333,11 +1423,18 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
     throw parseError ?? new OpError('could not parse the command line');
   }
   if (parsed.command === 'version') {
-    print(`${env['FAKE_OP_VERSION'] ?? DEFAULT_VERSION}\n`);
+    print(`${reportedVersion()}\n`);
     return { code: 0, trickle };
   }
   if (parsed.command === 'help') {
-    print(HELP);
+    print(
+      hasEnvironmentCommand()
+        ? HELP.replace(
+            '  inject ',
+            '  environment read  Read environment variables from a 1Password Environment\n  inject ',
+          )
+        : HELP,
+    );
     return { code: 0, trickle };
   }
   if (parsed.command === 'account list') {
@@ -1364,6 +1461,7 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
       else if (parsed.command === 'vault get') cmdVaultGet(parsed, data);
       else if (parsed.command === 'item list') cmdItemList(parsed, data);
       else if (parsed.command === 'item get') cmdItemGet(parsed, data);
+      else if (parsed.command === 'environment read') cmdEnvironmentRead(parsed);
       else throw new OpError(`fake op: "op ${parsed.command}" is not implemented`);
     }
   }

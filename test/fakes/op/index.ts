@@ -22,12 +22,21 @@
  * `version`, or `all`; without a scope every command but `--version` is affected),
  * `FAKE_OP_FAULT_TIMES` + `FAKE_OP_FAULT_COUNTER` (apply the fault to the first N affected
  * invocations only, counted in that file), `FAKE_OP_SIGNED_IN`, `FAKE_OP_DATA` (JSON vaults,
- * see `writeOpData`).
+ * see `writeOpData`), `FAKE_OP_ENVIRONMENT_DATA` (JSON Environments instead of `ENVIRONMENTS`,
+ * see `writeOpEnvironments`), `FAKE_OP_ENVIRONMENT_COMMAND=0` (no `op environment` even in a
+ * version that has it: a stable build without Environments).
+ *
+ * `op environment read <id>` exists from version 2.33.0-beta.02 on (`FAKE_OP_ENVIRONMENT_READ_VERSION`);
+ * the default version, 2.30.3, answers `unknown command "environment" for "op"` like a real
+ * op without it. It authenticates like the other commands, prints `[{"name", "value"}]` with
+ * `--format json` (else `NAME=value` lines) and, for an ID it does not serve,
+ * `"<id>" isn't an environment in this account. Specify the environment with its ID.`
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FakeEnvironment } from '../../fixtures/vault-data.ts';
 import type { FakeVault } from '../connect-server.ts';
 
 /** Absolute path of the directory holding the `op` / `op.cmd` launchers. */
@@ -38,6 +47,9 @@ export const FAKE_OP_SCRIPT: string = fileURLToPath(new URL('./fake-op.ts', impo
 
 /** What `op --version` prints (plus a newline) unless `version` says otherwise. */
 export const FAKE_OP_DEFAULT_VERSION = '2.30.3';
+
+/** The first version in which the fake (like op) has `op environment read`. */
+export const FAKE_OP_ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
 
 export interface FakeOpOptions {
   /** Sleep this long before doing anything, on every invocation (`--version` too). */
@@ -56,6 +68,10 @@ export interface FakeOpOptions {
   logFile?: string;
   /** Serve these vaults instead of the fixtures (a file written by `writeOpData`). */
   dataFile?: string;
+  /** Serve these Environments instead of the fixtures (a file written by `writeOpEnvironments`). */
+  environmentDataFile?: string;
+  /** false: no `op environment` whatever the version (a build without Environments). */
+  environmentCommand?: boolean;
 }
 
 /** The `FAKE_OP_*` variables for these options, with `FAKE_OP_NODE` = this Node.js. */
@@ -71,6 +87,12 @@ export function fakeOpEnv(options: FakeOpOptions = {}): Record<string, string> {
   if (options.signedIn !== undefined) env['FAKE_OP_SIGNED_IN'] = options.signedIn.join(',');
   if (options.logFile !== undefined) env['FAKE_OP_LOG'] = options.logFile;
   if (options.dataFile !== undefined) env['FAKE_OP_DATA'] = options.dataFile;
+  if (options.environmentDataFile !== undefined) {
+    env['FAKE_OP_ENVIRONMENT_DATA'] = options.environmentDataFile;
+  }
+  if (options.environmentCommand !== undefined) {
+    env['FAKE_OP_ENVIRONMENT_COMMAND'] = options.environmentCommand ? '1' : '0';
+  }
   return env;
 }
 
@@ -153,6 +175,11 @@ export function writeOpData(file: string, vaults: readonly FakeVault[]): void {
     ),
   }));
   writeFileSync(file, JSON.stringify(json));
+}
+
+/** Writes Environments for `FAKE_OP_ENVIRONMENT_DATA`: the `ENVIRONMENTS` shape. */
+export function writeOpEnvironments(file: string, environments: readonly FakeEnvironment[]): void {
+  writeFileSync(file, JSON.stringify(environments));
 }
 
 export interface FakeOpRunOptions {
