@@ -25,6 +25,15 @@ function targetProblem(target: ExportTarget): string | undefined {
   }
 }
 
+/** core's OIDC errors come wrapped twice, with newlines and indentation: one short line instead. */
+function tidyIdTokenError(thrown: unknown): string {
+  const text = (thrown instanceof Error ? thrown.message : String(thrown))
+    .replace(/\s+/g, ' ')
+    .replace(/^(Error message: )+/, '')
+    .trim();
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
 export function actionsRunner(): Runner {
   return {
     input: (name) => core.getInput(name, { trimWhitespace: true }),
@@ -37,7 +46,10 @@ export function actionsRunner(): Runner {
     exportVariable: (name, value) => core.exportVariable(name, value),
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
-    idToken: (audience) => core.getIDToken(audience),
+    idToken: (audience) =>
+      core.getIDToken(audience).catch((thrown: unknown) => {
+        throw new Error(tidyIdTokenError(thrown));
+      }),
     async summary(heading, [header = [], ...rows]) {
       try {
         await core.summary
