@@ -1,7 +1,7 @@
 /**
- * Files named by inputs (OP_ENV_FILE, a connect-ca path): regular files of at most 1 MiB.
- * Anything else is refused before it is opened, so a FIFO cannot block the step and a device
- * such as /dev/zero cannot be read without end.
+ * Files named by inputs (OP_ENV_FILE, a connect-ca path, a template): regular files of at most
+ * 1 MiB. Anything else is refused before it is opened, so a FIFO cannot block the step and a
+ * device such as /dev/zero cannot be read without end.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -32,10 +32,10 @@ function refused(input: string, path: string, why: string): SecretsError {
 }
 
 /**
- * The text of the file `path` (relative to `cwd`) named by `input`; SECRETS_CONFIG_INVALID,
+ * The bytes of the file `path` (relative to `cwd`) named by `input`; SECRETS_CONFIG_INVALID,
  * naming the input and what the path is, for anything but a regular file of at most 1 MiB.
  */
-export function readInputFile(input: string, path: string, cwd: string): string {
+export function readInputBytes(input: string, path: string, cwd: string): Buffer {
   const full = resolve(cwd, path);
   let stats: Stats;
   try {
@@ -72,11 +72,17 @@ export function readInputFile(input: string, path: string, cwd: string): string 
         );
       }
     }
-    return buffer.subarray(0, length).toString('utf8');
+    // A copy of just the bytes read: the view would hold the whole 1 MiB buffer alive.
+    return Buffer.from(buffer.subarray(0, length));
   } catch (thrown) {
     if (thrown instanceof SecretsError) throw thrown;
     throw refused(input, path, `cannot be read: ${describe(thrown)}`);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The text of an input file, as `readInputBytes` reads it (invalid UTF-8 becomes U+FFFD). */
+export function readInputFile(input: string, path: string, cwd: string): string {
+  return readInputBytes(input, path, cwd).toString('utf8');
 }

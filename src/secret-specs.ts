@@ -3,10 +3,10 @@
  * references, and the entries of an `OP_ENV_FILE`. Every problem is collected, so that
  * all of them are reported at once.
  */
-import { isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
-import { Code, describe, SecretsError } from './errors.ts';
+import { Code, SecretsError } from './errors.ts';
 import { nameKey, nameProblem } from './names.ts';
 import { looksLikeRef, parseRef, type Ref } from './refs.ts';
+import { type MappingInput, readYamlMapping } from './yaml-mapping.ts';
 
 export type SpecSource = 'secrets' | 'env' | 'env-file';
 
@@ -60,86 +60,12 @@ function readOptions(name: string, node: unknown): RawSpec | SecretsError {
   return { name, ref, file, mask, source: 'secrets' };
 }
 
-/**
- * A key given twice in any mapping of the document: scalars compared by value, anything else
- * by identity, as yaml's own `uniqueKeys` does, but in linear time (yaml's check compares every
- * pair: 20,000 secrets took seconds).
- */
-function repeatedKey(document: Document): string | undefined {
-  let repeated: string | undefined;
-  visit(document, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const { key } of map.items) {
-        const identity = isScalar(key) ? key.value : key;
-        if (seen.has(identity)) {
-          repeated = String(identity);
-          return visit.BREAK;
-        }
-        seen.add(identity);
-      }
-      return undefined;
-    },
-  });
-  return repeated;
-}
+const SECRETS_INPUT: MappingInput = { name: 'secrets', shape: 'NAME: ref', noun: 'secret' };
 
 /** Parses the `secrets` input: a YAML mapping `NAME: ref` or `NAME: {ref, file, mask}`. */
 export function parseSecretsYaml(text: string): { raw: RawSpec[]; errors: SecretsError[] } {
-  if (text.trim() === '') return { raw: [], errors: [] };
-  const document = parseDocument(text, {
-    uniqueKeys: false,
-    prettyErrors: false,
-    logLevel: 'error',
-  });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    return {
-      raw: [],
-      errors: [configError(`the secrets input is not valid YAML: ${first?.message}`)],
-    };
-  }
-  const repeated = repeatedKey(document);
-  if (repeated !== undefined) {
-    return {
-      raw: [],
-      errors: [
-        configError(
-          `the secrets input is not valid YAML: map keys must be unique (${JSON.stringify(repeated)} is given twice)`,
-        ),
-      ],
-    };
-  }
-  const root = document.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { raw: [], errors: [] };
-  if (!isMap(root)) {
-    return {
-      raw: [],
-      errors: [configError('the secrets input must be a YAML mapping of NAME: ref')],
-    };
-  }
-  const raw: RawSpec[] = [];
-  const errors: SecretsError[] = [];
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 50 });
-  } catch (thrown) {
-    return {
-      raw: [],
-      errors: [configError(`the secrets input cannot be read: ${describe(thrown)}`)],
-    };
-  }
-  for (const pair of root.items) {
-    const key = isScalar(pair.key) ? pair.key.value : pair.key;
-    if (typeof key !== 'string') {
-      errors.push(configError(`secret names must be strings, got ${JSON.stringify(String(key))}`));
-      continue;
-    }
-    const entry = readOptions(key, (value as Record<string, unknown>)[key]);
-    if (entry instanceof SecretsError) errors.push(entry);
-    else raw.push(entry);
-  }
-  return { raw, errors };
+  const { values, errors } = readYamlMapping(text, SECRETS_INPUT, readOptions);
+  return { raw: values, errors };
 }
 
 /** Step env values that are references, as 1Password's own action finds them. */

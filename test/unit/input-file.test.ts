@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { MAX_INPUT_FILE_BYTES, readInputFile } from '../../src/input-file.ts';
+import { MAX_INPUT_FILE_BYTES, readInputBytes, readInputFile } from '../../src/input-file.ts';
 import { readInputs, readSpecs } from '../../src/inputs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
@@ -45,6 +45,7 @@ describe('input files: regular files of at most 1 MiB', () => {
     mkdirSync(join(dir, 'a-dir'));
     writeFileSync(join(dir, 'ok.env'), 'A=op://V/i/f\n');
     writeFileSync(join(dir, 'ca.pem'), caPem);
+    writeFileSync(join(dir, 'raw.bin'), Uint8Array.of(0xef, 0xbb, 0xbf, 0x41, 0xff, 0x0d, 0x0a));
     // Exactly 1 MiB: a reference, then a comment line filling the rest.
     const head = 'BIG=op://V/i/f\n#';
     writeFileSync(
@@ -81,6 +82,13 @@ describe('input files: regular files of at most 1 MiB', () => {
   it('a small file is read, relative to cwd or absolute', () => {
     assert.equal(readInputFile('OP_ENV_FILE', 'ok.env', dir), 'A=op://V/i/f\n');
     assert.equal(readInputFile('OP_ENV_FILE', join(dir, 'ok.env'), '/'), 'A=op://V/i/f\n');
+  });
+
+  it('readInputBytes gives the bytes exactly: a BOM, bytes that are not UTF-8, CRLF', () => {
+    assert.deepEqual(
+      [...readInputBytes('templates T', 'raw.bin', dir)],
+      [0xef, 0xbb, 0xbf, 0x41, 0xff, 0x0d, 0x0a],
+    );
   });
 
   const refused: { why: string; path: () => string; says: RegExp; skip?: boolean }[] = [
