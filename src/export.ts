@@ -146,7 +146,11 @@ export function exportAll(runner: Runner, plan: ExportPlan): string[] {
     if (typeof value !== 'string') throw new Error(`${entry.name}: bytes go to a file only`);
     return [entry.name, value];
   });
-  const outputs: Pair[] = [...shown, ...timestamps(plan), ['managed-variables', exported.join(',')]];
+  const outputs: Pair[] = [
+    ...shown,
+    ...timestamps(plan),
+    ['managed-variables', exported.join(',')],
+  ];
   const env: Pair[] = [
     ...unset.map((name): Pair => [name, '']),
     ...(plan.exportEnv ? shown : []),

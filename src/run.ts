@@ -100,7 +100,11 @@ function rows(
     return {
       name: subject.name,
       ref: subject.ref,
-      exported: !ok ? 'nothing' : inputs.dryRun ? `nothing (dry run: ${as.join(', ')})` : as.join(', '),
+      exported: !ok
+        ? 'nothing'
+        : inputs.dryRun
+          ? `nothing (dry run: ${as.join(', ')})`
+          : as.join(', '),
       result: failure?.code ?? (ok ? 'resolved' : 'resolved, not exported'),
     };
   });
@@ -212,13 +216,12 @@ async function readEnvironment(
 async function readWork(
   runner: Runner,
   inputs: Inputs,
-): Promise<{ work: Work; malformed: SecretsError[]; stop: SecretsError[] }> {
+): Promise<{ work: Work; malformed: SecretsError[]; errors: SecretsError[] }> {
   const { specs, errors: specErrors } = await readSpecs(inputs, runner);
   const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
   const errors = [...specErrors, ...templateErrors];
   const malformed = errors.filter((error) => error.code === Code.refInvalid);
-  const stop = errors.filter((error) => error.code !== Code.refInvalid);
-  return { work: { specs, templates, environment: inputs.environment }, malformed, stop };
+  return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
 
 /** Loads every secret the step asks for and exports them all, or reports every failure. */
@@ -236,9 +239,9 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
 
   // A bad configuration stops the run before any request; malformed references are reported
   // together with what the well-formed ones resolve to, so that one run says everything.
-  const { work, malformed, stop } = await readWork(runner, inputs);
+  const { work, malformed, errors } = await readWork(runner, inputs);
   let listed = subjects(work, undefined);
-  if (stop.length > 0) return fail(runner, [...stop, ...malformed], inputs, listed);
+  if (malformed.length < errors.length) return fail(runner, errors, inputs, listed);
 
   const previous = previouslyManaged(runner);
   const plan = {
@@ -286,15 +289,13 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     entries = [...collected.entries, ...rendered.entries];
     const environment =
       work.environment === undefined || !Array.isArray(answers.variables)
-        ? { entries: [], errors: answers.variables instanceof SecretsError ? [answers.variables] : [] }
+        ? {
+            entries: [],
+            errors: answers.variables instanceof SecretsError ? [answers.variables] : [],
+          }
         : environmentEntries(work.environment, answers.variables, entries);
     entries.push(...environment.entries);
-    const failures = [
-      ...malformed,
-      ...collected.errors,
-      ...rendered.errors,
-      ...environment.errors,
-    ];
+    const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
     if (failures.length > 0) return fail(runner, failures, inputs, listed);
   }
 

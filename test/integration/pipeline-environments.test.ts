@@ -255,7 +255,10 @@ describe('workload identity', () => {
     await run(runner, sdkOpen);
     assertNothingExported(runner);
     assert.deepEqual(codes(runner), [Code.refNotFound]);
-    assert.match(runner.errors[0]?.message ?? '', new RegExp(`environment ${ENVIRONMENT_IDS.unknown}`));
+    assert.match(
+      runner.errors[0]?.message ?? '',
+      new RegExp(`environment ${ENVIRONMENT_IDS.unknown}`),
+    );
     assert.equal(runner.summaries[0]?.heading, '1Password secrets: failed');
   });
 
@@ -298,7 +301,10 @@ describe('Environments with a service account', () => {
     await run(runner, sdkOpen);
     assertNothingExported(runner);
     assert.deepEqual(codes(runner), [Code.configInvalid]);
-    assert.match(runner.errors[0]?.message ?? '', /DEPLOY_TOKEN clashes with the secret DEPLOY_TOKEN/);
+    assert.match(
+      runner.errors[0]?.message ?? '',
+      /DEPLOY_TOKEN clashes with the secret DEPLOY_TOKEN/,
+    );
   });
 
   it('a variable whose name is refused: SECRETS_CONFIG_INVALID naming it, nothing exported', async () => {
@@ -351,14 +357,20 @@ describe('the version input', () => {
     const runner = workloadStep({ version: '2.30.0' });
     await run(runner, sdkOpen);
     assert.equal(runner.failed, false, JSON.stringify(runner.errors));
-    assert.match(runner.warnings.join('\n'), /version "2\.30\.0".*installs no op CLI.*install-cli-action/);
+    assert.match(
+      runner.warnings.join('\n'),
+      /version "2\.30\.0".*installs no op CLI.*install-cli-action/,
+    );
   });
 });
 
 describe('dry run', () => {
   it('resolves and masks everything, and exports nothing but the two timestamps', async () => {
     const runner = serviceAccountStep({
-      secrets: ['DEPLOY_TOKEN: op://Engineering/deploy/token', 'KEY: { ref: op://Platform/tls/private key, file: true }'].join('\n'),
+      secrets: [
+        'DEPLOY_TOKEN: op://Engineering/deploy/token',
+        'KEY: { ref: op://Platform/tls/private key, file: true }',
+      ].join('\n'),
       environment: ENVIRONMENT_IDS.staging,
       'export-env': 'true',
       'dry-run': 'true',

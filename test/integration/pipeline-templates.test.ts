@@ -35,7 +35,8 @@ function step(
   files: Record<string, string | Buffer>,
   inputs: Record<string, string>,
 ): MemoryRunner {
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(workspace, name), content);
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(workspace, name), content);
   return new MemoryRunner({
     inputs,
     cwd: workspace,
@@ -82,7 +83,12 @@ describe('templates', () => {
       !runner.secrets.some((secret) => secret.includes('always-auth')),
       'the text around it is not a secret',
     );
-    assert.deepEqual(runner.summaries[0]?.table[1], ['NPMRC', 'npmrc.tpl', 'output, env, file', 'resolved']);
+    assert.deepEqual(runner.summaries[0]?.table[1], [
+      'NPMRC',
+      'npmrc.tpl',
+      'output, env, file',
+      'resolved',
+    ]);
 
     await post(new MemoryRunner({ env: { RUNNER_TEMP: runnerTemp }, state: runner.savedState }));
     assert.deepEqual(readdirSync(runnerTemp), []);
