@@ -1,14 +1,18 @@
 /**
  * The README's inputs and outputs tables say exactly what action.yml declares; its reserved names
  * are the code's; what the comparison table and the migration section say of this action's inputs,
- * defaults and names is true.
+ * defaults and names is true; the messages it quotes are the ones the pipeline gives; its
+ * workload-identity quick start asks for the permission that mode needs.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import type { SecretSource } from '../../src/backends/source.ts';
 import { AUTH_MODES } from '../../src/inputs.ts';
 import { ALLOWED_NAMES, isReserved, RESERVED_NAMES, RESERVED_PREFIXES } from '../../src/names.ts';
+import { loadSecrets, type Open } from '../../src/run.ts';
+import { MemoryRunner } from '../support/memory-runner.ts';
 
 const root = new URL('../../', import.meta.url);
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
@@ -147,17 +151,30 @@ describe("README comparison with 1Password's action: this action's column is tru
     assert.ok(AUTH_MODES.includes('cli'), 'the auth-mode: cli row');
   });
 
-  it('says "not accepted yet" of the version input exactly while action.yml lacks it', () => {
+  it('says the version input is accepted exactly while action.yml declares it', () => {
     const cell = ours('`version` input');
-    assert.equal(/^not accepted yet/.test(cell), !('version' in action.inputs), cell);
+    assert.equal(/^accepted\b/.test(cell), 'version' in action.inputs, cell);
+    assert.doesNotMatch(cell, /not yet|planned/, cell);
   });
 
-  it('says "not yet" of workload identity exactly while the code has no such mode', () => {
+  it('says "yes" of workload identity and Environments exactly while the code has them', () => {
     const cell = ours('Workload identity');
     const has =
-      (AUTH_MODES as readonly string[]).includes('workload-identity') ||
-      'workload-id' in action.inputs;
-    assert.equal(/^not yet/.test(cell), !has, cell);
+      (AUTH_MODES as readonly string[]).includes('workload-identity') &&
+      ['workload-id', 'integration-key', 'environment'].every((name) => name in action.inputs);
+    assert.equal(/^yes\b/.test(cell), has, cell);
+    assert.doesNotMatch(cell, /not yet|planned/, cell);
+  });
+
+  it('has the templates and dry-run rows exactly while action.yml declares those inputs', () => {
+    for (const [label, input] of [
+      ['Templates', 'templates'],
+      ['Dry runs', 'dry-run'],
+    ] as const) {
+      const row = rows.find(([first]) => first?.startsWith(label));
+      assert.equal(row !== undefined && !/^(no|not)\b/.test(row[1] ?? ''), input in action.inputs);
+      assert.ok(row?.[0]?.includes(`\`${input}\``), `${label} names ${input}`);
+    }
   });
 
   it('the reserved names it names are reserved', () => {
@@ -190,13 +207,21 @@ describe('README migration section: what it says of this action is true', () => 
     }
   });
 
-  it('says there is no version input exactly while action.yml has none', () => {
-    assert.equal(text.includes('**No `version` input yet.**'), !('version' in action.inputs));
+  it('says version is accepted exactly while action.yml declares it, quoting its warning', async () => {
+    const said = text.includes('**`version` is accepted, and installs nothing.**');
+    assert.equal(said, 'version' in action.inputs);
+    assert.doesNotMatch(text, /no `version` input|planned/i);
+    const runner = new MemoryRunner({ inputs: { version: '2.31.1' } });
+    await loadSecrets(runner);
+    const warning = runner.warnings.find((message) => message.startsWith('version '));
+    assert.ok(warning, 'the pipeline warns about version');
+    assert.ok(text.includes(`\n  ${warning}\n`), `the README quotes: ${warning}`);
   });
 
-  it('says there is no workload identity exactly while the code has none', () => {
+  it('says workload identity works exactly while the code has the mode', () => {
     const has = (AUTH_MODES as readonly string[]).includes('workload-identity');
-    assert.equal(text.includes('**No workload identity yet.**'), !has);
+    assert.equal(text.includes('**Workload identity and Environments.**'), has);
+    assert.doesNotMatch(text, /no workload identity/i);
   });
 
   it('the names it says are refused are reserved, and GITHUB_TOKEN is not', () => {
@@ -209,5 +234,65 @@ describe('README migration section: what it says of this action is true', () => 
     }
     assert.ok(refused.includes('`GITHUB_TOKEN` stays'));
     assert.equal(isReserved('GITHUB_TOKEN'), false);
+  });
+});
+
+describe('README quick start for workload identity: the workflow can work', () => {
+  const text = section('## Quick start: workload identity');
+  const block = /```yaml\n([\s\S]*?)```/.exec(text)?.[1];
+  const workflow = parse(block ?? '') as {
+    permissions?: Record<string, string>;
+    jobs?: Record<string, { steps?: { uses?: string; env?: Record<string, string> }[] }>;
+  };
+
+  it('asks for id-token: write (the runner offers no OIDC token without it) and contents: read', () => {
+    assert.ok(block, 'a yaml block');
+    assert.equal(workflow.permissions?.['id-token'], 'write');
+    assert.equal(workflow.permissions?.['contents'], 'read');
+  });
+
+  it("sets the variables the inputs fall back to, the integration key from the repository's secrets", () => {
+    const step = Object.values(workflow.jobs ?? {})
+      .flatMap((job) => job.steps ?? [])
+      .find((candidate) => candidate.uses?.startsWith('OWNER/REPO@'));
+    assert.ok(step?.env, 'a step using the action, with env');
+    for (const [input, variable] of [
+      ['workload-id', 'OP_WORKLOAD_ID'],
+      ['integration-key', 'OP_INTEGRATION_KEY'],
+      ['environment', 'OP_ENVIRONMENT_ID'],
+    ] as const) {
+      assert.ok(step.env[variable], variable);
+      assert.ok(action.inputs[input]?.description.includes(`\`${variable}\``), input);
+    }
+    assert.match(step.env['OP_INTEGRATION_KEY'] ?? '', /^\$\{\{ secrets\.\w+ \}\}$/);
+  });
+});
+
+describe('README dry runs: the heading and the column it quotes are what a dry run gives', () => {
+  const text = section('## Checking references');
+  /** A backend with one Environment of one variable. */
+  const open: Open = () =>
+    Promise.resolve({
+      source: {
+        readEnvironment: () => Promise.resolve([{ name: 'API_KEY', value: 'v4lue-for-docs' }]),
+        close: () => Promise.resolve(),
+      } as unknown as SecretSource,
+      warnings: [],
+    });
+
+  it('says the summary heading and "Exported as" of a dry run with export-env', async () => {
+    const runner = new MemoryRunner({
+      inputs: { 'dry-run': 'true', 'export-env': 'true', environment: 'docs-env' },
+      env: { OP_SERVICE_ACCOUNT_TOKEN: 'ops_docsTestToken' },
+    });
+    await loadSecrets(runner, open);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    const summary = runner.summaries[0];
+    assert.ok(summary);
+    assert.ok(text.includes(`"${summary.heading}"`), summary.heading);
+    const exportedAs = summary.table[1]?.[2] ?? '';
+    assert.ok(text.includes(`\`${exportedAs}\``), exportedAs);
+    assert.deepEqual(Object.keys(runner.outputs).sort(), ['refresh-at', 'resolved-at']);
+    assert.ok(/`resolved-at` and `refresh-at`/.test(text));
   });
 });
