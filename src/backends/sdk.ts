@@ -5,7 +5,7 @@
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { describe, Hint } from '../errors.ts';
-import { redact } from '../redact.ts';
+import { redact, registerCredential } from '../redact.ts';
 import {
   type Clock,
   type Limits,
@@ -142,7 +142,7 @@ export function classifySdkError(
 
 /** The failures only workload identity meets: its key, its OIDC token, its keyset. */
 function workloadError(words: string, text: string): SourceError | undefined {
-  if (/invalid customer managed secret/i.test(words)) {
+  if (/invalid customer managed secret|customer_managed_secret/i.test(words)) {
     // The SDK's text names the check that failed, never the key.
     const reason = text.replace(/^.*?invalid customer managed secret:\s*/i, '');
     return new SourceError(
@@ -384,6 +384,8 @@ export class SdkSource implements SecretSource {
   async #signIn(leftMs: number): Promise<SdkClient> {
     const { auth, connect } = this.#options;
     if (auth.kind === 'service-account') return connect(auth);
+    // A credential: scrubbed from every message, whoever else registered it.
+    registerCredential(auth.integrationKey);
     const oidc = new OidcFetch(auth.idToken, leftMs / 2);
     try {
       return await connect({

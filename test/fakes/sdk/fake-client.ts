@@ -949,8 +949,10 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     try {
       token = await auth.idToken(audience);
     } catch (thrown) {
+      // The real SDK keeps only the text (it crosses into WebAssembly); the cause is for tests.
       throw new Error(
         `${SDK_ERRORS.oidcFailed}${thrown instanceof Error ? thrown.message : String(thrown)}`,
+        { cause: thrown },
       );
     }
     idTokens.push(token);
