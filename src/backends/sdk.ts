@@ -1,7 +1,7 @@
 /**
- * A service account or a workload identity through `@1password/sdk`, in-process. The SDK (and its 14 MB WebAssembly
- * core) is imported only when this backend signs in. Every call is bounded in time and
- * transient faults are retried, since the SDK itself does neither.
+ * A service account or a workload identity through `@1password/sdk`, in-process. The SDK (and
+ * its 14 MB WebAssembly core) is imported only when this backend signs in. Every call is bounded
+ * in time and transient faults are retried, since the SDK itself does neither.
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { describe, Hint } from '../errors.ts';
@@ -151,7 +151,7 @@ function workloadError(words: string, text: string): SourceError | undefined {
     );
   }
   if (/oidc token fetcher/i.test(words)) {
-    const reason = text.replace(/^.*?oidc token fetcher (failed:\s*)?/i, (match, failed) =>
+    const reason = text.replace(/^.*?oidc token fetcher (failed:\s*)?/i, (_match, failed) =>
       failed ? '' : 'the fetcher ',
     );
     return /OIDC token could not be fetched/.test(reason)
@@ -282,9 +282,11 @@ export class SdkSource implements SecretSource {
       );
     } catch (thrown) {
       if (thrown instanceof SourceError && thrown.failure === 'not-found') {
+        const reader =
+          this.#options.auth.kind === 'service-account' ? 'service account' : 'workload';
         throw new SourceError(
           'not-found',
-          `Environment ${environmentId} does not exist or is not shared with this ${this.#options.auth.kind === 'service-account' ? 'service account' : 'workload'} (${thrown.message})`,
+          `Environment ${environmentId} does not exist or is not shared with this ${reader} (${thrown.message})`,
         );
       }
       if (thrown instanceof SourceError && thrown.failure === 'denied') {
