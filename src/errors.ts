@@ -54,6 +54,9 @@ export function describe(thrown: unknown): string {
 export const Hint = {
   connectToken: 'check connect-token or OP_CONNECT_TOKEN',
   serviceAccountToken: 'check service-account-token or OP_SERVICE_ACCOUNT_TOKEN',
+  integrationKey: 'check integration-key or OP_INTEGRATION_KEY',
+  workloadIdentity:
+    'check workload-id or OP_WORKLOAD_ID and integration-key or OP_INTEGRATION_KEY, and that the workload is set up for this repository in 1Password',
   connectHost: 'check connect-host or OP_CONNECT_HOST and that the server is running',
   connectCa: 'check connect-ca, NODE_EXTRA_CA_CERTS or the system trust store',
   nameRule: 'names must match ^[A-Za-z_][A-Za-z0-9_]*$',

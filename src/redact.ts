@@ -13,7 +13,7 @@ export const RUN_LENGTH = 16;
 
 /**
  * Secret fields of the JSON inside a credential: an `ops_` token's body decodes to the account's
- * keys, a Connect JWT's payload holds the token proper. Shown decoded, they are as bad as the token.
+ * keys (an integration key's, to its AES key), a Connect JWT's payload holds the token proper. Shown decoded, they are as bad as the token.
  */
 const SECRET_PATHS: readonly (readonly string[])[] = [
   ['secretKey'],
@@ -21,6 +21,7 @@ const SECRET_PATHS: readonly (readonly string[])[] = [
   ['muk', 'k'],
   ['throttleSecret', 'seed'],
   ['1password.com/token'],
+  ['key'], // an integration key's AES key, in hex
 ];
 /** Decoded fields shorter than this are not secrets worth hiding everywhere (e.g. `oct`). */
 const MIN_DECODED_LENGTH = 8;
@@ -52,9 +53,12 @@ export function registerCredential(value: string): void {
 }
 
 export function redact(text: string): string {
-  let out = hideRuns(text);
-  for (const form of shortForms) out = out.split(form).join('***');
+  // Shapes first: a token whose first part is registered (a new JWT with a known header and
+  // payload) would otherwise lose that part to the runs and no longer look like a token.
+  let out = text;
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, '***');
+  out = hideRuns(out);
+  for (const form of shortForms) out = out.split(form).join('***');
   return out;
 }
 

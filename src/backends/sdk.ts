@@ -1,11 +1,11 @@
 /**
- * A service account through `@1password/sdk`, in-process. The SDK (and its 14 MB WebAssembly
- * core) is imported only when this backend signs in. Every call is bounded in time and
- * transient faults are retried, since the SDK itself does neither.
+ * A service account or a workload identity through `@1password/sdk`, in-process. The SDK (and
+ * its 14 MB WebAssembly core) is imported only when this backend signs in. Every call is bounded
+ * in time and transient faults are retried, since the SDK itself does neither.
  */
 import packageJson from '../../package.json' with { type: 'json' };
 import { describe, Hint } from '../errors.ts';
-import { redact } from '../redact.ts';
+import { redact, registerCredential } from '../redact.ts';
 import {
   type Clock,
   type Limits,
@@ -15,7 +15,9 @@ import {
   type Transient,
 } from './retry.ts';
 import type { SdkAuth, SdkClient, SdkConnector, SdkFileAttributes, SdkItem } from './sdk-client.ts';
+import { OidcFetch, oidcFailure } from './sdk-oidc.ts';
 import {
+  type EnvironmentVariable,
   type Field,
   type Item,
   type ItemSummary,
@@ -49,11 +51,20 @@ export function realConnector(attemptTimeoutMs: number): SdkConnector {
       typeof loaded.createClient === 'function'
         ? loaded
         : (loaded as unknown as { default: typeof loaded }).default;
-    if (auth.kind !== 'service-account') throw new Error('workload identity: not yet');
-    return sdk.createClient({
-      auth: auth.token,
+    const integration = {
       integrationName: INTEGRATION_NAME,
       integrationVersion: packageJson.version,
+    };
+    if (auth.kind === 'service-account') {
+      return sdk.createClient({ auth: auth.token, ...integration });
+    }
+    return sdk.createClient({
+      ...integration,
+      oidcFetcher: auth.idToken,
+      workloadDetails: {
+        workloadUuid: auth.workloadId,
+        customerManagedSecret: auth.integrationKey,
+      },
     });
   };
 }
@@ -72,12 +83,27 @@ function boundFetch(timeoutMs: number): void {
   };
 }
 
-/** Sorts an SDK failure: worth another attempt, or final. Its messages are plain text. */
-export function classifySdkError(thrown: unknown): Transient | SourceError {
+/** How the SDK was signed in: the words and hints of a sign-in failure depend on it. */
+export type SdkAuthKind = SdkAuth['kind'];
+
+/** Texts of the SDK core that say an Environment is unknown or not the caller's to read. */
+const ENVIRONMENT_NOT_FOUND =
+  /invalid environment uuid|does not correspond to an environment|environment was not found/i;
+
+/**
+ * Sorts an SDK failure: worth another attempt, or final. Its messages are plain text. `auth`
+ * picks the wording of a sign-in failure: a workload never hears about a service account.
+ */
+export function classifySdkError(
+  thrown: unknown,
+  auth: SdkAuthKind = 'service-account',
+): Transient | SourceError {
   const text = redact(describe(thrown));
   // Quoted names must not sway the class: match the SDK's own words.
   const words = text.replace(/"[^"]*"|'[^']*'/g, '""');
   const name = thrown instanceof Error ? thrown.name : '';
+  const workload = workloadError(words, text);
+  if (workload) return workload;
   if (name === 'RateLimitExceededError' || /rate.?limit|too many requests|\b429\b/i.test(words)) {
     return { transient: `rate limited (${text})` };
   }
@@ -89,15 +115,21 @@ export function classifySdkError(thrown: unknown): Transient | SourceError {
   ) {
     return { transient: text };
   }
+  if (ENVIRONMENT_NOT_FOUND.test(words)) return new SourceError('not-found', text);
   if (
     name === 'AuthExpiredError' ||
     /^authentication error/i.test(words) ||
     /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(words)
   ) {
-    return new SourceError(
-      'unavailable',
-      `the service account could not sign in: ${text} (${Hint.serviceAccountToken})`,
-    );
+    return auth === 'service-account'
+      ? new SourceError(
+          'unavailable',
+          `the service account could not sign in: ${text} (${Hint.serviceAccountToken})`,
+        )
+      : new SourceError(
+          'unavailable',
+          `workload identity could not sign in: ${text} (${Hint.workloadIdentity})`,
+        );
   }
   if (/not found|doesn't exist|does not exist|isn't a/i.test(words)) {
     return new SourceError('not-found', text);
@@ -106,6 +138,37 @@ export function classifySdkError(thrown: unknown): Transient | SourceError {
     return new SourceError('denied', text);
   }
   return new SourceError('unavailable', `the 1Password SDK failed: ${text}`);
+}
+
+/** The failures only workload identity meets: its key, its OIDC token, its keyset. */
+function workloadError(words: string, text: string): SourceError | undefined {
+  if (/invalid customer managed secret|customer_managed_secret/i.test(words)) {
+    // The SDK's text names the check that failed, never the key.
+    const reason = text.replace(/^.*?invalid customer managed secret:\s*/i, '');
+    return new SourceError(
+      'unavailable',
+      `the integration key is malformed: ${reason} (${Hint.integrationKey})`,
+    );
+  }
+  if (/oidc token fetcher/i.test(words)) {
+    const reason = text.replace(/^.*?oidc token fetcher (failed:\s*)?/i, (_match, failed) =>
+      failed ? '' : 'the fetcher ',
+    );
+    return /OIDC token could not be fetched/.test(reason)
+      ? new SourceError('unavailable', reason)
+      : oidcFailure(reason);
+  }
+  if (
+    /workload keyset decryption failed|credential broker configuration|NoKeysetMatchesCmk|NoKeysetEncryptedByProvider|no client key found for this workload/i.test(
+      words,
+    )
+  ) {
+    return new SourceError(
+      'unavailable',
+      `workload identity could not sign in: ${text} (${Hint.workloadIdentity})`,
+    );
+  }
+  return undefined;
 }
 
 function otpCode(content: unknown): string | undefined {
@@ -210,6 +273,30 @@ export class SdkSource implements SecretSource {
     return values;
   }
 
+  /** Every variable of a 1Password Environment, in the SDK's order. */
+  async readEnvironment(environmentId: string): Promise<EnvironmentVariable[]> {
+    let response;
+    try {
+      response = await this.#call(`reading Environment ${environmentId}`, (client) =>
+        client.environments.getVariables(environmentId),
+      );
+    } catch (thrown) {
+      if (thrown instanceof SourceError && thrown.failure === 'not-found') {
+        const reader =
+          this.#options.auth.kind === 'service-account' ? 'service account' : 'workload';
+        throw new SourceError(
+          'not-found',
+          `Environment ${environmentId} does not exist or is not shared with this ${reader} (${thrown.message})`,
+        );
+      }
+      if (thrown instanceof SourceError && thrown.failure === 'denied') {
+        throw new SourceError('denied', `Environment ${environmentId}: ${thrown.message}`);
+      }
+      throw thrown;
+    }
+    return response.variables.map((variable) => ({ name: variable.name, value: variable.value }));
+  }
+
   close(): Promise<void> {
     this.#closing.abort(new Error('closed'));
     return Promise.resolve();
@@ -286,12 +373,35 @@ export class SdkSource implements SecretSource {
 
   /** Signs in once (lazily), then runs `call` with a deadline and retries. */
   async #call<T>(what: string, call: (client: SdkClient) => Promise<T>): Promise<T> {
-    this.#client ??= this.#bounded('signing in', () => this.#options.connect(this.#options.auth));
+    this.#client ??= this.#bounded('signing in', (leftMs) => this.#signIn(leftMs));
     const client = await this.#client;
     return this.#bounded(what, () => call(client));
   }
 
-  #bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+  /**
+   * One sign-in attempt. Workload identity: the OIDC token may take half of the attempt (the
+   * SDK's own requests need the rest), and a token that could not be had is the failure
+   * reported, whatever the SDK made of it.
+   */
+  async #signIn(leftMs: number): Promise<SdkClient> {
+    const { auth, connect } = this.#options;
+    if (auth.kind === 'service-account') return connect(auth);
+    // A credential: scrubbed from every message, whoever else registered it.
+    registerCredential(auth.integrationKey);
+    const oidc = new OidcFetch(auth.idToken, leftMs / 2);
+    try {
+      return await connect({
+        ...auth,
+        // The SDK refuses base64 padding, which integration keys may come with.
+        integrationKey: auth.integrationKey.replace(/=+$/, ''),
+        idToken: oidc.fetch,
+      });
+    } catch (thrown) {
+      throw oidc.failure ?? thrown;
+    }
+  }
+
+  #bounded<T>(what: string, call: (leftMs: number) => Promise<T>): Promise<T> {
     return retried(
       `1Password did not answer ${what}`,
       (leftMs) => this.#attempt(call, leftMs),
@@ -299,7 +409,7 @@ export class SdkSource implements SecretSource {
     );
   }
 
-  async #attempt<T>(call: () => Promise<T>, leftMs: number): Promise<T | Transient> {
+  async #attempt<T>(call: (leftMs: number) => Promise<T>, leftMs: number): Promise<T | Transient> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Transient>((resolve) => {
       timer = setTimeout(
@@ -308,9 +418,10 @@ export class SdkSource implements SecretSource {
       );
     });
     try {
-      return await Promise.race([call(), deadline]);
+      return await Promise.race([call(leftMs), deadline]);
     } catch (thrown) {
-      const sorted = classifySdkError(thrown);
+      if (thrown instanceof SourceError) throw thrown;
+      const sorted = classifySdkError(thrown, this.#options.auth.kind);
       if (sorted instanceof SourceError) throw sorted;
       return sorted;
     } finally {

@@ -21,6 +21,7 @@ import sshpk from 'sshpk';
 import type { SdkClient, SdkConnector } from '../../src/backends/sdk-client.ts';
 import {
   createFakeSdkClient,
+  DEFAULT_AUDIENCE,
   type FakeSdkItem,
   type FakeSdkItemField,
   type FakeSdkOptions,
@@ -30,6 +31,7 @@ import {
   SDK_REFERENCE_ERRORS,
   sshKeyAttributes,
 } from '../fakes/sdk/fake-client.ts';
+import type { SdkAuth } from '../../src/backends/sdk-client.ts';
 import {
   decodeServiceAccountToken,
   makeServiceAccountCredentials,
@@ -42,7 +44,13 @@ import {
 import { totp } from '../fakes/totp.ts';
 import {
   BINARY_FILE_BYTES,
+  ENVIRONMENT_IDS,
+  ENVIRONMENTS,
   IDS,
+  INTEGRATION_KEY,
+  INTEGRATION_KEY_PADDED,
+  INTEGRATION_KEY_PAYLOAD,
+  OIDC_TOKEN,
   MFA_OTP_URI,
   SECTION_IDS,
   SERVICE_ACCOUNT_TOKEN,
@@ -50,6 +58,7 @@ import {
   SSH_PUBLIC_KEY,
   VALUES,
   VAULTS,
+  WORKLOAD_ID,
 } from '../fixtures/vault-data.ts';
 
 const V = IDS.vaults;
@@ -914,6 +923,201 @@ describe('fake SDK client: calls, faults, connector', () => {
 
 // ---------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------
+// Workload identity and Environments
+
+/** Workload-identity auth for the fake connector: the fixture's workload and key unless told. */
+function workloadAuth(
+  idToken: (audience: string) => Promise<string>,
+  overrides: { workloadId?: string; integrationKey?: string } = {},
+): SdkAuth {
+  return {
+    kind: 'workload-identity',
+    workloadId: overrides.workloadId ?? WORKLOAD_ID,
+    integrationKey: overrides.integrationKey ?? INTEGRATION_KEY,
+    idToken,
+  };
+}
+
+/** An integration key with `changes` made to the fixture's payload (std base64, unpadded). */
+function keyWith(changes: Record<string, unknown>): string {
+  const json = JSON.stringify({ ...INTEGRATION_KEY_PAYLOAD, ...changes });
+  return `ops_${Buffer.from(json).toString('base64').replace(/=+$/, '')}`;
+}
+
+const messageOf = (promise: Promise<unknown>): Promise<string> =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+
+describe('fake SDK client: workload identity', () => {
+  it('the fixture key is ops_ + standard base64 without padding of {ver, typ, key, path}', () => {
+    assert.match(INTEGRATION_KEY, /^ops_[A-Za-z0-9+/]+$/);
+    assert.equal(INTEGRATION_KEY_PADDED.replace(/=+$/, ''), INTEGRATION_KEY);
+    assert.ok(INTEGRATION_KEY_PADDED.endsWith('='), 'the padded form differs');
+    const decoded = JSON.parse(Buffer.from(INTEGRATION_KEY.slice(4), 'base64').toString('utf8'));
+    assert.deepEqual(decoded, INTEGRATION_KEY_PAYLOAD);
+    assert.match(INTEGRATION_KEY_PAYLOAD.path, /^\/\/[^/]+\/accounts\/[a-z0-9]+$/);
+    assert.equal(Buffer.from(INTEGRATION_KEY_PAYLOAD.key, 'hex').length, 32);
+  });
+
+  it('asks the fetcher for its audience once, records the audience and the token, then answers', async () => {
+    for (const audience of [undefined, 'https://audience.example']) {
+      const fake = createFakeSdkClient(audience === undefined ? {} : { audience });
+      const asked: string[] = [];
+      const client = await fake.connector(
+        workloadAuth((wanted) => {
+          asked.push(wanted);
+          return Promise.resolve(OIDC_TOKEN);
+        }),
+      );
+      assert.equal(client, fake.client);
+      assert.deepEqual(asked, [audience ?? DEFAULT_AUDIENCE]);
+      assert.deepEqual(fake.audiences, asked);
+      assert.deepEqual(fake.idTokens, [OIDC_TOKEN]);
+      assert.deepEqual(fake.calls, [{ method: 'connect', args: [INTEGRATION_KEY] }]);
+      fake.reset();
+      assert.deepEqual([fake.audiences, fake.idTokens, fake.calls], [[], [], []]);
+    }
+  });
+
+  it("wraps a fetcher's rejection as the SDK does, and a non-string as the SDK does", async () => {
+    const fake = createFakeSdkClient();
+    assert.equal(
+      await messageOf(fake.connector(workloadAuth(() => Promise.reject(new Error('HTTP 403'))))),
+      `${SDK_ERRORS.oidcFailed}HTTP 403`,
+    );
+    assert.equal(
+      await messageOf(fake.connector(workloadAuth(() => Promise.resolve(7 as unknown as string)))),
+      SDK_ERRORS.oidcNotString,
+    );
+    assert.deepEqual(fake.idTokens, [7]);
+  });
+
+  it('checks the key before asking for a token, with the texts of the SDK', async () => {
+    const fake = createFakeSdkClient();
+    const cases: readonly (readonly [string, string])[] = [
+      ['', SDK_ERRORS.keyEmpty],
+      ['abc', SDK_ERRORS.keyPrefix],
+      [` ${INTEGRATION_KEY}`, SDK_ERRORS.keyPrefix],
+      ['ops_!!!', SDK_ERRORS.keyBase64],
+      [INTEGRATION_KEY_PADDED, SDK_ERRORS.keyBase64],
+      [
+        `ops_${Buffer.from(JSON.stringify(INTEGRATION_KEY_PAYLOAD)).toString('base64url')}_-`,
+        SDK_ERRORS.keyBase64,
+      ],
+      ['ops_', SDK_ERRORS.keyJson],
+      [`ops_${Buffer.from('[1]').toString('base64')}`, SDK_ERRORS.keyJson],
+      [SERVICE_ACCOUNT_TOKEN.replace(/=+$/, ''), SDK_ERRORS.keyJson],
+      [keyWith({ ver: '1' }), SDK_ERRORS.keyJson],
+      [keyWith({ typ: 3 }), SDK_ERRORS.keyJson],
+      [keyWith({ ver: 0 }), `${SDK_ERRORS.keyVersion}0`],
+      [keyWith({ typ: 'aes' }), SDK_ERRORS.keyType],
+      [keyWith({ key: 'xy'.repeat(32) }), SDK_ERRORS.keyHex],
+      [keyWith({ key: 'abc' }), SDK_ERRORS.keyHex],
+      [keyWith({ key: 'ab'.repeat(31) }), SDK_ERRORS.keyAes],
+      [
+        keyWith({ path: 'fixtures.1password.com/accounts/a' }),
+        `${SDK_ERRORS.keyPath}missing '//' prefix`,
+      ],
+      [
+        keyWith({ path: '//fixtures.1password.com' }),
+        `${SDK_ERRORS.keyPath}missing host separator`,
+      ],
+      [keyWith({ path: '//host/teams/a' }), `${SDK_ERRORS.keyPath}missing '/accounts/' segment`],
+      [keyWith({ path: '//host/accounts/' }), `${SDK_ERRORS.keyPath}missing account UUID`],
+    ];
+    for (const [key, expected] of cases) {
+      const message = await messageOf(
+        fake.connector(workloadAuth(() => Promise.resolve(OIDC_TOKEN), { integrationKey: key })),
+      );
+      assert.equal(message, expected, `key ${JSON.stringify(key.slice(0, 40))}`);
+      if (key.length > 8) assert.ok(!message.includes(key.trim().slice(4, 20)), message);
+    }
+    assert.deepEqual(fake.audiences, [], 'no token asked for a malformed key');
+    // Extra fields are ignored, as serde does.
+    const extra = keyWith({ extra: true });
+    const fakeExtra = createFakeSdkClient({ integrationKey: extra });
+    await fakeExtra.connector(
+      workloadAuth(() => Promise.resolve(OIDC_TOKEN), { integrationKey: extra }),
+    );
+  });
+
+  it('refuses another workload and another well-formed key after the token', async () => {
+    const fake = createFakeSdkClient();
+    const token = () => Promise.resolve(OIDC_TOKEN);
+    assert.equal(
+      await messageOf(fake.connector(workloadAuth(token, { workloadId: 'other' }))),
+      SDK_ERRORS.workloadRejected,
+    );
+    assert.equal(
+      await messageOf(fake.connector(workloadAuth(token, { workloadId: '' }))),
+      SDK_ERRORS.workloadIdEmpty,
+    );
+    assert.equal(
+      await messageOf(
+        fake.connector(workloadAuth(token, { integrationKey: keyWith({ key: 'cd'.repeat(32) }) })),
+      ),
+      SDK_ERRORS.keysetMismatch,
+    );
+    assert.equal(fake.audiences.length, 2, 'the token comes before the workload check');
+    // The accepted workload and key are options.
+    const other = keyWith({ key: 'cd'.repeat(32) });
+    const custom = createFakeSdkClient({ workloadId: 'other', integrationKey: other });
+    await custom.connector(workloadAuth(token, { workloadId: 'other', integrationKey: other }));
+  });
+
+  it('plays scripted connect faults before anything else', async () => {
+    const fake = createFakeSdkClient({ faults: { connect: [new Error('rate limit exceeded')] } });
+    assert.equal(
+      await messageOf(fake.connector(workloadAuth(() => Promise.resolve(OIDC_TOKEN)))),
+      'rate limit exceeded',
+    );
+    assert.deepEqual(fake.audiences, []);
+  });
+});
+
+describe('fake SDK client: environments.getVariables', () => {
+  it('every variable of the Environment, in order, with the display flag', async () => {
+    const { client } = createFakeSdkClient();
+    for (const environment of ENVIRONMENTS) {
+      const { variables } = await client.environments.getVariables(environment.id);
+      assert.deepEqual(variables, environment.variables);
+    }
+  });
+
+  it('returns copies: a caller cannot change the fixture', async () => {
+    const { client } = createFakeSdkClient();
+    const { variables } = await client.environments.getVariables(ENVIRONMENT_IDS.staging);
+    const first = variables[0];
+    assert.ok(first);
+    (first as { value: string }).value = 'changed';
+    const again = await client.environments.getVariables(ENVIRONMENT_IDS.staging);
+    assert.notEqual(again.variables[0]?.value, 'changed');
+  });
+
+  it("malformed, unknown and unshared IDs: the core's texts", async () => {
+    const fake = createFakeSdkClient({ environmentVisible: (id) => id !== ENVIRONMENT_IDS.empty });
+    const { client } = fake;
+    for (const [id, expected] of [
+      ['', SDK_ERRORS.environmentInvalid],
+      ['STAGINGENV000000000000000E', SDK_ERRORS.environmentInvalid],
+      [`${ENVIRONMENT_IDS.staging}x`, SDK_ERRORS.environmentInvalid],
+      [ENVIRONMENT_IDS.unknown, SDK_ERRORS.environmentNotFound],
+      [ENVIRONMENT_IDS.empty, SDK_ERRORS.environmentNotFound],
+    ] as const) {
+      assert.equal(await messageOf(client.environments.getVariables(id)), expected, id);
+    }
+    fake.fail('environments.getVariables', [new Error('boom')]);
+    assert.equal(
+      await messageOf(client.environments.getVariables(ENVIRONMENT_IDS.staging)),
+      'boom',
+    );
+    assert.equal(fake.count('environments.getVariables'), 6);
+  });
+});
+
 describe('service-account token builder', () => {
   it('round-trips: ops_ + unpadded base64url of the credentials JSON', () => {
     const address = 'http://127.0.0.1:4000';
@@ -1056,11 +1260,16 @@ describe('sign-in server', () => {
 // The real SDK against the sign-in server
 
 interface RealSdk {
-  createClient(config: {
-    auth: string;
-    integrationName: string;
-    integrationVersion: string;
-  }): Promise<unknown>;
+  createClient(
+    config:
+      | { auth: string; integrationName: string; integrationVersion: string }
+      | {
+          integrationName: string;
+          integrationVersion: string;
+          oidcFetcher: (audience: string) => Promise<string>;
+          workloadDetails: { workloadUuid: string; customerManagedSecret: string };
+        },
+  ): Promise<unknown>;
   /** Offline; on failure it throws a JSON string `{"name","message"}`, not an Error. */
   Secrets: { validateSecretReference(reference: string): void };
 }
@@ -1288,5 +1497,62 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
     }
     assert.equal(server.requests.length, 0);
     await server.close();
+  });
+  it('checks an integration key like the fake connector says, before any request or token', async () => {
+    const fake = createFakeSdkClient();
+    const asked: string[] = [];
+    const idToken = (audience: string) => {
+      asked.push(audience);
+      return Promise.resolve(OIDC_TOKEN);
+    };
+    // Every key the real SDK can be given offline stops at its checks. Past the key type
+    // (whose accepted value was not found) the fake's hex, AES and path texts are assembled.
+    for (const key of [
+      '',
+      'abc',
+      ` ${INTEGRATION_KEY}`,
+      'ops_!!!',
+      'ops_',
+      INTEGRATION_KEY_PADDED,
+      `ops_${Buffer.from(JSON.stringify(INTEGRATION_KEY_PAYLOAD)).toString('base64url')}_-`,
+      `ops_${Buffer.from('[1]').toString('base64')}`,
+      SERVICE_ACCOUNT_TOKEN.replace(/=+$/, ''),
+      keyWith({ ver: '1' }),
+      keyWith({ path: undefined }),
+      keyWith({ ver: 0 }),
+      keyWith({ ver: 2 }),
+      keyWith({ typ: 'aes' }),
+      keyWith({ typ: 'aes', key: 'xy', path: 'p' }),
+    ]) {
+      const real = await bounded(
+        messageOf(
+          sdk.createClient({
+            integrationName: 'test',
+            integrationVersion: '1.0.0',
+            oidcFetcher: idToken,
+            workloadDetails: { workloadUuid: WORKLOAD_ID, customerManagedSecret: key },
+          }),
+        ),
+        15_000,
+      );
+      const faked = await messageOf(fake.connector(workloadAuth(idToken, { integrationKey: key })));
+      assert.equal(real, faked, `key ${JSON.stringify(key.slice(0, 40))}`);
+    }
+    assert.deepEqual(asked, [], 'the real SDK asked for a token');
+    // The fixture's own key: the real SDK does not know its made-up `typ`.
+    assert.equal(
+      await bounded(
+        messageOf(
+          sdk.createClient({
+            integrationName: 'test',
+            integrationVersion: '1.0.0',
+            oidcFetcher: idToken,
+            workloadDetails: { workloadUuid: WORKLOAD_ID, customerManagedSecret: INTEGRATION_KEY },
+          }),
+        ),
+        15_000,
+      ),
+      SDK_ERRORS.keyType,
+    );
   });
 });

@@ -53,6 +53,18 @@
  * an attached file comes back as text when it is UTF-8 (a BOM kept), otherwise as
  * `unsupportedFileFormat` (the core's text for it: "currently only text files are
  * supported"), or as text with U+FFFD for each bad byte under `binaryFiles: 'lossy'`.
+ *
+ * Workload identity. The connector checks the integration key as `createClient` of 0.5.0 does
+ * before any request (observed offline, see `integrationKeyError`: `ops_` + standard base64
+ * without padding of `{ver: 1, typ, key: <hex AES key>, path: '//<host>/accounts/<account>'}`),
+ * then asks `auth.idToken(audience)` for the job's OIDC token (recording the audience and the
+ * token on the handle) and wraps a rejection as the core does ("OIDC token fetcher failed:
+ * <reason>"). Only then does it compare the workload ID and the key with the accepted ones.
+ * Not observed (no key with the real `typ` could be built offline, so the real SDK never
+ * reached its fetcher): the audience (`DEFAULT_AUDIENCE` is a guess), the order of fetcher and
+ * key checks beyond the format, and the texts of a refused workload or key, assembled from
+ * strings of the core. `environments.getVariables`: an ID that is not 26 lowercase letters and
+ * digits is "invalid environment UUID"; an Environment not readable answers like a missing one.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type {
@@ -65,8 +77,10 @@ import type {
 import {
   environmentById,
   type FakeEnvironmentVariable,
+  INTEGRATION_KEY,
   SERVICE_ACCOUNT_TOKEN,
   VAULTS,
+  WORKLOAD_ID,
 } from '../../fixtures/vault-data.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
 import {
@@ -258,6 +272,14 @@ export interface FakeSdkOptions {
    * `'lossy'`: text with U+FFFD for each bad byte.
    */
   binaryFiles?: 'unsupported' | 'lossy';
+  /** Workload identity: the audience the connector asks the OIDC fetcher for. Default `DEFAULT_AUDIENCE`. */
+  audience?: string;
+  /** Workload identity: the workload ID accepted. Default `WORKLOAD_ID`. */
+  workloadId?: string;
+  /** Workload identity: the integration key accepted (padding aside). Default `INTEGRATION_KEY`. */
+  integrationKey?: string;
+  /** Which Environments the signed-in workload or service account can read. Default: all. */
+  environmentVisible?: (environmentId: string) => boolean;
 }
 
 export interface FakeSdk {
@@ -270,12 +292,18 @@ export interface FakeSdk {
   fail(method: FakeSdkMethod, errors: FakeSdkFault[]): void;
   /** How many calls of `method` were made. */
   count(method: FakeSdkMethod): number;
-  /** Clear `calls` and every scripted fault. */
+  /** Workload identity: each audience the connector asked the OIDC fetcher for, in order. */
+  audiences: string[];
+  /** Workload identity: each OIDC token the fetcher handed over, in order. */
+  idTokens: unknown[];
+  /** Clear `calls`, `audiences`, `idTokens` and every scripted fault. */
   reset(): void;
 }
 
 // ---------------------------------------------------------------------------------------
 // Error texts
+
+const BAD_KEY_PREFIX = 'invalid customer managed secret: ';
 
 const BAD_TOKEN_PREFIX =
   'invalid service account token, please make sure you provide a valid service account token as parameter:  ';
@@ -308,7 +336,44 @@ export const SDK_ERRORS = {
   itemNotFound: 'error performing an item operation: resource not found',
   /** `items.files.read` with attributes naming no file of the item. Assembled. */
   fileNotFound: 'error performing a file operation: file not found',
+  /** Workload identity: an empty integration key. Observed. */
+  keyEmpty:
+    'invalid user input: encountered the following errors: customer_managed_secret must not be empty',
+  /** Workload identity: an empty workload ID. Assembled (the core's wording of `keyEmpty`). */
+  workloadIdEmpty:
+    'invalid user input: encountered the following errors: workload_uuid must not be empty',
+  /** An integration key without `ops_` first (leading whitespace included). Observed. */
+  keyPrefix: `${BAD_KEY_PREFIX}customer managed secret is missing the 'ops_' prefix`,
+  /** Not standard base64 without padding (`=` padding and `-`/`_` included). Observed. */
+  keyBase64: `${BAD_KEY_PREFIX}customer managed secret base64 decoding failed`,
+  /** Not JSON, or not the key's JSON (a service-account token's JSON included). Observed. */
+  keyJson: `${BAD_KEY_PREFIX}customer managed secret JSON deserialization failed`,
+  /** `ver` other than 1 (the number follows). Observed. */
+  keyVersion: `${BAD_KEY_PREFIX}unsupported customer managed secret version: `,
+  /** `typ` not the one key type known. Observed (every `typ` tried gave it). */
+  keyType: `${BAD_KEY_PREFIX}unsupported customer managed secret key type`,
+  /** `key` not hex. Assembled from the core's strings. */
+  keyHex: `${BAD_KEY_PREFIX}customer managed secret key hex decoding failed`,
+  /** `key` not an AES key's length. Assembled. */
+  keyAes: `${BAD_KEY_PREFIX}customer managed secret AES key construction failed`,
+  /** `path` not `//<host>/accounts/<account ID>` (the reason follows). Assembled. */
+  keyPath: `${BAD_KEY_PREFIX}customer managed secret resource path is malformed: `,
+  /** The OIDC fetcher rejected (its reason follows). Assembled from the core's strings. */
+  oidcFailed: 'OIDC token fetcher failed: ',
+  /** The OIDC fetcher resolved to something else than a string. Core string. */
+  oidcNotString: 'OIDC token fetcher did not return a string',
+  /** A well-formed key of another workload: no keyset opens with it. Assembled. */
+  keysetMismatch: 'workload keyset decryption failed: NoKeysetMatchesCmk',
+  /** The workload ID is not one the key and token are for. Assembled. */
+  workloadRejected: 'authn token client: authn token service returned status <401 Unauthorized>',
+  /** `environments.getVariables` with an ID that is not a 1Password ID. Core string. */
+  environmentInvalid: 'invalid environment UUID',
+  /** `environments.getVariables` with a well-formed ID of no readable Environment. Core string. */
+  environmentNotFound: 'Environment was not found',
 } as const;
+
+/** Audience the fake asks the OIDC fetcher for: a guess (the real one was not observed offline). */
+export const DEFAULT_AUDIENCE = 'https://fixtures.1password.com';
 
 /**
  * Why the SDK refuses a reference: verbatim the reasons of @1password/sdk 0.5.0 (observed
@@ -679,6 +744,80 @@ function tokenError(token: string, accepted: string): Error | undefined {
 }
 
 // ---------------------------------------------------------------------------------------
+// Integration-key check (what `createClient` does with `workloadDetails` before any request)
+
+const KEY_FIELDS = ['ver', 'typ', 'key', 'path'] as const;
+
+/** Why a resource path is malformed: the core's reasons, in its order. */
+function pathProblem(path: string): string | undefined {
+  if (!path.startsWith('//')) return "missing '//' prefix";
+  const slash = path.indexOf('/', 2);
+  if (slash < 0) return 'missing host separator';
+  if (!path.slice(slash).startsWith('/accounts/')) return "missing '/accounts/' segment";
+  if (path.slice(slash + '/accounts/'.length) === '') return 'missing account UUID';
+  return undefined;
+}
+
+/**
+ * The error `createClient` would throw for this integration key before it asks for a token, or
+ * undefined if it is well-formed. The real SDK reads `ops_` + standard base64 without padding of
+ * `{ver, typ, key, path}` (serde: extra fields ignored, a missing or mistyped one refused).
+ */
+export function integrationKeyError(key: string, acceptedType: string): Error | undefined {
+  if (key === '') return new Error(SDK_ERRORS.keyEmpty);
+  if (!key.startsWith('ops_')) return new Error(SDK_ERRORS.keyPrefix);
+  const body = key.slice(4);
+  if (!/^[A-Za-z0-9+/]*$/.test(body) || body.length % 4 === 1) {
+    return new Error(SDK_ERRORS.keyBase64);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
+  } catch {
+    return new Error(SDK_ERRORS.keyJson);
+  }
+  const record = parsed as Record<string, unknown>;
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    KEY_FIELDS.some((field) => !(field in record)) ||
+    !Number.isInteger(record['ver']) ||
+    (record['ver'] as number) < 0 ||
+    typeof record['typ'] !== 'string' ||
+    typeof record['key'] !== 'string' ||
+    typeof record['path'] !== 'string'
+  ) {
+    return new Error(SDK_ERRORS.keyJson);
+  }
+  const {
+    ver,
+    typ,
+    key: hex,
+    path,
+  } = record as { ver: number; typ: string; key: string; path: string };
+  if (ver !== 1) return new Error(`${SDK_ERRORS.keyVersion}${ver}`);
+  if (typ !== acceptedType) return new Error(SDK_ERRORS.keyType);
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) return new Error(SDK_ERRORS.keyHex);
+  if (![16, 24, 32].includes(hex.length / 2)) return new Error(SDK_ERRORS.keyAes);
+  const problem = pathProblem(path);
+  if (problem !== undefined) return new Error(`${SDK_ERRORS.keyPath}${problem}`);
+  return undefined;
+}
+
+/** The `typ` of a well-formed key (that of `INTEGRATION_KEY` unless it says otherwise). */
+function keyType(key: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(key.slice(4), 'base64').toString('utf8')) as {
+      typ?: unknown;
+    };
+    return typeof parsed.typ === 'string' ? parsed.typ : '';
+  } catch {
+    return '';
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // The fake
 
 export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
@@ -687,6 +826,12 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   const visible = options.visible ?? ((vault: FakeVault) => vault.accessible !== false);
   const clock = options.now ?? Date.now;
   const binaryFiles = options.binaryFiles ?? 'unsupported';
+  const audience = options.audience ?? DEFAULT_AUDIENCE;
+  const acceptedWorkload = options.workloadId ?? WORKLOAD_ID;
+  const acceptedKey = options.integrationKey ?? INTEGRATION_KEY;
+  const environmentVisible = options.environmentVisible ?? (() => true);
+  const audiences: string[] = [];
+  const idTokens: unknown[] = [];
   const calls: FakeSdkCall[] = [];
   const faults = new Map<FakeSdkMethod, FakeSdkFault[]>();
 
@@ -779,16 +924,50 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     environments: {
       getVariables: (environmentId: string) =>
         call('environments.getVariables', [environmentId], () => {
+          if (!/^[a-z0-9]{26}$/.test(environmentId)) {
+            throw new Error(SDK_ERRORS.environmentInvalid);
+          }
           const environment = environmentById(environmentId);
-          if (environment === undefined) throw new Error('environment not found');
+          // One not shared with the caller answers like one that does not exist.
+          if (environment === undefined || !environmentVisible(environmentId)) {
+            throw new Error(SDK_ERRORS.environmentNotFound);
+          }
           return { variables: environment.variables.map((variable) => ({ ...variable })) };
         }),
     },
   };
 
+  const signInWorkload = async (
+    auth: Extract<Parameters<SdkConnector>[0], { kind: 'workload-identity' }>,
+  ): Promise<FakeSdkClient> => {
+    // The checks `createClient` makes before any request.
+    const keyError = integrationKeyError(auth.integrationKey, keyType(acceptedKey));
+    if (keyError !== undefined) throw keyError;
+    if (auth.workloadId === '') throw new Error(SDK_ERRORS.workloadIdEmpty);
+    audiences.push(audience);
+    let token: unknown;
+    try {
+      token = await auth.idToken(audience);
+    } catch (thrown) {
+      // The real SDK keeps only the text (it crosses into WebAssembly); the cause is for tests.
+      throw new Error(
+        `${SDK_ERRORS.oidcFailed}${thrown instanceof Error ? thrown.message : String(thrown)}`,
+        { cause: thrown },
+      );
+    }
+    idTokens.push(token);
+    if (typeof token !== 'string') throw new Error(SDK_ERRORS.oidcNotString);
+    // The token exchange, then the workload's keyset.
+    if (auth.workloadId !== acceptedWorkload) throw new Error(SDK_ERRORS.workloadRejected);
+    if (auth.integrationKey !== acceptedKey.replace(/=+$/, '')) {
+      throw new Error(SDK_ERRORS.keysetMismatch);
+    }
+    return client;
+  };
+
   const connector: SdkConnector = (auth) =>
     call('connect', [auth.kind === 'service-account' ? auth.token : auth.integrationKey], () => {
-      if (auth.kind !== 'service-account') throw new Error('workload identity: not yet');
+      if (auth.kind === 'workload-identity') return signInWorkload(auth);
       const error = tokenError(auth.token, accepted);
       if (error !== undefined) throw error;
       return client;
@@ -800,8 +979,12 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     calls,
     fail,
     count: (method) => calls.filter((entry) => entry.method === method).length,
+    audiences,
+    idTokens,
     reset(): void {
       calls.length = 0;
+      audiences.length = 0;
+      idTokens.length = 0;
       faults.clear();
     },
   };
