@@ -5,16 +5,18 @@ import {
   fileNameProblem,
   filesRoot,
   saveFilesDir
-} from "./chunks/chunk-3TU4LPEJ.js";
+} from "./chunks/chunk-I5CKZISG.js";
 import {
+  readInputBytes,
   readInputFile
-} from "./chunks/chunk-XWGS4B4V.js";
+} from "./chunks/chunk-MHTB27NL.js";
 import {
+  SCHEME,
   hasControlCharacter,
   isId,
   looksLikeRef,
   parseRef
-} from "./chunks/chunk-AOIQQ4U3.js";
+} from "./chunks/chunk-QSLVIC6A.js";
 import "./chunks/chunk-GQWCDBQF.js";
 import {
   utf8
@@ -25,14 +27,14 @@ import {
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-LVE6ZLBH.js";
+} from "./chunks/chunk-OZCWOE7R.js";
 import {
   Code,
   Hint,
   SecretsError,
   describe,
   providerUnavailable
-} from "./chunks/chunk-2RUYU3FE.js";
+} from "./chunks/chunk-Y3IQBPGA.js";
 import {
   __commonJS,
   __require,
@@ -7370,18 +7372,70 @@ var require_dist = __commonJS({
 });
 
 // src/backends/select.ts
+var WORKLOAD_ID = "workload-id (or OP_WORKLOAD_ID)";
+var INTEGRATION_KEY = "integration-key (or OP_INTEGRATION_KEY)";
+function settingsProblems(inputs) {
+  const workload = [
+    inputs.workloadId === void 0 ? void 0 : WORKLOAD_ID,
+    inputs.integrationKey === void 0 ? void 0 : INTEGRATION_KEY
+  ].filter((name) => name !== void 0);
+  if (workload.length === 0) return [];
+  const others = [
+    inputs.serviceAccountToken === void 0 ? void 0 : "service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)",
+    inputs.connectHost === void 0 ? void 0 : "connect-host (or OP_CONNECT_HOST)",
+    inputs.connectToken === void 0 ? void 0 : "connect-token (or OP_CONNECT_TOKEN)"
+  ].filter((name) => name !== void 0);
+  const invalid = (message) => [new SecretsError(Code.configInvalid, message)];
+  if (others.length > 0) {
+    return invalid(
+      `workload identity (${workload.join(", ")}) cannot be combined with ${others.join(", ")}: keep one way to reach 1Password in this step`
+    );
+  }
+  if (inputs.authMode !== "auto" && inputs.authMode !== "workload-identity") {
+    return invalid(
+      `auth-mode ${inputs.authMode} does not use ${workload.join(", ")}: remove them, or set auth-mode workload-identity`
+    );
+  }
+  if (workload.length === 1 && inputs.authMode === "auto") {
+    const missing = inputs.workloadId === void 0 ? WORKLOAD_ID : INTEGRATION_KEY;
+    return invalid(`workload identity needs ${WORKLOAD_ID} and ${INTEGRATION_KEY}: set ${missing}`);
+  }
+  return [];
+}
+function modeProblems(mode, work) {
+  const invalid = (message) => [new SecretsError(Code.configInvalid, message)];
+  if (mode === "workload-identity" && work.refNames.length > 0) {
+    const names = work.refNames.slice(0, 5).join(", ") + (work.refNames.length > 5 ? ", ..." : "");
+    return invalid(
+      `workload identity reads 1Password Environments only, and ${names} ${work.refNames.length === 1 ? "is an op:// reference" : "are op:// references"}: load them in another step, with a service account or Connect`
+    );
+  }
+  if (mode === "workload-identity" && work.environment === void 0) {
+    return invalid(
+      "workload identity reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)"
+    );
+  }
+  if (mode === "connect" && work.environment !== void 0) {
+    return invalid(
+      "Connect serves no 1Password Environments: load the environment with a service account or workload identity, or remove environment (or OP_ENVIRONMENT_ID)"
+    );
+  }
+  return [];
+}
 function chooseMode(inputs) {
   const connect = inputs.connectHost !== void 0 && inputs.connectToken !== void 0;
   const serviceAccount = inputs.serviceAccountToken !== void 0;
+  const workload = inputs.workloadId !== void 0 && inputs.integrationKey !== void 0;
   switch (inputs.authMode) {
     case "auto":
+      if (workload) return { mode: "workload-identity", warnings: [] };
       if (connect) {
         const warnings = serviceAccount ? ["both Connect and service-account credentials are set: using Connect"] : [];
         return { mode: "connect", warnings };
       }
       if (serviceAccount) return { mode: "service-account", warnings: [] };
       throw providerUnavailable(
-        "no credentials: set OP_CONNECT_HOST and OP_CONNECT_TOKEN (or connect-host and connect-token), or OP_SERVICE_ACCOUNT_TOKEN (or service-account-token)"
+        "no credentials: set OP_CONNECT_HOST and OP_CONNECT_TOKEN (or connect-host and connect-token), or OP_SERVICE_ACCOUNT_TOKEN (or service-account-token), or OP_WORKLOAD_ID and OP_INTEGRATION_KEY (or workload-id and integration-key)"
       );
     case "connect": {
       const missing = [
@@ -7399,6 +7453,16 @@ function chooseMode(inputs) {
         );
       }
       return { mode: "service-account", warnings: [] };
+    case "workload-identity": {
+      const missing = [
+        inputs.workloadId === void 0 ? WORKLOAD_ID : void 0,
+        inputs.integrationKey === void 0 ? INTEGRATION_KEY : void 0
+      ].filter((entry) => entry !== void 0);
+      if (missing.length > 0) {
+        throw providerUnavailable(`auth-mode workload-identity needs ${missing.join(" and ")}`);
+      }
+      return { mode: "workload-identity", warnings: [] };
+    }
     case "cli":
       return { mode: "cli", warnings: [] };
   }
@@ -7431,13 +7495,18 @@ function connectUrl(host) {
   ] : [];
   return { url, warnings };
 }
-async function openSource(mode, inputs, env = process.env) {
+var NO_ID_TOKEN = () => Promise.reject(new Error("no OIDC token outside workload identity"));
+function malformedOps(value) {
+  return !value.startsWith("ops_") || /\s/.test(value) || hasControlCharacter(value);
+}
+async function openSource(mode, inputs, door = { env: process.env, idToken: NO_ID_TOKEN }) {
+  const { env } = door;
   switch (mode) {
     case "connect": {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
       let ca;
       if (url.protocol === "https:" || inputs.connectCa !== void 0) {
-        const trust = await import("./chunks/trust-DIXE5YFI.js");
+        const trust = await import("./chunks/trust-UFXNCPSC.js");
         const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
         ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
       }
@@ -7447,28 +7516,57 @@ async function openSource(mode, inputs, env = process.env) {
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-HANO6WLV.js");
+      const { ConnectSource } = await import("./chunks/connect-ZLUMS3VE.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
       const token = inputs.serviceAccountToken ?? "";
-      if (!token.startsWith("ops_") || /\s/.test(token) || hasControlCharacter(token)) {
+      if (malformedOps(token)) {
         throw providerUnavailable(
           "the service-account token is malformed (it starts with ops_): check service-account-token or OP_SERVICE_ACCOUNT_TOKEN"
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-CUJK7JHL.js");
+        const { CliSource } = await import("./chunks/op-cli-CME7F6AO.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-JP5WFARQ.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-6BSYONCN.js");
       return {
-        source: new SdkSource({ token, connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs) }),
+        source: new SdkSource({
+          auth: { kind: "service-account", token },
+          connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs)
+        }),
+        warnings: []
+      };
+    }
+    case "workload-identity": {
+      if (!env["ACTIONS_ID_TOKEN_REQUEST_URL"] || !env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]) {
+        throw providerUnavailable(
+          "workload identity needs the job's GitHub OIDC token, and the runner offers none: add `permissions: id-token: write` to the job (or the workflow)"
+        );
+      }
+      const integrationKey = inputs.integrationKey ?? "";
+      if (malformedOps(integrationKey)) {
+        throw providerUnavailable(
+          "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
+        );
+      }
+      const { realConnector, SdkSource } = await import("./chunks/sdk-6BSYONCN.js");
+      return {
+        source: new SdkSource({
+          auth: {
+            kind: "workload-identity",
+            workloadId: inputs.workloadId ?? "",
+            integrationKey,
+            idToken: (audience) => door.idToken(audience)
+          },
+          connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs)
+        }),
         warnings: []
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-CUJK7JHL.js");
+      const { CliSource } = await import("./chunks/op-cli-CME7F6AO.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -7579,6 +7677,228 @@ function nameKey(name) {
   return name.toUpperCase();
 }
 
+// src/yaml-mapping.ts
+var import_yaml = __toESM(require_dist(), 1);
+function configError(message) {
+  return new SecretsError(Code.configInvalid, message);
+}
+function repeatedKey(document) {
+  let repeated;
+  (0, import_yaml.visit)(document, {
+    Map(_, map) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const { key } of map.items) {
+        const identity = (0, import_yaml.isScalar)(key) ? key.value : key;
+        if (seen.has(identity)) {
+          repeated = String(identity);
+          return import_yaml.visit.BREAK;
+        }
+        seen.add(identity);
+      }
+      return void 0;
+    }
+  });
+  return repeated;
+}
+function readYamlMapping(text, input, read) {
+  const failed = (message) => ({ values: [], errors: [configError(message)] });
+  if (text.trim() === "") return { values: [], errors: [] };
+  const document = (0, import_yaml.parseDocument)(text, {
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: "error"
+  });
+  if (document.errors.length > 0) {
+    const first = document.errors[0];
+    return failed(`the ${input.name} input is not valid YAML: ${first?.message}`);
+  }
+  const repeated = repeatedKey(document);
+  if (repeated !== void 0) {
+    return failed(
+      `the ${input.name} input is not valid YAML: map keys must be unique (${JSON.stringify(repeated)} is given twice)`
+    );
+  }
+  const root = document.contents;
+  if (root === null || (0, import_yaml.isScalar)(root) && root.value === null) return { values: [], errors: [] };
+  if (!(0, import_yaml.isMap)(root))
+    return failed(`the ${input.name} input must be a YAML mapping of ${input.shape}`);
+  let data;
+  try {
+    data = document.toJS({ maxAliasCount: 50 });
+  } catch (thrown) {
+    return failed(`the ${input.name} input cannot be read: ${describe(thrown)}`);
+  }
+  const values = [];
+  const errors = [];
+  for (const pair of root.items) {
+    const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : pair.key;
+    const entry = typeof key === "string" ? read(key, data[key]) : configError(`${input.noun} names must be strings, got ${JSON.stringify(String(key))}`);
+    if (entry instanceof SecretsError) errors.push(entry);
+    else values.push(entry);
+  }
+  return { values, errors };
+}
+
+// src/templates.ts
+var TEMPLATES_INPUT = {
+  name: "templates",
+  shape: "NAME: path",
+  noun: "template"
+};
+var OPEN = 123;
+var CLOSE = 125;
+var NEWLINE = 10;
+var SPACE = 32;
+var TAB = 9;
+var SCHEME_BYTES = new TextEncoder().encode(SCHEME);
+var encoder = new TextEncoder();
+var WHOLE_ITEM = "a whole item (/*) cannot be placed in a template: name one field";
+function parseTemplatesYaml(text) {
+  const seen = /* @__PURE__ */ new Set();
+  const read = (name, path) => {
+    const problem = nameProblem(name);
+    if (problem !== void 0) return new SecretsError(Code.configInvalid, problem, name);
+    if (seen.has(nameKey(name))) {
+      return new SecretsError(
+        Code.configInvalid,
+        `"${name}" is given twice in the templates input; names are case-insensitive`,
+        name
+      );
+    }
+    seen.add(nameKey(name));
+    if (typeof path !== "string" || path === "") {
+      return new SecretsError(
+        Code.configInvalid,
+        "the value must be the path of a template file (a non-empty string)",
+        name
+      );
+    }
+    return { name, path };
+  };
+  const { values, errors } = readYamlMapping(text, TEMPLATES_INPUT, read);
+  return { specs: values, errors };
+}
+function isBlank(byte) {
+  return byte === SPACE || byte === TAB;
+}
+function schemeAt(bytes, at) {
+  return SCHEME_BYTES.every((byte, index) => bytes[at + index] === byte);
+}
+function closingAt(bytes, from) {
+  for (let at = from; at < bytes.length && bytes[at] !== NEWLINE; at++) {
+    if (bytes[at] === CLOSE && bytes[at + 1] === CLOSE) return at;
+  }
+  return -1;
+}
+function readRef(bytes) {
+  const text = utf8(bytes);
+  if (text === void 0) return new SecretsError(Code.refInvalid, "the reference is not UTF-8");
+  let ref;
+  try {
+    ref = parseRef(text);
+  } catch (thrown) {
+    if (thrown instanceof SecretsError) return thrown;
+    throw thrown;
+  }
+  if (ref.readings.some((reading) => "wholeItem" in reading)) {
+    return new SecretsError(Code.configInvalid, WHOLE_ITEM);
+  }
+  return ref;
+}
+function nextOpening(bytes, from) {
+  for (let at = bytes.indexOf(OPEN, from); at !== -1; at = bytes.indexOf(OPEN, at + 1)) {
+    if (bytes[at + 1] !== OPEN) continue;
+    let refStart = at + 2;
+    while (isBlank(bytes[refStart])) refStart++;
+    if (schemeAt(bytes, refStart)) {
+      return { start: at, refStart, close: closingAt(bytes, refStart + SCHEME_BYTES.length) };
+    }
+  }
+  return void 0;
+}
+function newlines(bytes, from, to) {
+  let count = 0;
+  for (let at = from; at < to; at++) if (bytes[at] === NEWLINE) count++;
+  return count;
+}
+function parseTemplate(spec, bytes) {
+  const parts = [];
+  const placeholders = [];
+  const errors = [];
+  let line = 1;
+  let counted2 = 0;
+  let partStart = 0;
+  let from = 0;
+  for (let found = nextOpening(bytes, from); found; found = nextOpening(bytes, from)) {
+    line += newlines(bytes, counted2, found.start);
+    counted2 = found.start;
+    const where = `${spec.path}:${line}`;
+    if (found.close === -1) {
+      const end = bytes.indexOf(NEWLINE, found.refStart);
+      const before = end === -1 ? "the end of the file" : "the end of its line";
+      const message = `a placeholder "{{ op://" is not closed with "}}" before ${before}`;
+      errors.push(new SecretsError(Code.configInvalid, message, spec.name, where));
+      from = end === -1 ? bytes.length : end;
+      continue;
+    }
+    let refEnd = found.close;
+    while (isBlank(bytes[refEnd - 1])) refEnd--;
+    const ref = readRef(bytes.subarray(found.refStart, refEnd));
+    if (ref instanceof SecretsError) errors.push(ref.forSecret(spec.name, where));
+    else placeholders.push({ ref, line });
+    parts.push(bytes.slice(partStart, found.start));
+    partStart = from = found.close + 2;
+  }
+  parts.push(bytes.slice(partStart));
+  if (errors.length > 0) return { template: void 0, errors };
+  return { template: { name: spec.name, path: spec.path, parts, placeholders }, errors };
+}
+function readTemplate(spec, cwd) {
+  let bytes;
+  try {
+    bytes = readInputBytes(`templates ${spec.name}`, spec.path, cwd);
+  } catch (thrown) {
+    if (!(thrown instanceof SecretsError)) throw thrown;
+    return { template: void 0, errors: [thrown.forSecret(spec.name, spec.path)] };
+  }
+  return parseTemplate(spec, bytes);
+}
+function placement(outcome) {
+  if (outcome === void 0) {
+    return new SecretsError(Code.providerUnavailable, "the reference was not resolved");
+  }
+  if (outcome instanceof SecretsError) return outcome;
+  if (outcome.kind === "item") {
+    return new SecretsError(Code.configInvalid, WHOLE_ITEM);
+  }
+  const { value } = outcome;
+  if (typeof value === "string") return { bytes: encoder.encode(value), text: value };
+  const text = utf8(value);
+  if (text === void 0) {
+    return new SecretsError(
+      Code.refInvalid,
+      "the attached file is not UTF-8 text and cannot be placed in a template"
+    );
+  }
+  return { bytes: value, text };
+}
+function renderTemplate(template, outcomes) {
+  const pieces = [template.parts[0] ?? new Uint8Array()];
+  const placed = /* @__PURE__ */ new Set();
+  const errors = [];
+  template.placeholders.forEach(({ ref, line }, index) => {
+    const value = placement(outcomes.get(ref.text));
+    if (value instanceof SecretsError) {
+      errors.push(value.forSecret(template.name, `${template.path}:${line}`));
+      return;
+    }
+    placed.add(value.text);
+    pieces.push(value.bytes, template.parts[index + 1] ?? new Uint8Array());
+  });
+  if (errors.length > 0) return { errors };
+  return { bytes: Buffer.concat(pieces), placed: [...placed] };
+}
+
 // src/entries.ts
 function collect(specs, outcomes) {
   const entries = [];
@@ -7631,6 +7951,48 @@ function collect(specs, outcomes) {
   }
   return { entries, errors };
 }
+function templateEntries(templates, outcomes) {
+  const entries = [];
+  const errors = [];
+  for (const template of templates) {
+    const rendered = renderTemplate(template, outcomes);
+    if ("errors" in rendered) {
+      errors.push(...rendered.errors);
+      continue;
+    }
+    entries.push({
+      name: template.name,
+      value: rendered.bytes,
+      file: true,
+      // The file as a whole is not a secret; every value placed in it is.
+      mask: false,
+      placed: rendered.placed
+    });
+  }
+  return { entries, errors };
+}
+function environmentEntries(environmentId, variables, taken) {
+  const entries = [];
+  const errors = [];
+  const owners = new Map(taken.map((entry) => [nameKey(entry.name), `the secret ${entry.name}`]));
+  const label = `environment ${environmentId}`;
+  for (const variable of variables) {
+    const fail2 = (message) => errors.push(new SecretsError(Code.configInvalid, message, variable.name, label));
+    const problem = nameProblem(variable.name);
+    if (problem !== void 0) {
+      fail2(`the Environment's variable is refused: ${problem}`);
+      continue;
+    }
+    const owner = owners.get(nameKey(variable.name));
+    if (owner !== void 0) {
+      fail2(`the Environment's variable ${variable.name} clashes with ${owner}`);
+      continue;
+    }
+    owners.set(nameKey(variable.name), `the Environment's variable ${variable.name}`);
+    entries.push({ name: variable.name, value: variable.value, file: false, mask: true });
+  }
+  return { entries, errors };
+}
 
 // src/export.ts
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -7646,10 +8008,17 @@ function previouslyManaged(runner) {
 }
 function mask(runner, entries) {
   for (const entry of entries) {
-    if (!entry.mask) continue;
     const text = typeof entry.value === "string" ? entry.value : utf8(entry.value);
-    if (text !== void 0 && text.trim() !== "") runner.setSecret(text);
+    const values = [...entry.mask && text !== void 0 ? [text] : [], ...entry.placed ?? []];
+    for (const value of values) if (value.trim() !== "") runner.setSecret(value);
   }
+}
+function timestamps(plan) {
+  const resolvedAt = plan.resolvedAt.getTime();
+  return [
+    ["resolved-at", new Date(resolvedAt).toISOString()],
+    ["refresh-at", new Date(resolvedAt + plan.refreshAfterSeconds * 1e3).toISOString()]
+  ];
 }
 function cannotWrite(what, thrown) {
   const code = thrown.code;
@@ -7692,8 +8061,19 @@ function writeFiles(runner, files) {
   }
   return paths;
 }
+function checkTargets(runner, targets) {
+  const problems = runner.unwritable(targets);
+  if (problems.length > 0) {
+    throw new SecretsError(Code.configInvalid, `nothing was exported: ${problems.join("; ")}`);
+  }
+}
 function exportAll(runner, plan) {
   mask(runner, plan.entries);
+  if (plan.dryRun) {
+    checkTargets(runner, ["GITHUB_OUTPUT"]);
+    for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
+    return [];
+  }
   const files = plan.entries.filter((entry) => entry.file);
   const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
   const unset = plan.unset.filter((name) => !exported.includes(name));
@@ -7702,21 +8082,16 @@ function exportAll(runner, plan) {
   const targets = ["GITHUB_OUTPUT"];
   if (touchesEnv) targets.push("GITHUB_ENV");
   if (files.length > 0) targets.push("GITHUB_STATE");
-  const problems = runner.unwritable(targets);
-  if (problems.length > 0) {
-    throw new SecretsError(Code.configInvalid, `nothing was exported: ${problems.join("; ")}`);
-  }
+  checkTargets(runner, targets);
   const paths = writeFiles(runner, files);
   const shown = plan.entries.map((entry) => {
     const value = paths.get(entry.name) ?? entry.value;
     if (typeof value !== "string") throw new Error(`${entry.name}: bytes go to a file only`);
     return [entry.name, value];
   });
-  const resolvedAt = plan.resolvedAt.getTime();
   const outputs = [
     ...shown,
-    ["resolved-at", new Date(resolvedAt).toISOString()],
-    ["refresh-at", new Date(resolvedAt + plan.refreshAfterSeconds * 1e3).toISOString()],
+    ...timestamps(plan),
     ["managed-variables", exported.join(",")]
   ];
   const env = [
@@ -7739,7 +8114,7 @@ function exportAll(runner, plan) {
 }
 
 // src/action-metadata.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join as join2 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7755,7 +8130,7 @@ function actionYmlPath() {
 }
 function inputDefault(input) {
   defaults ??= new Map(
-    Object.entries((0, import_yaml.parse)(readFileSync(actionYmlPath(), "utf8")).inputs ?? {}).map(
+    Object.entries((0, import_yaml2.parse)(readFileSync(actionYmlPath(), "utf8")).inputs ?? {}).map(
       ([name, { default: value }]) => [name, value === void 0 ? "" : String(value)]
     )
   );
@@ -7763,104 +8138,34 @@ function inputDefault(input) {
 }
 
 // src/secret-specs.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 var OPTION_KEYS = /* @__PURE__ */ new Set(["ref", "file", "mask"]);
-function configError(message, secret) {
+function configError2(message, secret) {
   return new SecretsError(Code.configInvalid, message, secret);
 }
 function readOptions(name, node) {
   if (typeof node === "string")
     return { name, ref: node, file: false, mask: true, source: "secrets" };
   if (node === null || typeof node !== "object" || Array.isArray(node)) {
-    return configError("the value must be a reference string or a mapping {ref, file, mask}", name);
+    return configError2("the value must be a reference string or a mapping {ref, file, mask}", name);
   }
   const options = node;
   const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
   if (unknown.length > 0) {
-    return configError(
+    return configError2(
       `unknown option(s) ${unknown.join(", ")}: allowed are ref, file, mask`,
       name
     );
   }
   const { ref, file = false, mask: mask2 = true } = options;
-  if (typeof ref !== "string") return configError('"ref" must be a reference string', name);
-  if (typeof file !== "boolean") return configError('"file" must be true or false', name);
-  if (typeof mask2 !== "boolean") return configError('"mask" must be true or false', name);
+  if (typeof ref !== "string") return configError2('"ref" must be a reference string', name);
+  if (typeof file !== "boolean") return configError2('"file" must be true or false', name);
+  if (typeof mask2 !== "boolean") return configError2('"mask" must be true or false', name);
   return { name, ref, file, mask: mask2, source: "secrets" };
 }
-function repeatedKey(document) {
-  let repeated;
-  (0, import_yaml2.visit)(document, {
-    Map(_, map) {
-      const seen = /* @__PURE__ */ new Set();
-      for (const { key } of map.items) {
-        const identity = (0, import_yaml2.isScalar)(key) ? key.value : key;
-        if (seen.has(identity)) {
-          repeated = String(identity);
-          return import_yaml2.visit.BREAK;
-        }
-        seen.add(identity);
-      }
-      return void 0;
-    }
-  });
-  return repeated;
-}
+var SECRETS_INPUT = { name: "secrets", shape: "NAME: ref", noun: "secret" };
 function parseSecretsYaml(text) {
-  if (text.trim() === "") return { raw: [], errors: [] };
-  const document = (0, import_yaml2.parseDocument)(text, {
-    uniqueKeys: false,
-    prettyErrors: false,
-    logLevel: "error"
-  });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    return {
-      raw: [],
-      errors: [configError(`the secrets input is not valid YAML: ${first?.message}`)]
-    };
-  }
-  const repeated = repeatedKey(document);
-  if (repeated !== void 0) {
-    return {
-      raw: [],
-      errors: [
-        configError(
-          `the secrets input is not valid YAML: map keys must be unique (${JSON.stringify(repeated)} is given twice)`
-        )
-      ]
-    };
-  }
-  const root = document.contents;
-  if (root === null || (0, import_yaml2.isScalar)(root) && root.value === null) return { raw: [], errors: [] };
-  if (!(0, import_yaml2.isMap)(root)) {
-    return {
-      raw: [],
-      errors: [configError("the secrets input must be a YAML mapping of NAME: ref")]
-    };
-  }
-  const raw = [];
-  const errors = [];
-  let value;
-  try {
-    value = document.toJS({ maxAliasCount: 50 });
-  } catch (thrown) {
-    return {
-      raw: [],
-      errors: [configError(`the secrets input cannot be read: ${describe(thrown)}`)]
-    };
-  }
-  for (const pair of root.items) {
-    const key = (0, import_yaml2.isScalar)(pair.key) ? pair.key.value : pair.key;
-    if (typeof key !== "string") {
-      errors.push(configError(`secret names must be strings, got ${JSON.stringify(String(key))}`));
-      continue;
-    }
-    const entry = readOptions(key, value[key]);
-    if (entry instanceof SecretsError) errors.push(entry);
-    else raw.push(entry);
-  }
-  return { raw, errors };
+  const { values, errors } = readYamlMapping(text, SECRETS_INPUT, readOptions);
+  return { raw: values, errors };
 }
 function discoverEnvRefs(env) {
   return Object.entries(env).filter((entry) => entry[1] !== void 0 && looksLikeRef(entry[1])).filter(([name]) => !/^(INPUT|STATE)_/i.test(name)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env" }));
@@ -7893,13 +8198,13 @@ function buildSpecs(raw, defaultVault) {
   for (const entry of raw) {
     const problem = nameProblem(entry.name);
     if (problem) {
-      errors.push(configError(problem, entry.name));
+      errors.push(configError2(problem, entry.name));
       continue;
     }
     const earlier = seen.get(nameKey(entry.name));
     if (earlier) {
       errors.push(
-        configError(
+        configError2(
           `"${entry.name}" is given twice (${earlier.source} and ${entry.source}); names are case-insensitive`,
           entry.name
         )
@@ -7925,7 +8230,13 @@ function buildSpecs(raw, defaultVault) {
 }
 
 // src/inputs.ts
-var AUTH_MODES = ["auto", "service-account", "connect", "cli"];
+var AUTH_MODES = [
+  "auto",
+  "service-account",
+  "connect",
+  "workload-identity",
+  "cli"
+];
 var SA_RESOLVERS = ["sdk", "cli"];
 var InputReader = class {
   errors = [];
@@ -7980,13 +8291,19 @@ function readInputs(runner) {
     serviceAccountToken: read.optional("service-account-token", "OP_SERVICE_ACCOUNT_TOKEN"),
     serviceAccountResolver: read.oneOf("service-account-resolver", SA_RESOLVERS),
     account: read.optional("account"),
+    workloadId: read.optional("workload-id", "OP_WORKLOAD_ID"),
+    integrationKey: read.optional("integration-key", "OP_INTEGRATION_KEY"),
+    environment: read.optional("environment", "OP_ENVIRONMENT_ID"),
     connectHost: read.optional("connect-host", "OP_CONNECT_HOST"),
     connectToken: read.optional("connect-token", "OP_CONNECT_TOKEN"),
     connectCa: read.optional("connect-ca"),
     vault: read.vault(),
     exportEnv: read.flag("export-env"),
     unsetPrevious: read.flag("unset-previous"),
-    refreshAfterSeconds: read.seconds("refresh-after-seconds")
+    refreshAfterSeconds: read.seconds("refresh-after-seconds"),
+    templates: read.text("templates"),
+    dryRun: read.flag("dry-run"),
+    version: read.optional("version")
   });
   return { inputs, errors: read.errors };
 }
@@ -8018,6 +8335,28 @@ async function readSpecs(inputs, runner) {
   }
   const built = buildSpecs(raw, inputs.vault);
   return { specs: built.specs, errors: [...errors, ...built.errors] };
+}
+function readTemplates(inputs, cwd, specs) {
+  const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
+  const secrets = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  const templates = [];
+  for (const spec of listed) {
+    const secret = secrets.get(nameKey(spec.name));
+    if (secret !== void 0) {
+      errors.push(
+        new SecretsError(
+          Code.configInvalid,
+          `"${spec.name}" names both a template and the secret ${secret}; names are case-insensitive`,
+          spec.name
+        )
+      );
+      continue;
+    }
+    const read = readTemplate(spec, cwd);
+    errors.push(...read.errors);
+    if (read.template !== void 0) templates.push(read.template);
+  }
+  return { templates, errors };
 }
 
 // src/report.ts
@@ -8338,115 +8677,197 @@ var HEADING = "1Password secrets";
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
-function exportedAs(spec, exportEnv) {
-  return ["output", ...exportEnv ? ["env"] : [], ...spec.file ? ["file"] : []].join(", ");
+function environmentLabel(id) {
+  return `environment ${id}`;
 }
-function rows(specs, inputs, failures) {
+function subjects(work, answers) {
+  const variables = answers?.variables;
+  const environment = work.environment === void 0 ? [] : variables !== void 0 && !(variables instanceof SecretsError) ? variables.map((variable) => ({
+    name: variable.name,
+    ref: environmentLabel(work.environment ?? ""),
+    file: false
+  })) : [{ name: environmentLabel(work.environment), ref: "", file: false }];
+  return [
+    ...work.specs.map((spec) => ({ name: spec.name, ref: spec.ref.text, file: spec.file })),
+    ...work.templates.map((template) => ({ name: template.name, ref: template.path, file: true })),
+    ...environment
+  ];
+}
+function rows(listed, inputs, failures) {
   const runFailure = failures.find((error) => error.secret === void 0);
-  const named = new Set(specs.map((spec) => spec.name));
+  const named = new Set(listed.map((subject) => subject.name));
   const unparsed = failures.filter((error) => error.secret !== void 0 && !named.has(error.secret)).map((error) => ({
     name: error.secret ?? "",
     ref: error.ref ?? "",
     exported: "nothing",
     result: error.code
   }));
-  const parsed = specs.map((spec) => {
-    const failure = failures.find((error) => error.secret === spec.name) ?? runFailure;
-    const ok = failures.length === 0;
+  const ok = failures.length === 0;
+  const parsed = listed.map((subject) => {
+    const failure = failures.find((error) => error.secret === subject.name) ?? runFailure;
+    const as = ["output", ...inputs.exportEnv ? ["env"] : [], ...subject.file ? ["file"] : []];
     return {
-      name: spec.name,
-      ref: spec.ref.text,
-      exported: ok ? exportedAs(spec, inputs.exportEnv) : "nothing",
+      name: subject.name,
+      ref: subject.ref,
+      exported: !ok ? "nothing" : inputs.dryRun ? `nothing (dry run: ${as.join(", ")})` : as.join(", "),
       result: failure?.code ?? (ok ? "resolved" : "resolved, not exported")
     };
   });
   return [...parsed, ...unparsed];
 }
 function protectCredentials(runner, inputs) {
-  for (const token of [inputs.serviceAccountToken, inputs.connectToken]) {
-    if (token === void 0) continue;
-    runner.setSecret(token);
-    registerCredential(token);
+  for (const credential of [
+    inputs.serviceAccountToken,
+    inputs.connectToken,
+    inputs.integrationKey
+  ]) {
+    if (credential === void 0) continue;
+    runner.setSecret(credential);
+    registerCredential(credential);
   }
 }
-async function fail(runner, errors, specs, inputs) {
+async function fail(runner, errors, inputs, listed = []) {
   annotate(runner, errors);
   runner.fail();
   const perSecret = errors.filter((error) => error.secret !== void 0).length;
   runner.info(
-    perSecret > 0 ? `${perSecret} of ${plural(specs.length || perSecret, "secret")} failed; nothing was exported` : "nothing was exported"
+    perSecret > 0 ? `${perSecret} of ${plural(listed.length || perSecret, "secret")} failed; nothing was exported` : "nothing was exported"
   );
-  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(specs, inputs, errors));
+  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(listed, inputs, errors));
 }
-async function resolveAll(runner, open, inputs, specs) {
-  const { mode, warnings } = chooseMode(inputs);
-  const opened = await open(mode, inputs, runner.env);
-  for (const warning of [...warnings, ...opened.warnings]) runner.warning(warning);
-  const distinct = new Set(specs.map((spec) => spec.ref.text)).size;
-  const outcomes = await runner.group(
-    `Resolving ${plural(distinct, "reference")} via ${mode}`,
-    async () => {
-      let resolved;
-      try {
-        resolved = await new Resolver(opened.source).resolveAll(specs.map((spec) => spec.ref));
-      } finally {
-        await opened.source.close();
-      }
-      for (const [ref, outcome] of resolved) {
-        runner.info(
-          redact(`${ref}: ${outcome instanceof SecretsError ? outcome.code : "resolved"}`)
-        );
-      }
-      return resolved;
+function refsOf(work) {
+  return [
+    ...work.specs.map((spec) => spec.ref),
+    ...work.templates.flatMap((template) => template.placeholders.map((place) => place.ref))
+  ];
+}
+async function resolveAll(runner, opened, mode, work) {
+  const refs = refsOf(work);
+  const distinct = new Set(refs.map((ref) => ref.text)).size;
+  const what = [
+    ...distinct > 0 ? [plural(distinct, "reference")] : [],
+    ...work.environment === void 0 ? [] : ["an Environment"]
+  ].join(" and ");
+  return runner.group(`Resolving ${what} via ${mode}`, async () => {
+    const { source } = opened;
+    let answers;
+    try {
+      const [outcomes, variables] = await Promise.all([
+        distinct > 0 ? new Resolver(source).resolveAll(refs) : /* @__PURE__ */ new Map(),
+        readEnvironment(opened, work.environment)
+      ]);
+      answers = { outcomes, variables };
+    } finally {
+      await source.close();
     }
-  );
-  return { mode, outcomes };
+    for (const [ref, outcome] of answers.outcomes) {
+      runner.info(redact(`${ref}: ${outcome instanceof SecretsError ? outcome.code : "resolved"}`));
+    }
+    if (work.environment !== void 0) {
+      const { variables } = answers;
+      runner.info(
+        redact(
+          `${environmentLabel(work.environment)}: ${variables instanceof SecretsError ? variables.code : plural(variables?.length ?? 0, "variable")}`
+        )
+      );
+    }
+    return answers;
+  });
+}
+async function readEnvironment(opened, environment) {
+  if (environment === void 0) return void 0;
+  const { source } = opened;
+  if (!source.readEnvironment) {
+    throw new SecretsError(Code.configInvalid, "this backend serves no 1Password Environments");
+  }
+  try {
+    return await source.readEnvironment(environment);
+  } catch (thrown) {
+    const error = toSecretsError(thrown);
+    if (error.code === Code.providerUnavailable) throw error;
+    return error.forSecret(environmentLabel(environment));
+  }
+}
+async function readWork(runner, inputs) {
+  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
+  const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
+  const errors = [...specErrors, ...templateErrors];
+  const malformed = errors.filter((error) => error.code === Code.refInvalid);
+  return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
 async function loadSecrets(runner, open = openSource) {
   const { inputs, errors: inputErrors } = readInputs(runner);
   protectCredentials(runner, inputs);
-  if (inputErrors.length > 0) return fail(runner, inputErrors, []);
-  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
-  const malformed = specErrors.filter((error) => error.code === Code.refInvalid);
-  if (malformed.length < specErrors.length) return fail(runner, specErrors, specs, inputs);
+  const settings = [...inputErrors, ...settingsProblems(inputs)];
+  if (settings.length > 0) return fail(runner, settings);
+  if (inputs.version !== void 0) {
+    runner.warning(
+      `version "${inputs.version}" is accepted for compatibility with 1Password's own action, but this action installs no op CLI: add 1password/install-cli-action before steps that run op`
+    );
+  }
+  const { work, malformed, errors } = await readWork(runner, inputs);
+  let listed = subjects(work, void 0);
+  if (malformed.length < errors.length) return fail(runner, errors, inputs, listed);
   const previous = previouslyManaged(runner);
   const plan = {
     exportEnv: inputs.exportEnv,
     unset: inputs.unsetPrevious ? previous : [],
     stillManaged: inputs.unsetPrevious ? [] : previous,
-    refreshAfterSeconds: inputs.refreshAfterSeconds
+    refreshAfterSeconds: inputs.refreshAfterSeconds,
+    dryRun: inputs.dryRun
   };
+  const nothing = work.specs.length === 0 && work.templates.length === 0 && work.environment === void 0 && inputs.workloadId === void 0 && inputs.integrationKey === void 0;
   let entries = [];
   let mode;
-  if (specs.length === 0 && malformed.length > 0) {
-    return fail(runner, malformed, specs, inputs);
-  } else if (specs.length === 0) {
+  if (nothing && malformed.length > 0) {
+    return fail(runner, malformed, inputs, listed);
+  } else if (nothing) {
     runner.warning(
       "no secrets to load: the secrets input is empty and no step env value is an op:// reference"
     );
   } else {
-    let outcomes;
+    let answers;
     try {
-      ({ mode, outcomes } = await resolveAll(runner, open, inputs, specs));
+      const choice = chooseMode(inputs);
+      mode = choice.mode;
+      const refNames = [
+        ...work.specs.map((spec) => spec.name),
+        ...work.templates.filter((template) => template.placeholders.length > 0).map((t) => t.name)
+      ];
+      const problems = modeProblems(mode, { refNames, environment: work.environment });
+      if (problems.length > 0) return fail(runner, [...problems, ...malformed], inputs, listed);
+      const opened = await open(mode, inputs, runner);
+      for (const warning of [...choice.warnings, ...opened.warnings]) runner.warning(warning);
+      answers = await resolveAll(runner, opened, mode, work);
     } catch (thrown) {
-      return fail(runner, [...malformed, toSecretsError(thrown)], specs, inputs);
+      return fail(runner, [...malformed, toSecretsError(thrown)], inputs, listed);
     }
-    const collected = collect(specs, outcomes);
-    const failures = [...malformed, ...collected.errors];
-    if (failures.length > 0) return fail(runner, failures, specs, inputs);
-    entries = collected.entries;
+    listed = subjects(work, answers);
+    const collected = collect(work.specs, answers.outcomes);
+    const rendered = templateEntries(work.templates, answers.outcomes);
+    entries = [...collected.entries, ...rendered.entries];
+    const { variables } = answers;
+    const environment = variables instanceof SecretsError ? { entries: [], errors: [variables] } : variables === void 0 || work.environment === void 0 ? { entries: [], errors: [] } : environmentEntries(work.environment, variables, entries);
+    entries.push(...environment.entries);
+    const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
+    if (failures.length > 0) return fail(runner, failures, inputs, listed);
   }
   let exported;
   try {
     exported = exportAll(runner, { ...plan, entries, resolvedAt: runner.now() });
   } catch (thrown) {
-    return fail(runner, [toSecretsError(thrown)], specs, inputs);
+    return fail(runner, [toSecretsError(thrown)], inputs, listed);
   }
   if (mode === void 0) return;
+  const count = plural(listed.length, "secret");
   runner.info(
-    `resolved ${plural(specs.length, "secret")} via ${mode} as outputs` + (exported.length > 0 ? `, and exported ${plural(exported.length, "environment variable")}` : "")
+    inputs.dryRun ? `dry run: resolved ${count} via ${mode}; nothing was exported` : `resolved ${count} via ${mode} as outputs` + (exported.length > 0 ? `, and exported ${plural(exported.length, "environment variable")}` : "")
   );
-  await summarize(runner, HEADING, rows(specs, inputs, []));
+  await summarize(
+    runner,
+    inputs.dryRun ? `${HEADING}: dry run, nothing exported` : HEADING,
+    rows(listed, inputs, [])
+  );
 }
 
 // src/main.ts

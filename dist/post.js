@@ -3,12 +3,12 @@ import {
   actionsRunner,
   filesDir,
   isFilesDir
-} from "./chunks/chunk-3TU4LPEJ.js";
+} from "./chunks/chunk-I5CKZISG.js";
 import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import {
   describe
-} from "./chunks/chunk-2RUYU3FE.js";
+} from "./chunks/chunk-Y3IQBPGA.js";
 import "./chunks/chunk-YIPELEOB.js";
 
 // src/cleanup.ts

@@ -63,7 +63,7 @@ function subjects(work: Work, answers: Answers | undefined): Subject[] {
   const environment =
     work.environment === undefined
       ? []
-      : Array.isArray(variables)
+      : variables !== undefined && !(variables instanceof SecretsError)
         ? variables.map((variable) => ({
             name: variable.name,
             ref: environmentLabel(work.environment ?? ''),
@@ -287,13 +287,13 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     const collected = collect(work.specs, answers.outcomes);
     const rendered = templateEntries(work.templates, answers.outcomes);
     entries = [...collected.entries, ...rendered.entries];
+    const { variables } = answers;
     const environment =
-      work.environment === undefined || !Array.isArray(answers.variables)
-        ? {
-            entries: [],
-            errors: answers.variables instanceof SecretsError ? [answers.variables] : [],
-          }
-        : environmentEntries(work.environment, answers.variables, entries);
+      variables instanceof SecretsError
+        ? { entries: [], errors: [variables] }
+        : variables === undefined || work.environment === undefined
+          ? { entries: [], errors: [] }
+          : environmentEntries(work.environment, variables, entries);
     entries.push(...environment.entries);
     const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
     if (failures.length > 0) return fail(runner, failures, inputs, listed);

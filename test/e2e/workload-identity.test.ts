@@ -325,13 +325,9 @@ describe('workload identity: the OIDC token and the integration key', () => {
       assertNoCredential(done, [key, ...oidc]);
     });
 
-    it(
-      'is SECRETS_PROVIDER_UNAVAILABLE, like a malformed token',
-      { todo: 'the SDK backend reads no Environments yet: SECRETS_CONFIG_INVALID until it does' },
-      () => {
-        assertFailedWith(done.result, 'SECRETS_PROVIDER_UNAVAILABLE', /./);
-      },
-    );
+    it('is SECRETS_PROVIDER_UNAVAILABLE naming the integration key, like a malformed token', () => {
+      assertFailedWith(done.result, 'SECRETS_PROVIDER_UNAVAILABLE', /integration key is malformed/);
+    });
   });
 });
 

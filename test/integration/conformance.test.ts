@@ -4,7 +4,7 @@
  * an account session).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,9 +16,15 @@ import type { SecretSource } from '../../src/backends/source.ts';
 import { Code, SecretsError } from '../../src/errors.ts';
 import { run } from '../../src/main.ts';
 import { parseRef } from '../../src/refs.ts';
-import { type Outcome, Resolver } from '../../src/resolve.ts';
+import { type Outcome, Resolver, toSecretsError } from '../../src/resolve.ts';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
-import { FAKE_OP_BIN_DIR, fakeOpEnv, fakeOpPath, readOpLog } from '../fakes/op/index.ts';
+import {
+  FAKE_OP_BIN_DIR,
+  FAKE_OP_ENVIRONMENT_READ_VERSION,
+  fakeOpEnv,
+  fakeOpPath,
+  readOpLog,
+} from '../fakes/op/index.ts';
 import { createFakeSdkClient } from '../fakes/sdk/fake-client.ts';
 import { totp } from '../fakes/totp.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
@@ -27,13 +33,17 @@ import {
   BOM_FILE_CONTENT,
   BUNDLE_PEM,
   CONNECT_TOKEN,
+  ENVIRONMENT_IDS,
   IDS,
+  INTEGRATION_KEY,
   MFA_OTP_URI,
   SERVICE_ACCOUNT_TOKEN,
   SSH_FINGERPRINT,
+  STAGING_VARIABLES,
   VALUES,
   VAULTS,
   WHOLE_EXPORT,
+  WORKLOAD_ID,
 } from '../fixtures/vault-data.ts';
 
 interface Backend {
@@ -287,4 +297,134 @@ describe('conformance: the native batch reads simple references as the resolver 
       }
     });
   }
+});
+
+describe('conformance: a template renders to the same bytes through every backend', () => {
+  const template = [
+    '\uFEFF# rendered\r',
+    'token={{ op://Engineering/deploy/token }}',
+    'notes={{op://Engineering/deploy/notesPlain}} and {{ op://Platform/db/staging/password }}',
+    'pem:{{ op://Engineering/certs/bundle.pem }}{{ op://Engineering/deploy/token }}',
+    'left alone: {{ not a ref }}',
+  ].join('\n');
+  const expected = [
+    '\uFEFF# rendered\r',
+    `token=${VALUES.deployToken}`,
+    `notes=${VALUES.deployNotes} and ${VALUES.dbStagingPassword}`,
+    `pem:${BUNDLE_PEM}${VALUES.deployToken}`,
+    'left alone: {{ not a ref }}',
+  ].join('\n');
+
+  const files = {
+    'app.tpl': template,
+    'missing.tpl': 'a\nb={{ op://Engineering/nothing/password }}\n',
+    'twin.tpl': '{{ op://Engineering/twin/token }}',
+  };
+
+  for (const backend of backends) {
+    it(backend.name, async () => {
+      const runnerTemp = mkdtempSync(join(tmpdir(), 'conformance-templates-'));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(runnerTemp, name), text);
+      const render = async (templates: string) => {
+        const runner = new MemoryRunner({
+          // Needs no credentials; the backend under test is opened below.
+          inputs: { templates, 'auth-mode': 'cli' },
+          cwd: runnerTemp,
+          env: { RUNNER_TEMP: runnerTemp },
+        });
+        await run(runner, () => Promise.resolve({ source: backend.open(), warnings: [] }));
+        return runner;
+      };
+      try {
+        const rendered = await render('APP: app.tpl');
+        assert.equal(rendered.failed, false, JSON.stringify(rendered.errors));
+        assert.equal(readFileSync(rendered.outputs['APP'] ?? '', 'utf8'), expected);
+        for (const value of [VALUES.deployToken, VALUES.deployNotes, BUNDLE_PEM]) {
+          assert.ok(rendered.secrets.includes(value), 'a placed value is not masked');
+        }
+        const missing = await render('MISSING: missing.tpl');
+        assert.deepEqual(
+          missing.errors.map((error) => error.title),
+          [Code.refNotFound],
+        );
+        assert.match(missing.errors[0]?.message ?? '', /^MISSING \(missing\.tpl:2\): /);
+        const twin = await render('TWIN: twin.tpl');
+        assert.deepEqual(
+          twin.errors.map((error) => error.title),
+          [Code.refAmbiguous],
+        );
+      } finally {
+        rmSync(runnerTemp, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('conformance: an Environment reads the same through every backend that has them', () => {
+  const environmentBackends: Backend[] = [
+    {
+      name: 'sdk (service account)',
+      open: () =>
+        new SdkSource({
+          auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
+          connect: createFakeSdkClient().connector,
+        }),
+    },
+    {
+      name: 'sdk (workload identity)',
+      open: () =>
+        new SdkSource({
+          auth: {
+            kind: 'workload-identity',
+            workloadId: WORKLOAD_ID,
+            integrationKey: INTEGRATION_KEY,
+            idToken: () => Promise.resolve('eyJhbGciOiJSUzI1NiJ9.e30.conformance-oidc-token'),
+          },
+          connect: createFakeSdkClient().connector,
+        }),
+    },
+    ...(['op (service account)', 'op (account session)'] as const).map((name) => ({
+      name,
+      open: () =>
+        new CliSource({
+          ...(name === 'op (account session)'
+            ? { account: 'my-team' }
+            : { token: SERVICE_ACCOUNT_TOKEN }),
+          env: {
+            ...opEnv({}),
+            ...fakeOpEnv({ signedIn: ['my-team'], version: FAKE_OP_ENVIRONMENT_READ_VERSION }),
+          },
+          findOp,
+        }),
+    })),
+  ];
+
+  for (const backend of environmentBackends) {
+    it(backend.name, async () => {
+      const source = backend.open();
+      try {
+        const read = (id: string) => {
+          assert.ok(source.readEnvironment !== undefined, 'reads Environments');
+          return source.readEnvironment(id);
+        };
+        const variables = await read(ENVIRONMENT_IDS.staging);
+        assert.deepEqual(
+          variables.map((variable) => [variable.name, variable.value]),
+          Object.entries(STAGING_VARIABLES),
+        );
+        assert.deepEqual(await read(ENVIRONMENT_IDS.empty), []);
+        await assert.rejects(read(ENVIRONMENT_IDS.unknown), (thrown) => {
+          assert.equal(toSecretsError(thrown).code, Code.refNotFound);
+          return true;
+        });
+      } finally {
+        await source.close();
+      }
+    });
+  }
+
+  it('Connect has none', () => {
+    const connectSource = backends[0]?.open();
+    assert.ok(connectSource !== undefined && !('readEnvironment' in connectSource));
+  });
 });
