@@ -22,6 +22,7 @@ import {
   ID_TOKEN_PATH,
   startIdTokenServer,
 } from '../fakes/id-token-server.ts';
+import { rejectionOf } from '../support/rejection.ts';
 
 const VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const;
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
@@ -59,17 +60,7 @@ afterEach(() => {
 });
 
 /** The error a promise rejects with; fails the test if it resolves or rejects with a non-Error. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => {
-      caught = error;
-    },
-  );
-  assert.ok(caught instanceof Error, `not an Error: ${String(caught)}`);
-  return caught;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, Error);
 
 const masks = (): string[] =>
   commands.filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice(12));

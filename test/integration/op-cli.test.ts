@@ -43,7 +43,7 @@ import {
   TRICKY_VALUES,
   VALUES,
 } from '../fixtures/vault-data.ts';
-import { rejection } from '../support/rejection.ts';
+import { rejection, rejectionOf } from '../support/rejection.ts';
 
 const posix = process.platform !== 'win32';
 const dir = mkdtempSync(join(tmpdir(), 'op-cli-test-'));
@@ -626,14 +626,7 @@ async function sourceError(
   promise: Promise<unknown>,
   failure: SourceFailure,
 ): Promise<SourceError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => {
-      caught = error;
-    },
-  );
-  assert.ok(caught instanceof SourceError, `not a SourceError: ${String(caught)}`);
+  const caught = await rejectionOf(promise, SourceError);
   assert.equal(caught.failure, failure, caught.message);
   return caught;
 }

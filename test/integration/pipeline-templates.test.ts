@@ -44,6 +44,10 @@ function step(
   });
 }
 
+function codes(runner: MemoryRunner): string[] {
+  return runner.errors.map((error) => error.title);
+}
+
 const WRITES = new Set(['setOutput', 'exportVariable', 'saveState']);
 
 function assertNothingExported(runner: MemoryRunner): void {
@@ -131,10 +135,7 @@ describe('templates', () => {
     );
     await run(runner);
     assertNothingExported(runner);
-    assert.deepEqual(
-      runner.errors.map((error) => error.title),
-      [Code.refNotFound],
-    );
+    assert.deepEqual(codes(runner), [Code.refNotFound]);
     assert.match(runner.errors[0]?.message ?? '', /^NPMRC \(npmrc\.tpl:2\): /);
   });
 
@@ -145,10 +146,7 @@ describe('templates', () => {
     );
     await run(runner);
     assertNothingExported(runner);
-    assert.deepEqual(
-      runner.errors.map((error) => error.title),
-      [Code.configInvalid],
-    );
+    assert.deepEqual(codes(runner), [Code.configInvalid]);
     assert.match(runner.errors[0]?.message ?? '', /bad\.tpl:2/);
     assert.equal(server.requests.length, 0);
   });
@@ -157,10 +155,7 @@ describe('templates', () => {
     const runner = step({ 'w.tpl': '{{ op://Engineering/whole/* }}' }, { templates: 'W: w.tpl' });
     await run(runner);
     assertNothingExported(runner);
-    assert.deepEqual(
-      runner.errors.map((error) => error.title),
-      [Code.configInvalid],
-    );
+    assert.deepEqual(codes(runner), [Code.configInvalid]);
     assert.equal(server.requests.length, 0);
   });
 
@@ -171,10 +166,7 @@ describe('templates', () => {
     );
     await run(runner);
     assertNothingExported(runner);
-    assert.deepEqual(
-      runner.errors.map((error) => error.title),
-      [Code.refInvalid],
-    );
+    assert.deepEqual(codes(runner), [Code.refInvalid]);
   });
 
   it('a template named like a secret is SECRETS_CONFIG_INVALID', async () => {
@@ -184,10 +176,7 @@ describe('templates', () => {
     );
     await run(runner);
     assertNothingExported(runner);
-    assert.deepEqual(
-      runner.errors.map((error) => error.title),
-      [Code.configInvalid],
-    );
+    assert.deepEqual(codes(runner), [Code.configInvalid]);
     assert.equal(server.requests.length, 0);
   });
 

@@ -29,6 +29,7 @@ import {
   SERVICE_ACCOUNT_TOKEN,
   WORKLOAD_ID,
 } from '../fixtures/vault-data.ts';
+import { rejectionOf } from '../support/rejection.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 
 const POLICY: RetryPolicy = {
@@ -76,17 +77,7 @@ function workload(
 }
 
 /** The SourceError a promise rejects with. */
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  let caught: unknown;
-  await promise.then(
-    () => assert.fail('expected a rejection'),
-    (error: unknown) => {
-      caught = error;
-    },
-  );
-  assert.ok(caught instanceof SourceError, `not a SourceError: ${String(caught)}`);
-  return caught;
-}
+const sourceError = (promise: Promise<unknown>) => rejectionOf(promise, SourceError);
 
 const staging = ENVIRONMENTS.find((environment) => environment.id === ENVIRONMENT_IDS.staging);
 assert.ok(staging);

@@ -1,8 +1,13 @@
-/** The SecretsError a promise rejects with; fails the test if it resolves or rejects otherwise. */
+/** The error a promise rejects with; fails the test if it resolves or rejects with another kind. */
 import assert from 'node:assert/strict';
 import { SecretsError } from '../../src/errors.ts';
 
-export async function rejection(promise: Promise<unknown>): Promise<SecretsError> {
+type ErrorClass<T> = abstract new (...args: never[]) => T;
+
+export async function rejectionOf<T extends Error>(
+  promise: Promise<unknown>,
+  kind: ErrorClass<T>,
+): Promise<T> {
   let caught: unknown;
   await promise.then(
     () => assert.fail('expected a rejection'),
@@ -10,6 +15,11 @@ export async function rejection(promise: Promise<unknown>): Promise<SecretsError
       caught = error;
     },
   );
-  assert.ok(caught instanceof SecretsError, `not a SecretsError: ${String(caught)}`);
+  assert.ok(caught instanceof kind, `not a ${kind.name}: ${String(caught)}`);
   return caught;
+}
+
+/** The SecretsError a promise rejects with. */
+export function rejection(promise: Promise<unknown>): Promise<SecretsError> {
+  return rejectionOf(promise, SecretsError);
 }
