@@ -7527,10 +7527,10 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-CME7F6AO.js");
+        const { CliSource } = await import("./chunks/op-cli-EGV36JYR.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-6BSYONCN.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-JHPY5TSJ.js");
       return {
         source: new SdkSource({
           auth: { kind: "service-account", token },
@@ -7551,7 +7551,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
         );
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-6BSYONCN.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-JHPY5TSJ.js");
       return {
         source: new SdkSource({
           auth: {
@@ -7566,7 +7566,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-CME7F6AO.js");
+      const { CliSource } = await import("./chunks/op-cli-EGV36JYR.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { exec } from '@actions/exec';
 import { which } from '@actions/io';
+import semver from 'semver';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { utf8 } from '../text.ts';
@@ -155,32 +156,13 @@ export function classifyEnvironmentError(
 }
 
 /**
- * Compares op versions as semver with pre-releases (`2.33.0-beta.02` < `2.33.0`); undefined
- * when either is not `major.minor.patch[-pre]`.
+ * Whether op's version is known to be older than the first with `op environment read`. op
+ * writes pre-releases as `2.33.0-beta.02`, which only semver's loose mode reads; a version it
+ * cannot read is left to op itself ("unknown command").
  */
-export function compareOpVersions(a: string, b: string): number | undefined {
-  const parse = (text: string) =>
-    /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+\S*)?$/.exec(text);
-  const left = parse(a);
-  const right = parse(b);
-  if (left === null || right === null) return undefined;
-  for (let at = 1; at <= 3; at++) {
-    const difference = Number(left[at]) - Number(right[at]);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  const [pre, other] = [left[4], right[4]];
-  if (pre === undefined || other === undefined) {
-    return pre === other ? 0 : pre === undefined ? 1 : -1;
-  }
-  const ours = pre.split('.');
-  const theirs = other.split('.');
-  for (let at = 0; at < Math.min(ours.length, theirs.length); at++) {
-    const [x, y] = [ours[at] ?? '', theirs[at] ?? ''];
-    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
-    const order = numeric ? Math.sign(Number(x) - Number(y)) : x < y ? -1 : x > y ? 1 : 0;
-    if (order !== 0) return order;
-  }
-  return Math.sign(ours.length - theirs.length);
+export function lacksEnvironmentRead(version: string): boolean {
+  const found = semver.valid(version, { loose: true });
+  return found !== null && semver.lt(found, OP_ENVIRONMENT_READ_VERSION, { loose: true });
 }
 
 export class CliSource implements SecretSource {
@@ -299,8 +281,7 @@ export class CliSource implements SecretSource {
   async readEnvironment(environmentId: string): Promise<EnvironmentVariable[]> {
     const op = await (this.#op ??= this.#locate());
     const version = await (this.#version ??= this.#checkVersion(op));
-    const order = compareOpVersions(version, OP_ENVIRONMENT_READ_VERSION);
-    if (order !== undefined && order < 0) throw noEnvironmentRead(version);
+    if (lacksEnvironmentRead(version)) throw noEnvironmentRead(version);
     const json = await this.#json(
       `reading environment ${environmentId}`,
       ['environment', 'read', environmentId],

@@ -13,7 +13,7 @@ import {
   CliSource,
   type CliSourceOptions,
   classifyEnvironmentError,
-  compareOpVersions,
+  lacksEnvironmentRead,
   OP_ENVIRONMENT_READ_VERSION,
   OP_NOT_FOUND,
 } from '../../src/backends/op-cli.ts';
@@ -838,26 +838,15 @@ describe('Environments: op environment read', () => {
 });
 
 describe('op versions and environment errors (pure)', () => {
-  it('orders versions as semver with pre-releases', () => {
-    const ascending = [
-      '2.30.3',
-      '2.33.0-beta.01',
-      '2.33.0-beta.02',
-      '2.33.0-beta.10',
-      '2.33.0',
-      '2.33.1',
-      '2.41.0',
-      '10.0.0',
-    ];
-    for (const [index, lower] of ascending.entries()) {
-      assert.equal(compareOpVersions(lower, lower), 0, lower);
-      for (const higher of ascending.slice(index + 1)) {
-        assert.equal(compareOpVersions(lower, higher), -1, `${lower} < ${higher}`);
-        assert.equal(compareOpVersions(higher, lower), 1, `${higher} > ${lower}`);
-      }
+  it('tells an op older than the first with environment read, pre-releases included', () => {
+    const older = ['2.30.3', '2.32.9', '2.33.0-beta.01', '2.33.0-alpha.9', '1.12.4'];
+    const newer = ['2.33.0-beta.02', '2.33.0-beta.10', '2.33.0', '2.33.1', '2.41.0', '10.0.0'];
+    for (const version of older) assert.equal(lacksEnvironmentRead(version), true, version);
+    for (const version of newer) assert.equal(lacksEnvironmentRead(version), false, version);
+    // Unreadable versions are left to op's own "unknown command".
+    for (const version of ['2.x', '2.33', '']) {
+      assert.equal(lacksEnvironmentRead(version), false, version);
     }
-    assert.equal(compareOpVersions('2.x', '2.33.0'), undefined);
-    assert.equal(compareOpVersions('2.33', '2.33.0'), undefined);
   });
 
   const cases: [message: string, failure: SourceFailure | 'transient'][] = [
