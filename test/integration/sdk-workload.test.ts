@@ -7,12 +7,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import tls from 'node:tls';
+import { actionsRunner } from '../../src/actions-runner.ts';
 import type { RetryPolicy } from '../../src/backends/retry.ts';
 import type { SdkAuth } from '../../src/backends/sdk-client.ts';
 import { classifySdkError, realConnector, SdkSource } from '../../src/backends/sdk.ts';
 import { SourceError } from '../../src/backends/source.ts';
 import { redact } from '../../src/redact.ts';
+import { toSecretsError } from '../../src/resolve.ts';
+import { TLS } from '../fakes/connect-server.ts';
+import { type FakeIdTokenServer, startIdTokenServer } from '../fakes/id-token-server.ts';
 import {
   createFakeSdkClient,
   DEFAULT_AUDIENCE,
@@ -29,6 +37,11 @@ import {
   SERVICE_ACCOUNT_TOKEN,
   WORKLOAD_ID,
 } from '../fixtures/vault-data.ts';
+import {
+  EXCHANGE_TOKEN_PATH,
+  INTEGRATION_KEY_ACCOUNT_ID,
+  integrationKey,
+} from '../fixtures/integration-key.ts';
 import { rejectionOf } from '../support/rejection.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 
@@ -480,8 +493,8 @@ describe('workload identity with the real @1password/sdk, offline', () => {
     }
   };
 
-  // Every key the fixture can build stops at the key type (the real `typ` is not known), so the
-  // SDK's token fetcher and its requests cannot be reached offline.
+  // The vault-data fixture key has a made-up `typ`, so it stops at the key type; a well-formed
+  // key (test/fixtures/integration-key.ts) reaches the token fetcher: see the next block.
   const REAL_MALFORMED: readonly (readonly [string, string, RegExp])[] = [
     ['empty', '', /customer_managed_secret must not be empty/],
     // `'ops_'` may read `'***'`: the fake cases registered the key `ops_` as a credential.
@@ -512,4 +525,179 @@ describe('workload identity with the real @1password/sdk, offline', () => {
       assert.ok(elapsedMs < 2_000, `${elapsedMs} ms`);
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------
+// The real SDK's workload-identity path, to a loopback stand-in
+
+/** One request the token-exchange stand-in received. */
+interface Exchange {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** 1Password's token exchange, stood in for on 127.0.0.1 over HTTPS (test/fixtures/tls). */
+async function startExchangeStandIn(status: number, body: string) {
+  const requests: Exchange[] = [];
+  const server = https.createServer(
+    { cert: readFileSync(TLS.server), key: readFileSync(TLS.serverKey) },
+    (req, res) => {
+      let received = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (received += chunk));
+      req.on('end', () => {
+        requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body: received,
+        });
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('workload identity with the real @1password/sdk, to a loopback stand-in', () => {
+  const ID_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const;
+  const savedEnv = Object.fromEntries(ID_VARIABLES.map((name) => [name, process.env[name]]));
+  const savedCas = tls.getCACertificates('default');
+  const realWrite = process.stdout.write.bind(process.stdout);
+  let idServer: FakeIdTokenServer;
+  let exchange: Awaited<ReturnType<typeof startExchangeStandIn>>;
+  /** Workflow commands (`::add-mask::...`) the door wrote: kept off the test protocol. */
+  let commands: string[] = [];
+
+  before(async () => {
+    await import('@1password/sdk');
+    // The SDK's requests go through the global fetch, which trusts the default CAs.
+    tls.setDefaultCACertificates([...savedCas, readFileSync(TLS.ca, 'utf8')]);
+    idServer = await startIdTokenServer();
+  });
+  after(async () => {
+    tls.setDefaultCACertificates(savedCas);
+    await idServer.close();
+  });
+  beforeEach(async () => {
+    idServer.requests.length = 0;
+    process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = idServer.url;
+    process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = idServer.requestToken;
+    // A refused exchange: what 1Password answers a token it does not accept.
+    exchange = await startExchangeStandIn(
+      401,
+      JSON.stringify({ code: 'unauthenticated', message: 'fixture: token not accepted' }),
+    );
+    commands = [];
+    process.stdout.write = (chunk: unknown, ...rest: unknown[]): boolean => {
+      if (typeof chunk === 'string' && chunk.startsWith('::')) {
+        commands.push(...chunk.split(/\r?\n/).filter((line) => line !== ''));
+        return true;
+      }
+      return (realWrite as (chunk: unknown, ...rest: unknown[]) => boolean)(chunk, ...rest);
+    };
+  });
+  afterEach(async () => {
+    process.stdout.write = realWrite;
+    for (const name of ID_VARIABLES) {
+      if (savedEnv[name] === undefined) delete process.env[name];
+      else process.env[name] = savedEnv[name];
+    }
+    await exchange.close();
+  });
+
+  /** Signs in through realConnector + SdkSource with the real door's token fetcher. */
+  const signIn = async (host: string) => {
+    const source = new SdkSource({
+      auth: {
+        kind: 'workload-identity',
+        workloadId: WORKLOAD_ID,
+        // Padded, as keys may be handed out: the backend strips it for the SDK.
+        integrationKey: integrationKey({ host, padded: true }),
+        idToken: (audience) => actionsRunner().idToken(audience),
+      },
+      connect: realConnector(2_000),
+      policy: { ...POLICY, attemptTimeoutMs: 2_000 },
+    });
+    try {
+      return await sourceError(source.readEnvironment(ENVIRONMENT_IDS.staging));
+    } finally {
+      await source.close();
+    }
+  };
+
+  for (const hostname of ['127.0.0.1', 'localhost']) {
+    it(`${hostname}: asks for the audience the SDK names (the key's host), exchanges that token there`, async () => {
+      const host = `${hostname}:${exchange.port}`;
+      const error = await signIn(host);
+      // The audience: the host and port of the key's path, no scheme.
+      assert.deepEqual(
+        idServer.requests.map((request) => request.audience),
+        [host],
+      );
+      const token = idServer.tokenFor(host);
+      assert.ok(commands.includes(`::add-mask::${token}`), 'the door masks the token');
+      // One Connect (JSON) request to the key's host, always over https.
+      assert.equal(exchange.requests.length, 1);
+      const [request] = exchange.requests;
+      assert.ok(request);
+      assert.equal(request.method, 'POST');
+      assert.equal(request.path, EXCHANGE_TOKEN_PATH);
+      assert.equal(request.headers['content-type'], 'application/json');
+      assert.equal(request.headers['connect-protocol-version'], '1');
+      assert.deepEqual(JSON.parse(request.body), {
+        workload: `//${host}/accounts/${INTEGRATION_KEY_ACCOUNT_ID}/workloads/${WORKLOAD_ID}`,
+        subject_token: token,
+      });
+      // A refused exchange: final, in workload wording, no token shown.
+      assert.equal(error.failure, 'unavailable');
+      assert.match(
+        error.message,
+        /^workload identity could not sign in: authn token service returned status 401/,
+      );
+      assert.doesNotMatch(error.message, /service account/i);
+      assert.ok(!error.message.includes(token.slice(-20)), error.message);
+    });
+  }
+
+  it("a 401 from GitHub's token endpoint: SECRETS_PROVIDER_UNAVAILABLE in the OIDC wording, nothing sent to 1Password", async () => {
+    idServer.fail({ status: 401 });
+    const host = `127.0.0.1:${exchange.port}`;
+    const error = await signIn(host);
+    assert.deepEqual(
+      idServer.requests.map((request) => [request.audience, request.status]),
+      [[host, 401]],
+    );
+    assert.equal(error.failure, 'unavailable');
+    assert.equal(toSecretsError(error).code, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(error.message, /^the job's GitHub OIDC token could not be fetched: /);
+    assert.match(error.message, /Error Code : 401/);
+    // Not the SDK's wrapping ("OIDC token fetcher failed: OIDC token fetcher promise rejected").
+    assert.doesNotMatch(error.message, /promise rejected/);
+    assert.deepEqual(exchange.requests, []);
+  });
+
+  it('a hung token endpoint: bounded (the SDK would wait for ever), nothing sent to 1Password', async () => {
+    idServer.fail({ hang: true });
+    const error = await signIn(`127.0.0.1:${exchange.port}`);
+    assert.equal(error.failure, 'unavailable');
+    assert.match(
+      error.message,
+      /^the job's GitHub OIDC token could not be fetched: no token within \d+ ms/,
+    );
+    assert.equal(idServer.requests.length, 1);
+    assert.deepEqual(exchange.requests, []);
+  });
 });
