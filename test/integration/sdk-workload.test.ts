@@ -8,8 +8,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import tls from 'node:tls';
 import { actionsRunner } from '../../src/actions-runner.ts';
@@ -21,6 +19,7 @@ import { redact } from '../../src/redact.ts';
 import { toSecretsError } from '../../src/resolve.ts';
 import { TLS } from '../fakes/connect-server.ts';
 import { type FakeIdTokenServer, startIdTokenServer } from '../fakes/id-token-server.ts';
+import { type ExchangeStandIn, startExchangeStandIn } from '../fakes/token-exchange.ts';
 import {
   createFakeSdkClient,
   DEFAULT_AUDIENCE,
@@ -530,54 +529,13 @@ describe('workload identity with the real @1password/sdk, offline', () => {
 // ---------------------------------------------------------------------------------------
 // The real SDK's workload-identity path, to a loopback stand-in
 
-/** One request the token-exchange stand-in received. */
-interface Exchange {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** 1Password's token exchange, stood in for on 127.0.0.1 over HTTPS (test/fixtures/tls). */
-async function startExchangeStandIn(status: number, body: string) {
-  const requests: Exchange[] = [];
-  const server = https.createServer(
-    { cert: readFileSync(TLS.server), key: readFileSync(TLS.serverKey) },
-    (req, res) => {
-      let received = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (received += chunk));
-      req.on('end', () => {
-        requests.push({
-          method: req.method ?? '',
-          path: req.url ?? '',
-          headers: req.headers,
-          body: received,
-        });
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(body);
-      });
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('workload identity with the real @1password/sdk, to a loopback stand-in', () => {
   const ID_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const;
   const savedEnv = Object.fromEntries(ID_VARIABLES.map((name) => [name, process.env[name]]));
   const savedCas = tls.getCACertificates('default');
   const realWrite = process.stdout.write.bind(process.stdout);
   let idServer: FakeIdTokenServer;
-  let exchange: Awaited<ReturnType<typeof startExchangeStandIn>>;
+  let exchange: ExchangeStandIn;
   /** Workflow commands (`::add-mask::...`) the door wrote: kept off the test protocol. */
   let commands: string[] = [];
 
@@ -595,11 +553,8 @@ describe('workload identity with the real @1password/sdk, to a loopback stand-in
     idServer.requests.length = 0;
     process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = idServer.url;
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = idServer.requestToken;
-    // A refused exchange: what 1Password answers a token it does not accept.
-    exchange = await startExchangeStandIn(
-      401,
-      JSON.stringify({ code: 'unauthenticated', message: 'fixture: token not accepted' }),
-    );
+    // A refused exchange (401): what 1Password answers a token it does not accept.
+    exchange = await startExchangeStandIn();
     commands = [];
     process.stdout.write = (chunk: unknown, ...rest: unknown[]): boolean => {
       if (typeof chunk === 'string' && chunk.startsWith('::')) {
