@@ -492,8 +492,8 @@ describe('workload identity with the real @1password/sdk, offline', () => {
     }
   };
 
-  // The vault-data fixture key has a made-up `typ`, so it stops at the key type; a well-formed
-  // key (test/fixtures/integration-key.ts) reaches the token fetcher: see the next block.
+  // Every key here stops at the SDK's checks; a well-formed key (the fixture's, or one from
+  // test/fixtures/integration-key.ts) reaches the token fetcher: see below and the next block.
   const REAL_MALFORMED: readonly (readonly [string, string, RegExp])[] = [
     ['empty', '', /customer_managed_secret must not be empty/],
     // `'ops_'` may read `'***'`: the fake cases registered the key `ops_` as a credential.
@@ -506,9 +506,24 @@ describe('workload identity with the real @1password/sdk, offline', () => {
     ],
     ['a service-account token', SERVICE_ACCOUNT_TOKEN, /JSON deserialization failed/],
     ['version 2', keyWith({ ver: 2 }), /unsupported customer managed secret version: 2/],
-    ['the fixture key', INTEGRATION_KEY, /unsupported customer managed secret key type/],
+    [
+      'a made-up typ',
+      keyWith({ typ: 'fixture-aes-256' }),
+      /unsupported customer managed secret key type/,
+    ],
     // Padded: the backend strips the padding, so the SDK gets as far as the key type.
-    ['the fixture key, padded', INTEGRATION_KEY_PADDED, /key type/],
+    [
+      'a made-up typ, padded',
+      `ops_${Buffer.from(JSON.stringify({ ...INTEGRATION_KEY_PAYLOAD, typ: 'fixture-aes-256' })).toString('base64')}`,
+      /key type/,
+    ],
+    ['a 16-byte AES key', keyWith({ key: 'ab'.repeat(16) }), /AES key construction failed/],
+    ['a key not hex', keyWith({ key: 'xy'.repeat(32) }), /key hex decoding failed/],
+    [
+      'a path without //',
+      keyWith({ path: 'fixtures.1password.com/accounts/a' }),
+      /missing '\/\/' prefix/,
+    ],
   ];
   for (const [label, key, expected] of REAL_MALFORMED) {
     it(`${label}: unavailable at once, names the input, never the key, asks no token`, async (t) => {
@@ -524,6 +539,34 @@ describe('workload identity with the real @1password/sdk, offline', () => {
       assert.ok(elapsedMs < 2_000, `${elapsedMs} ms`);
     });
   }
+
+  it('the fixture key is accepted: the SDK asks the fetcher for its host (a refusal keeps it offline)', async () => {
+    const endpoint = tokenEndpoint(() => Promise.reject(new Error('fixture: no token here')));
+    const source = new SdkSource({
+      auth: {
+        kind: 'workload-identity',
+        workloadId: WORKLOAD_ID,
+        // Padded: the backend strips it for the SDK.
+        integrationKey: INTEGRATION_KEY_PADDED,
+        idToken: endpoint.idToken,
+      },
+      connect: realConnector(2_000),
+      policy: { ...POLICY, attemptTimeoutMs: 2_000 },
+    });
+    try {
+      const error = await sourceError(source.readEnvironment(ENVIRONMENT_IDS.staging));
+      assert.deepEqual(endpoint.asked, [DEFAULT_AUDIENCE]);
+      assert.equal(DEFAULT_AUDIENCE, 'fixtures.1password.com');
+      assert.equal(error.failure, 'unavailable');
+      assert.match(
+        error.message,
+        /^the job's GitHub OIDC token could not be fetched: fixture: no token here/,
+      );
+    } finally {
+      await source.close();
+    }
+    assert.notEqual(INTEGRATION_KEY_PADDED, INTEGRATION_KEY);
+  });
 });
 
 // ---------------------------------------------------------------------------------------
