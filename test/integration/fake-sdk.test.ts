@@ -1002,15 +1002,25 @@ describe('fake SDK client: workload identity', () => {
     assert.equal(DEFAULT_AUDIENCE, 'fixtures.1password.com');
   });
 
-  it("wraps a fetcher's rejection as the SDK does, and a non-string as the SDK does", async () => {
+  it("words a fetcher's rejection, throw or non-string as the SDK does (the reason dropped)", async () => {
     const fake = createFakeSdkClient();
     assert.equal(
       await messageOf(fake.connector(workloadAuth(() => Promise.reject(new Error('HTTP 403'))))),
-      `${SDK_ERRORS.oidcFailed}HTTP 403`,
+      SDK_ERRORS.oidcRejected,
+    );
+    assert.equal(
+      await messageOf(
+        fake.connector(
+          workloadAuth(() => {
+            throw new Error('HTTP 403');
+          }),
+        ),
+      ),
+      SDK_ERRORS.oidcThrew,
     );
     assert.equal(
       await messageOf(fake.connector(workloadAuth(() => Promise.resolve(7 as unknown as string)))),
-      SDK_ERRORS.oidcNotString,
+      `${SDK_ERRORS.oidcFailed}${SDK_ERRORS.oidcNotString}`,
     );
     assert.deepEqual(fake.idTokens, [7]);
   });
@@ -1585,9 +1595,31 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
       ),
       15_000,
     );
-    assert.match(String(real), /^OIDC token fetcher failed: /);
+    assert.equal(real, SDK_ERRORS.oidcRejected);
     assert.deepEqual(refused, [DEFAULT_AUDIENCE]);
-    await messageOf(fake.connector(workloadAuth(refusing)));
+    assert.equal(await messageOf(fake.connector(workloadAuth(refusing))), real);
     assert.deepEqual(refused, [DEFAULT_AUDIENCE, DEFAULT_AUDIENCE]);
+    // A fetcher that throws, rejects, or hands over a non-string: the same texts.
+    const failing: ((audience: string) => Promise<string>)[] = [
+      () => {
+        throw new Error('fixture: thrown');
+      },
+      () => Promise.reject(new Error('fixture: rejected')),
+      () => Promise.resolve(7 as unknown as string),
+    ];
+    for (const fetcher of failing) {
+      const realText = await bounded(
+        messageOf(
+          sdk.createClient({
+            integrationName: 'test',
+            integrationVersion: '1.0.0',
+            oidcFetcher: fetcher,
+            workloadDetails: { workloadUuid: WORKLOAD_ID, customerManagedSecret: INTEGRATION_KEY },
+          }),
+        ),
+        15_000,
+      );
+      assert.equal(await messageOf(fake.connector(workloadAuth(fetcher))), realText);
+    }
   });
 });

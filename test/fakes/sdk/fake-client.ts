@@ -58,8 +58,9 @@
  * before any request (observed offline, see `integrationKeyError`: `ops_` + standard base64
  * without padding of `{ver: 1, typ, key: <hex AES key>, path: '//<host>/accounts/<account>'}`),
  * then asks `auth.idToken(audience)` for the job's OIDC token (recording the audience and the
- * token on the handle) and wraps a rejection as the core does ("OIDC token fetcher failed:
- * <reason>"). Only then does it compare the workload ID and the key with the accepted ones.
+ * token on the handle) and words a rejection, a throw or a non-string as the core does
+ * ("OIDC token fetcher failed: OIDC token fetcher promise rejected": the reason is dropped).
+ * Only then does it compare the workload ID and the key with the accepted ones.
  * Observed with a key the real SDK accepts (test/fixtures/integration-key.ts, driven to a
  * loopback stand-in in test/integration/sdk-workload.test.ts): the one `typ`
  * (`workload_identity_provider_key`), a 32-byte AES key, and the audience, which is the host
@@ -365,9 +366,19 @@ export const SDK_ERRORS = {
   keyAes: `${BAD_KEY_PREFIX}customer managed secret AES key construction failed`,
   /** `path` not `//<host>/accounts/<account ID>` (the reason follows). Observed. */
   keyPath: `${BAD_KEY_PREFIX}customer managed secret resource path is malformed: `,
-  /** The OIDC fetcher rejected (its reason follows). Assembled from the core's strings. */
+  /** How the SDK opens a failure of the OIDC fetcher (one of the three reasons below follows). */
   oidcFailed: 'OIDC token fetcher failed: ',
-  /** The OIDC fetcher resolved to something else than a string. Core string. */
+  /**
+   * The OIDC fetcher's promise rejected. Observed: the whole text; the rejection's own reason
+   * (an Error or a string) is dropped.
+   */
+  oidcRejected: 'OIDC token fetcher failed: OIDC token fetcher promise rejected',
+  /** The OIDC fetcher threw synchronously. Observed: the whole text. */
+  oidcThrew: 'OIDC token fetcher failed: OIDC token fetcher threw',
+  /**
+   * The OIDC fetcher resolved to something else than a string (after `oidcFailed`: observed
+   * as `OIDC token fetcher failed: OIDC token fetcher did not return a string`).
+   */
   oidcNotString: 'OIDC token fetcher did not return a string',
   /** A well-formed key of another workload: no keyset opens with it. Assembled. */
   keysetMismatch: 'workload keyset decryption failed: NoKeysetMatchesCmk',
@@ -954,18 +965,23 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     if (auth.workloadId === '') throw new Error(SDK_ERRORS.workloadIdEmpty);
     const audience = options.audience ?? audienceOf(auth.integrationKey);
     audiences.push(audience);
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(auth.idToken(audience));
+    } catch (thrown) {
+      throw new Error(SDK_ERRORS.oidcThrew, { cause: thrown });
+    }
     let token: unknown;
     try {
-      token = await auth.idToken(audience);
+      token = await pending;
     } catch (thrown) {
-      // The real SDK keeps only the text (it crosses into WebAssembly); the cause is for tests.
-      throw new Error(
-        `${SDK_ERRORS.oidcFailed}${thrown instanceof Error ? thrown.message : String(thrown)}`,
-        { cause: thrown },
-      );
+      // The real SDK drops the reason (the cause is for tests).
+      throw new Error(SDK_ERRORS.oidcRejected, { cause: thrown });
     }
     idTokens.push(token);
-    if (typeof token !== 'string') throw new Error(SDK_ERRORS.oidcNotString);
+    if (typeof token !== 'string') {
+      throw new Error(`${SDK_ERRORS.oidcFailed}${SDK_ERRORS.oidcNotString}`);
+    }
     // The token exchange, then the workload's keyset.
     if (auth.workloadId !== acceptedWorkload) throw new Error(SDK_ERRORS.workloadRejected);
     if (auth.integrationKey !== acceptedKey.replace(/=+$/, '')) {
