@@ -3,8 +3,9 @@
  * the settings it refuses before any request (to the ID-token endpoint, Connect or op), the
  * missing `id-token: write` said before the SDK is loaded, malformed integration keys, the
  * integration key masked first, the `version` input's warning, and an Environment read through
- * `op environment read`. What the SDK does with a good key is not assumed here (see
- * test/integration/pipeline-environments.test.ts for the pipeline's side of it).
+ * `op environment read`. What the SDK does with a good key is not assumed here: see
+ * test/e2e/workload-identity-token.test.ts (the real SDK to a loopback exchange, and the token
+ * endpoint's faults) and test/integration/pipeline-environments.test.ts (the pipeline's side).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -982,15 +982,45 @@ describe('fake SDK client: workload identity', () => {
     }
   });
 
-  it("wraps a fetcher's rejection as the SDK does, and a non-string as the SDK does", async () => {
+  it("asks for the host of the given key's path, like the real SDK (no scheme, port kept)", async () => {
+    for (const host of ['127.0.0.1:8443', 'my.1password.com', 'localhost:1']) {
+      const key = keyWith({ path: `//${host}/accounts/fixtureaccount000000000000` });
+      const fake = createFakeSdkClient({ integrationKey: key });
+      const asked: string[] = [];
+      await fake.connector(
+        workloadAuth(
+          (audience) => {
+            asked.push(audience);
+            return Promise.resolve(OIDC_TOKEN);
+          },
+          { integrationKey: key },
+        ),
+      );
+      assert.deepEqual(asked, [host]);
+      assert.deepEqual(fake.audiences, [host]);
+    }
+    assert.equal(DEFAULT_AUDIENCE, 'fixtures.1password.com');
+  });
+
+  it("words a fetcher's rejection, throw or non-string as the SDK does (the reason dropped)", async () => {
     const fake = createFakeSdkClient();
     assert.equal(
       await messageOf(fake.connector(workloadAuth(() => Promise.reject(new Error('HTTP 403'))))),
-      `${SDK_ERRORS.oidcFailed}HTTP 403`,
+      SDK_ERRORS.oidcRejected,
+    );
+    assert.equal(
+      await messageOf(
+        fake.connector(
+          workloadAuth(() => {
+            throw new Error('HTTP 403');
+          }),
+        ),
+      ),
+      SDK_ERRORS.oidcThrew,
     );
     assert.equal(
       await messageOf(fake.connector(workloadAuth(() => Promise.resolve(7 as unknown as string)))),
-      SDK_ERRORS.oidcNotString,
+      `${SDK_ERRORS.oidcFailed}${SDK_ERRORS.oidcNotString}`,
     );
     assert.deepEqual(fake.idTokens, [7]);
   });
@@ -1505,8 +1535,8 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
       asked.push(audience);
       return Promise.resolve(OIDC_TOKEN);
     };
-    // Every key the real SDK can be given offline stops at its checks. Past the key type
-    // (whose accepted value was not found) the fake's hex, AES and path texts are assembled.
+    // Every key the real SDK can be given offline stops at its checks (a well-formed one asks
+    // for a token, and posts it to the key's host: see below, with a fetcher that refuses).
     for (const key of [
       '',
       'abc',
@@ -1523,6 +1553,14 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
       keyWith({ ver: 2 }),
       keyWith({ typ: 'aes' }),
       keyWith({ typ: 'aes', key: 'xy', path: 'p' }),
+      keyWith({ key: 'xy'.repeat(32) }),
+      keyWith({ key: 'abc' }),
+      keyWith({ key: 'ab'.repeat(16) }),
+      keyWith({ key: 'ab'.repeat(31) }),
+      keyWith({ path: 'fixtures.1password.com/accounts/a' }),
+      keyWith({ path: '//fixtures.1password.com' }),
+      keyWith({ path: '//host/teams/a' }),
+      keyWith({ path: '//host/accounts/' }),
     ]) {
       const real = await bounded(
         messageOf(
@@ -1539,20 +1577,49 @@ describe('real @1password/sdk against the sign-in server', { skip: skipReal }, (
       assert.equal(real, faked, `key ${JSON.stringify(key.slice(0, 40))}`);
     }
     assert.deepEqual(asked, [], 'the real SDK asked for a token');
-    // The fixture's own key: the real SDK does not know its made-up `typ`.
-    assert.equal(
-      await bounded(
+    // The fixture's own key is well-formed: both ask the fetcher for the key's host. The
+    // fetcher refuses, so the real SDK posts nothing to fixtures.1password.com.
+    const refused: string[] = [];
+    const refusing = (audience: string) => {
+      refused.push(audience);
+      return Promise.reject(new Error('fixture: no token here'));
+    };
+    const real = await bounded(
+      messageOf(
+        sdk.createClient({
+          integrationName: 'test',
+          integrationVersion: '1.0.0',
+          oidcFetcher: refusing,
+          workloadDetails: { workloadUuid: WORKLOAD_ID, customerManagedSecret: INTEGRATION_KEY },
+        }),
+      ),
+      15_000,
+    );
+    assert.equal(real, SDK_ERRORS.oidcRejected);
+    assert.deepEqual(refused, [DEFAULT_AUDIENCE]);
+    assert.equal(await messageOf(fake.connector(workloadAuth(refusing))), real);
+    assert.deepEqual(refused, [DEFAULT_AUDIENCE, DEFAULT_AUDIENCE]);
+    // A fetcher that throws, rejects, or hands over a non-string: the same texts.
+    const failing: ((audience: string) => Promise<string>)[] = [
+      () => {
+        throw new Error('fixture: thrown');
+      },
+      () => Promise.reject(new Error('fixture: rejected')),
+      () => Promise.resolve(7 as unknown as string),
+    ];
+    for (const fetcher of failing) {
+      const realText = await bounded(
         messageOf(
           sdk.createClient({
             integrationName: 'test',
             integrationVersion: '1.0.0',
-            oidcFetcher: idToken,
+            oidcFetcher: fetcher,
             workloadDetails: { workloadUuid: WORKLOAD_ID, customerManagedSecret: INTEGRATION_KEY },
           }),
         ),
         15_000,
-      ),
-      SDK_ERRORS.keyType,
-    );
+      );
+      assert.equal(await messageOf(fake.connector(workloadAuth(fetcher))), realText);
+    }
   });
 });

@@ -395,7 +395,9 @@ describe('faults', () => {
       };
       const { log, source: cli } = logged(
         { fault: 'hang' },
-        { policy: { ...POLICY, attemptTimeoutMs: 600_000, budgetMs: 600_000 }, clock },
+        // A budget beyond the attempt: `now` is real, so a budget of 600 000 ms would leave
+        // 599 999 ms for the attempt once a millisecond has passed (seen on a loaded machine).
+        { policy: { ...POLICY, attemptTimeoutMs: 600_000, budgetMs: 1_200_000 }, clock },
       );
       try {
         const failed = unavailable(resolveAll(cli, [REF]));

@@ -8,8 +8,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import tls from 'node:tls';
 import { actionsRunner } from '../../src/actions-runner.ts';
@@ -21,6 +19,7 @@ import { redact } from '../../src/redact.ts';
 import { toSecretsError } from '../../src/resolve.ts';
 import { TLS } from '../fakes/connect-server.ts';
 import { type FakeIdTokenServer, startIdTokenServer } from '../fakes/id-token-server.ts';
+import { type ExchangeStandIn, startExchangeStandIn } from '../fakes/token-exchange.ts';
 import {
   createFakeSdkClient,
   DEFAULT_AUDIENCE,
@@ -493,8 +492,8 @@ describe('workload identity with the real @1password/sdk, offline', () => {
     }
   };
 
-  // The vault-data fixture key has a made-up `typ`, so it stops at the key type; a well-formed
-  // key (test/fixtures/integration-key.ts) reaches the token fetcher: see the next block.
+  // Every key here stops at the SDK's checks; a well-formed key (the fixture's, or one from
+  // test/fixtures/integration-key.ts) reaches the token fetcher: see below and the next block.
   const REAL_MALFORMED: readonly (readonly [string, string, RegExp])[] = [
     ['empty', '', /customer_managed_secret must not be empty/],
     // `'ops_'` may read `'***'`: the fake cases registered the key `ops_` as a credential.
@@ -507,9 +506,24 @@ describe('workload identity with the real @1password/sdk, offline', () => {
     ],
     ['a service-account token', SERVICE_ACCOUNT_TOKEN, /JSON deserialization failed/],
     ['version 2', keyWith({ ver: 2 }), /unsupported customer managed secret version: 2/],
-    ['the fixture key', INTEGRATION_KEY, /unsupported customer managed secret key type/],
+    [
+      'a made-up typ',
+      keyWith({ typ: 'fixture-aes-256' }),
+      /unsupported customer managed secret key type/,
+    ],
     // Padded: the backend strips the padding, so the SDK gets as far as the key type.
-    ['the fixture key, padded', INTEGRATION_KEY_PADDED, /key type/],
+    [
+      'a made-up typ, padded',
+      `ops_${Buffer.from(JSON.stringify({ ...INTEGRATION_KEY_PAYLOAD, typ: 'fixture-aes-256' })).toString('base64')}`,
+      /key type/,
+    ],
+    ['a 16-byte AES key', keyWith({ key: 'ab'.repeat(16) }), /AES key construction failed/],
+    ['a key not hex', keyWith({ key: 'xy'.repeat(32) }), /key hex decoding failed/],
+    [
+      'a path without //',
+      keyWith({ path: 'fixtures.1password.com/accounts/a' }),
+      /missing '\/\/' prefix/,
+    ],
   ];
   for (const [label, key, expected] of REAL_MALFORMED) {
     it(`${label}: unavailable at once, names the input, never the key, asks no token`, async (t) => {
@@ -525,51 +539,38 @@ describe('workload identity with the real @1password/sdk, offline', () => {
       assert.ok(elapsedMs < 2_000, `${elapsedMs} ms`);
     });
   }
+
+  it('the fixture key is accepted: the SDK asks the fetcher for its host (a refusal keeps it offline)', async () => {
+    const endpoint = tokenEndpoint(() => Promise.reject(new Error('fixture: no token here')));
+    const source = new SdkSource({
+      auth: {
+        kind: 'workload-identity',
+        workloadId: WORKLOAD_ID,
+        // Padded: the backend strips it for the SDK.
+        integrationKey: INTEGRATION_KEY_PADDED,
+        idToken: endpoint.idToken,
+      },
+      connect: realConnector(2_000),
+      policy: { ...POLICY, attemptTimeoutMs: 2_000 },
+    });
+    try {
+      const error = await sourceError(source.readEnvironment(ENVIRONMENT_IDS.staging));
+      assert.deepEqual(endpoint.asked, [DEFAULT_AUDIENCE]);
+      assert.equal(DEFAULT_AUDIENCE, 'fixtures.1password.com');
+      assert.equal(error.failure, 'unavailable');
+      assert.match(
+        error.message,
+        /^the job's GitHub OIDC token could not be fetched: fixture: no token here/,
+      );
+    } finally {
+      await source.close();
+    }
+    assert.notEqual(INTEGRATION_KEY_PADDED, INTEGRATION_KEY);
+  });
 });
 
 // ---------------------------------------------------------------------------------------
 // The real SDK's workload-identity path, to a loopback stand-in
-
-/** One request the token-exchange stand-in received. */
-interface Exchange {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** 1Password's token exchange, stood in for on 127.0.0.1 over HTTPS (test/fixtures/tls). */
-async function startExchangeStandIn(status: number, body: string) {
-  const requests: Exchange[] = [];
-  const server = https.createServer(
-    { cert: readFileSync(TLS.server), key: readFileSync(TLS.serverKey) },
-    (req, res) => {
-      let received = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (received += chunk));
-      req.on('end', () => {
-        requests.push({
-          method: req.method ?? '',
-          path: req.url ?? '',
-          headers: req.headers,
-          body: received,
-        });
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(body);
-      });
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('workload identity with the real @1password/sdk, to a loopback stand-in', () => {
   const ID_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const;
@@ -577,7 +578,7 @@ describe('workload identity with the real @1password/sdk, to a loopback stand-in
   const savedCas = tls.getCACertificates('default');
   const realWrite = process.stdout.write.bind(process.stdout);
   let idServer: FakeIdTokenServer;
-  let exchange: Awaited<ReturnType<typeof startExchangeStandIn>>;
+  let exchange: ExchangeStandIn;
   /** Workflow commands (`::add-mask::...`) the door wrote: kept off the test protocol. */
   let commands: string[] = [];
 
@@ -595,11 +596,8 @@ describe('workload identity with the real @1password/sdk, to a loopback stand-in
     idServer.requests.length = 0;
     process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = idServer.url;
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = idServer.requestToken;
-    // A refused exchange: what 1Password answers a token it does not accept.
-    exchange = await startExchangeStandIn(
-      401,
-      JSON.stringify({ code: 'unauthenticated', message: 'fixture: token not accepted' }),
-    );
+    // A refused exchange (401): what 1Password answers a token it does not accept.
+    exchange = await startExchangeStandIn();
     commands = [];
     process.stdout.write = (chunk: unknown, ...rest: unknown[]): boolean => {
       if (typeof chunk === 'string' && chunk.startsWith('::')) {

@@ -58,12 +58,15 @@
  * before any request (observed offline, see `integrationKeyError`: `ops_` + standard base64
  * without padding of `{ver: 1, typ, key: <hex AES key>, path: '//<host>/accounts/<account>'}`),
  * then asks `auth.idToken(audience)` for the job's OIDC token (recording the audience and the
- * token on the handle) and wraps a rejection as the core does ("OIDC token fetcher failed:
- * <reason>"). Only then does it compare the workload ID and the key with the accepted ones.
- * Not observed (no key with the real `typ` could be built offline, so the real SDK never
- * reached its fetcher): the audience (`DEFAULT_AUDIENCE` is a guess), the order of fetcher and
- * key checks beyond the format, and the texts of a refused workload or key, assembled from
- * strings of the core. `environments.getVariables`: an ID that is not 26 lowercase letters and
+ * token on the handle) and words a rejection, a throw or a non-string as the core does
+ * ("OIDC token fetcher failed: OIDC token fetcher promise rejected": the reason is dropped).
+ * Only then does it compare the workload ID and the key with the accepted ones.
+ * Observed with a key the real SDK accepts (test/fixtures/integration-key.ts, driven to a
+ * loopback stand-in in test/integration/sdk-workload.test.ts): the one `typ`
+ * (`workload_identity_provider_key`), a 32-byte AES key, and the audience, which is the host
+ * (and port) of the key's path, no scheme: the fake asks for that too (`DEFAULT_AUDIENCE` for
+ * the fixture key). Not observed: the texts of a refused workload or key past the exchange,
+ * assembled from strings of the core. `environments.getVariables`: an ID that is not 26 lowercase letters and
  * digits is "invalid environment UUID"; an Environment not readable answers like a missing one.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
@@ -78,10 +81,12 @@ import {
   environmentById,
   type FakeEnvironmentVariable,
   INTEGRATION_KEY,
+  INTEGRATION_KEY_HOST,
   SERVICE_ACCOUNT_TOKEN,
   VAULTS,
   WORKLOAD_ID,
 } from '../../fixtures/vault-data.ts';
+import { INTEGRATION_KEY_TYPE } from '../../fixtures/integration-key.ts';
 import type { FakeField, FakeFile, FakeItem, FakeVault } from '../connect-server.ts';
 import {
   parseSdkReference,
@@ -272,7 +277,10 @@ export interface FakeSdkOptions {
    * `'lossy'`: text with U+FFFD for each bad byte.
    */
   binaryFiles?: 'unsupported' | 'lossy';
-  /** Workload identity: the audience the connector asks the OIDC fetcher for. Default `DEFAULT_AUDIENCE`. */
+  /**
+   * Workload identity: the audience the connector asks the OIDC fetcher for. Default: the host
+   * of the given key's path, as the real SDK does (`DEFAULT_AUDIENCE` for `INTEGRATION_KEY`).
+   */
   audience?: string;
   /** Workload identity: the workload ID accepted. Default `WORKLOAD_ID`. */
   workloadId?: string;
@@ -350,17 +358,27 @@ export const SDK_ERRORS = {
   keyJson: `${BAD_KEY_PREFIX}customer managed secret JSON deserialization failed`,
   /** `ver` other than 1 (the number follows). Observed. */
   keyVersion: `${BAD_KEY_PREFIX}unsupported customer managed secret version: `,
-  /** `typ` not the one key type known. Observed (every `typ` tried gave it). */
+  /** `typ` not `workload_identity_provider_key`, the one key type known. Observed. */
   keyType: `${BAD_KEY_PREFIX}unsupported customer managed secret key type`,
-  /** `key` not hex. Assembled from the core's strings. */
+  /** `key` not hex. Observed. */
   keyHex: `${BAD_KEY_PREFIX}customer managed secret key hex decoding failed`,
-  /** `key` not an AES key's length. Assembled. */
+  /** `key` not 32 bytes (an AES-256 key; 16 bytes are refused too). Observed. */
   keyAes: `${BAD_KEY_PREFIX}customer managed secret AES key construction failed`,
-  /** `path` not `//<host>/accounts/<account ID>` (the reason follows). Assembled. */
+  /** `path` not `//<host>/accounts/<account ID>` (the reason follows). Observed. */
   keyPath: `${BAD_KEY_PREFIX}customer managed secret resource path is malformed: `,
-  /** The OIDC fetcher rejected (its reason follows). Assembled from the core's strings. */
+  /** How the SDK opens a failure of the OIDC fetcher (one of the three reasons below follows). */
   oidcFailed: 'OIDC token fetcher failed: ',
-  /** The OIDC fetcher resolved to something else than a string. Core string. */
+  /**
+   * The OIDC fetcher's promise rejected. Observed: the whole text; the rejection's own reason
+   * (an Error or a string) is dropped.
+   */
+  oidcRejected: 'OIDC token fetcher failed: OIDC token fetcher promise rejected',
+  /** The OIDC fetcher threw synchronously. Observed: the whole text. */
+  oidcThrew: 'OIDC token fetcher failed: OIDC token fetcher threw',
+  /**
+   * The OIDC fetcher resolved to something else than a string (after `oidcFailed`: observed
+   * as `OIDC token fetcher failed: OIDC token fetcher did not return a string`).
+   */
   oidcNotString: 'OIDC token fetcher did not return a string',
   /** A well-formed key of another workload: no keyset opens with it. Assembled. */
   keysetMismatch: 'workload keyset decryption failed: NoKeysetMatchesCmk',
@@ -372,8 +390,11 @@ export const SDK_ERRORS = {
   environmentNotFound: 'Environment was not found',
 } as const;
 
-/** Audience the fake asks the OIDC fetcher for: a guess (the real one was not observed offline). */
-export const DEFAULT_AUDIENCE = 'https://fixtures.1password.com';
+/**
+ * The audience asked for with the fixture key: its path's host, no scheme, as the real SDK asks
+ * (observed: `127.0.0.1:<port>` for a key whose path is `//127.0.0.1:<port>/accounts/...`).
+ */
+export const DEFAULT_AUDIENCE = INTEGRATION_KEY_HOST;
 
 /**
  * Why the SDK refuses a reference: verbatim the reasons of @1password/sdk 0.5.0 (observed
@@ -763,7 +784,7 @@ function pathProblem(path: string): string | undefined {
  * undefined if it is well-formed. The real SDK reads `ops_` + standard base64 without padding of
  * `{ver, typ, key, path}` (serde: extra fields ignored, a missing or mistyped one refused).
  */
-export function integrationKeyError(key: string, acceptedType: string): Error | undefined {
+export function integrationKeyError(key: string): Error | undefined {
   if (key === '') return new Error(SDK_ERRORS.keyEmpty);
   if (!key.startsWith('ops_')) return new Error(SDK_ERRORS.keyPrefix);
   const body = key.slice(4);
@@ -797,24 +818,23 @@ export function integrationKeyError(key: string, acceptedType: string): Error | 
     path,
   } = record as { ver: number; typ: string; key: string; path: string };
   if (ver !== 1) return new Error(`${SDK_ERRORS.keyVersion}${ver}`);
-  if (typ !== acceptedType) return new Error(SDK_ERRORS.keyType);
+  if (typ !== INTEGRATION_KEY_TYPE) return new Error(SDK_ERRORS.keyType);
   if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) return new Error(SDK_ERRORS.keyHex);
-  if (![16, 24, 32].includes(hex.length / 2)) return new Error(SDK_ERRORS.keyAes);
+  if (hex.length !== 64) return new Error(SDK_ERRORS.keyAes);
   const problem = pathProblem(path);
   if (problem !== undefined) return new Error(`${SDK_ERRORS.keyPath}${problem}`);
   return undefined;
 }
 
-/** The `typ` of a well-formed key (that of `INTEGRATION_KEY` unless it says otherwise). */
-function keyType(key: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(key.slice(4), 'base64').toString('utf8')) as {
-      typ?: unknown;
-    };
-    return typeof parsed.typ === 'string' ? parsed.typ : '';
-  } catch {
-    return '';
-  }
+/**
+ * The audience the real SDK asks for with a well-formed key: the host (and port) of its path,
+ * `//<host>/accounts/<account ID>`.
+ */
+export function audienceOf(key: string): string {
+  const { path } = JSON.parse(Buffer.from(key.slice(4), 'base64').toString('utf8')) as {
+    path: string;
+  };
+  return path.slice(2, path.indexOf('/', 2));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -826,7 +846,6 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   const visible = options.visible ?? ((vault: FakeVault) => vault.accessible !== false);
   const clock = options.now ?? Date.now;
   const binaryFiles = options.binaryFiles ?? 'unsupported';
-  const audience = options.audience ?? DEFAULT_AUDIENCE;
   const acceptedWorkload = options.workloadId ?? WORKLOAD_ID;
   const acceptedKey = options.integrationKey ?? INTEGRATION_KEY;
   const environmentVisible = options.environmentVisible ?? (() => true);
@@ -941,22 +960,28 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     auth: Extract<Parameters<SdkConnector>[0], { kind: 'workload-identity' }>,
   ): Promise<FakeSdkClient> => {
     // The checks `createClient` makes before any request.
-    const keyError = integrationKeyError(auth.integrationKey, keyType(acceptedKey));
+    const keyError = integrationKeyError(auth.integrationKey);
     if (keyError !== undefined) throw keyError;
     if (auth.workloadId === '') throw new Error(SDK_ERRORS.workloadIdEmpty);
+    const audience = options.audience ?? audienceOf(auth.integrationKey);
     audiences.push(audience);
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(auth.idToken(audience));
+    } catch (thrown) {
+      throw new Error(SDK_ERRORS.oidcThrew, { cause: thrown });
+    }
     let token: unknown;
     try {
-      token = await auth.idToken(audience);
+      token = await pending;
     } catch (thrown) {
-      // The real SDK keeps only the text (it crosses into WebAssembly); the cause is for tests.
-      throw new Error(
-        `${SDK_ERRORS.oidcFailed}${thrown instanceof Error ? thrown.message : String(thrown)}`,
-        { cause: thrown },
-      );
+      // The real SDK drops the reason (the cause is for tests).
+      throw new Error(SDK_ERRORS.oidcRejected, { cause: thrown });
     }
     idTokens.push(token);
-    if (typeof token !== 'string') throw new Error(SDK_ERRORS.oidcNotString);
+    if (typeof token !== 'string') {
+      throw new Error(`${SDK_ERRORS.oidcFailed}${SDK_ERRORS.oidcNotString}`);
+    }
     // The token exchange, then the workload's keyset.
     if (auth.workloadId !== acceptedWorkload) throw new Error(SDK_ERRORS.workloadRejected);
     if (auth.integrationKey !== acceptedKey.replace(/=+$/, '')) {
