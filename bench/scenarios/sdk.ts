@@ -41,7 +41,10 @@ export async function sdkScenario(shape: SdkShape): Promise<ScenarioResult> {
   const pathVaults = Math.min(2, shape.vaults, shape.items);
 
   const fake = createFakeSdkClient({ vaults: data.vaults });
-  const source = new SdkSource({ auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN }, connect: fake.connector });
+  const source = new SdkSource({
+    auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
+    connect: fake.connector,
+  });
   const started = now();
   let outcomes;
   try {
