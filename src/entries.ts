@@ -70,6 +70,11 @@ export function collect(
   return { entries, errors };
 }
 
+/** The label of an Environment in reports; never a secret's name (it holds a space). */
+export function environmentLabel(id: string): string {
+  return `environment ${id}`;
+}
+
 /** Each template rendered in memory: one file entry whose placed values are masked. */
 export function templateEntries(
   templates: readonly Template[],
@@ -107,7 +112,7 @@ export function environmentEntries(
   const entries: Entry[] = [];
   const errors: SecretsError[] = [];
   const owners = new Map(taken.map((entry) => [nameKey(entry.name), `the secret ${entry.name}`]));
-  const label = `environment ${environmentId}`;
+  const label = environmentLabel(environmentId);
   for (const variable of variables) {
     const fail = (message: string) =>
       errors.push(new SecretsError(Code.configInvalid, message, variable.name, label));

@@ -12,7 +12,7 @@ import {
   settingsProblems,
 } from './backends/select.ts';
 import type { EnvironmentVariable } from './backends/source.ts';
-import { collect, environmentEntries, templateEntries } from './entries.ts';
+import { collect, environmentEntries, environmentLabel, templateEntries } from './entries.ts';
 import { Code, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
 import { type Inputs, readInputs, readSpecs, readTemplates } from './inputs.ts';
@@ -44,11 +44,6 @@ interface Work {
 interface Answers {
   readonly outcomes: ReadonlyMap<string, Outcome>;
   readonly variables: readonly EnvironmentVariable[] | SecretsError | undefined;
-}
-
-/** The label of an Environment in reports; never a secret's name (it holds a space). */
-export function environmentLabel(id: string): string {
-  return `environment ${id}`;
 }
 
 /** One line of the summary: a secret, a template, or one variable of the Environment. */
@@ -224,6 +219,52 @@ async function readWork(
   return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
 
+/** What a step's work came to: the entries to export, or every failure. */
+type Loaded =
+  | { readonly mode: Mode; readonly entries: Entry[]; readonly listed: Subject[] }
+  | { readonly failures: SecretsError[]; readonly listed: Subject[] };
+
+/** Picks and opens the backend, resolves everything, and turns the answers into entries. */
+async function load(
+  runner: Runner,
+  open: Open,
+  inputs: Inputs,
+  work: Work,
+  malformed: readonly SecretsError[],
+): Promise<Loaded> {
+  let mode: Mode;
+  let answers: Answers;
+  try {
+    const choice = chooseMode(inputs);
+    mode = choice.mode;
+    const refNames = [
+      ...work.specs.map((spec) => spec.name),
+      ...work.templates.filter((template) => template.placeholders.length > 0).map((t) => t.name),
+    ];
+    const problems = modeProblems(mode, { refNames, environment: work.environment });
+    if (problems.length > 0) {
+      return { failures: [...problems, ...malformed], listed: subjects(work, undefined) };
+    }
+    const opened = await open(mode, inputs, runner);
+    for (const warning of [...choice.warnings, ...opened.warnings]) runner.warning(warning);
+    answers = await resolveAll(runner, opened, mode, work);
+  } catch (thrown) {
+    return { failures: [...malformed, toSecretsError(thrown)], listed: subjects(work, undefined) };
+  }
+  const collected = collect(work.specs, answers.outcomes);
+  const rendered = templateEntries(work.templates, answers.outcomes);
+  const entries = [...collected.entries, ...rendered.entries];
+  const { variables } = answers;
+  const environment =
+    variables instanceof SecretsError
+      ? { entries: [], errors: [variables] }
+      : environmentEntries(work.environment ?? '', variables ?? [], entries);
+  entries.push(...environment.entries);
+  const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
+  const listed = subjects(work, answers);
+  return failures.length > 0 ? { failures, listed } : { mode, entries, listed };
+}
+
 /** Loads every secret the step asks for and exports them all, or reports every failure. */
 export async function loadSecrets(runner: Runner, open: Open = openSource): Promise<void> {
   const { inputs, errors: inputErrors } = readInputs(runner);
@@ -260,43 +301,16 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     inputs.integrationKey === undefined;
   let entries: Entry[] = [];
   let mode: Mode | undefined;
-  if (nothing && malformed.length > 0) {
-    return fail(runner, malformed, inputs, listed);
-  } else if (nothing) {
+  if (nothing) {
+    if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
     runner.warning(
       'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
     );
   } else {
-    let answers: Answers;
-    try {
-      const choice = chooseMode(inputs);
-      mode = choice.mode;
-      const refNames = [
-        ...work.specs.map((spec) => spec.name),
-        ...work.templates.filter((template) => template.placeholders.length > 0).map((t) => t.name),
-      ];
-      const problems = modeProblems(mode, { refNames, environment: work.environment });
-      if (problems.length > 0) return fail(runner, [...problems, ...malformed], inputs, listed);
-      const opened = await open(mode, inputs, runner);
-      for (const warning of [...choice.warnings, ...opened.warnings]) runner.warning(warning);
-      answers = await resolveAll(runner, opened, mode, work);
-    } catch (thrown) {
-      return fail(runner, [...malformed, toSecretsError(thrown)], inputs, listed);
-    }
-    listed = subjects(work, answers);
-    const collected = collect(work.specs, answers.outcomes);
-    const rendered = templateEntries(work.templates, answers.outcomes);
-    entries = [...collected.entries, ...rendered.entries];
-    const { variables } = answers;
-    const environment =
-      variables instanceof SecretsError
-        ? { entries: [], errors: [variables] }
-        : variables === undefined || work.environment === undefined
-          ? { entries: [], errors: [] }
-          : environmentEntries(work.environment, variables, entries);
-    entries.push(...environment.entries);
-    const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
-    if (failures.length > 0) return fail(runner, failures, inputs, listed);
+    const loaded = await load(runner, open, inputs, work, malformed);
+    listed = loaded.listed;
+    if ('failures' in loaded) return fail(runner, loaded.failures, inputs, listed);
+    ({ mode, entries } = loaded);
   }
 
   let exported: string[];
