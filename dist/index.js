@@ -7951,6 +7951,9 @@ function collect(specs, outcomes) {
   }
   return { entries, errors };
 }
+function environmentLabel(id) {
+  return `environment ${id}`;
+}
 function templateEntries(templates, outcomes) {
   const entries = [];
   const errors = [];
@@ -7975,7 +7978,7 @@ function environmentEntries(environmentId, variables, taken) {
   const entries = [];
   const errors = [];
   const owners = new Map(taken.map((entry) => [nameKey(entry.name), `the secret ${entry.name}`]));
-  const label = `environment ${environmentId}`;
+  const label = environmentLabel(environmentId);
   for (const variable of variables) {
     const fail2 = (message) => errors.push(new SecretsError(Code.configInvalid, message, variable.name, label));
     const problem = nameProblem(variable.name);
@@ -8478,10 +8481,10 @@ var Resolver = class {
     const reasons = outcomes.map((outcome) => describe(outcome));
     throw new SecretsError(Code.refNotFound, reasons.join("; and "));
   }
-  #once(key, load) {
+  #once(key, load2) {
     let pending = this.#cache.get(key);
     if (!pending) {
-      pending = load();
+      pending = load2();
       this.#cache.set(key, pending);
     }
     return pending;
@@ -8677,9 +8680,6 @@ var HEADING = "1Password secrets";
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
-function environmentLabel(id) {
-  return `environment ${id}`;
-}
 function subjects(work, answers) {
   const variables = answers?.variables;
   const environment = work.environment === void 0 ? [] : variables !== void 0 && !(variables instanceof SecretsError) ? variables.map((variable) => ({
@@ -8795,6 +8795,36 @@ async function readWork(runner, inputs) {
   const malformed = errors.filter((error) => error.code === Code.refInvalid);
   return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
+async function load(runner, open, inputs, work, malformed) {
+  let mode;
+  let answers;
+  try {
+    const choice = chooseMode(inputs);
+    mode = choice.mode;
+    const refNames = [
+      ...work.specs.map((spec) => spec.name),
+      ...work.templates.filter((template) => template.placeholders.length > 0).map((t) => t.name)
+    ];
+    const problems = modeProblems(mode, { refNames, environment: work.environment });
+    if (problems.length > 0) {
+      return { failures: [...problems, ...malformed], listed: subjects(work, void 0) };
+    }
+    const opened = await open(mode, inputs, runner);
+    for (const warning of [...choice.warnings, ...opened.warnings]) runner.warning(warning);
+    answers = await resolveAll(runner, opened, mode, work);
+  } catch (thrown) {
+    return { failures: [...malformed, toSecretsError(thrown)], listed: subjects(work, void 0) };
+  }
+  const collected = collect(work.specs, answers.outcomes);
+  const rendered = templateEntries(work.templates, answers.outcomes);
+  const entries = [...collected.entries, ...rendered.entries];
+  const { variables } = answers;
+  const environment = variables instanceof SecretsError ? { entries: [], errors: [variables] } : environmentEntries(work.environment ?? "", variables ?? [], entries);
+  entries.push(...environment.entries);
+  const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
+  const listed = subjects(work, answers);
+  return failures.length > 0 ? { failures, listed } : { mode, entries, listed };
+}
 async function loadSecrets(runner, open = openSource) {
   const { inputs, errors: inputErrors } = readInputs(runner);
   protectCredentials(runner, inputs);
@@ -8819,38 +8849,16 @@ async function loadSecrets(runner, open = openSource) {
   const nothing = work.specs.length === 0 && work.templates.length === 0 && work.environment === void 0 && inputs.workloadId === void 0 && inputs.integrationKey === void 0;
   let entries = [];
   let mode;
-  if (nothing && malformed.length > 0) {
-    return fail(runner, malformed, inputs, listed);
-  } else if (nothing) {
+  if (nothing) {
+    if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
     runner.warning(
       "no secrets to load: the secrets input is empty and no step env value is an op:// reference"
     );
   } else {
-    let answers;
-    try {
-      const choice = chooseMode(inputs);
-      mode = choice.mode;
-      const refNames = [
-        ...work.specs.map((spec) => spec.name),
-        ...work.templates.filter((template) => template.placeholders.length > 0).map((t) => t.name)
-      ];
-      const problems = modeProblems(mode, { refNames, environment: work.environment });
-      if (problems.length > 0) return fail(runner, [...problems, ...malformed], inputs, listed);
-      const opened = await open(mode, inputs, runner);
-      for (const warning of [...choice.warnings, ...opened.warnings]) runner.warning(warning);
-      answers = await resolveAll(runner, opened, mode, work);
-    } catch (thrown) {
-      return fail(runner, [...malformed, toSecretsError(thrown)], inputs, listed);
-    }
-    listed = subjects(work, answers);
-    const collected = collect(work.specs, answers.outcomes);
-    const rendered = templateEntries(work.templates, answers.outcomes);
-    entries = [...collected.entries, ...rendered.entries];
-    const { variables } = answers;
-    const environment = variables instanceof SecretsError ? { entries: [], errors: [variables] } : variables === void 0 || work.environment === void 0 ? { entries: [], errors: [] } : environmentEntries(work.environment, variables, entries);
-    entries.push(...environment.entries);
-    const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
-    if (failures.length > 0) return fail(runner, failures, inputs, listed);
+    const loaded = await load(runner, open, inputs, work, malformed);
+    listed = loaded.listed;
+    if ("failures" in loaded) return fail(runner, loaded.failures, inputs, listed);
+    ({ mode, entries } = loaded);
   }
   let exported;
   try {
