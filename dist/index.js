@@ -7402,20 +7402,20 @@ function settingsProblems(inputs) {
   }
   return [];
 }
-function modeProblems(mode, work) {
+function modeProblems(mode, needs) {
   const invalid = (message) => [new SecretsError(Code.configInvalid, message)];
-  if (mode === "workload-identity" && work.refNames.length > 0) {
-    const names = work.refNames.slice(0, 5).join(", ") + (work.refNames.length > 5 ? ", ..." : "");
+  if (mode === "workload-identity" && needs.refNames.length > 0) {
+    const names = needs.refNames.slice(0, 5).join(", ") + (needs.refNames.length > 5 ? ", ..." : "");
     return invalid(
-      `workload identity reads 1Password Environments only, and ${names} ${work.refNames.length === 1 ? "is an op:// reference" : "are op:// references"}: load them in another step, with a service account or Connect`
+      `workload identity reads 1Password Environments only, and ${names} ${needs.refNames.length === 1 ? "is an op:// reference" : "are op:// references"}: load them in another step, with a service account or Connect`
     );
   }
-  if (mode === "workload-identity" && work.environment === void 0) {
+  if (mode === "workload-identity" && needs.environment === void 0) {
     return invalid(
       "workload identity reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)"
     );
   }
-  if (mode === "connect" && work.environment !== void 0) {
+  if (mode === "connect" && needs.environment !== void 0) {
     return invalid(
       "Connect serves no 1Password Environments: load the environment with a service account or workload identity, or remove environment (or OP_ENVIRONMENT_ID)"
     );

@@ -50,29 +50,29 @@ export function settingsProblems(inputs: Inputs): SecretsError[] {
 }
 
 /** What the step loads, as far as the choice of backend cares. */
-export interface Work {
+export interface Needs {
   /** Names of the secrets and templates that hold op:// references. */
   readonly refNames: readonly string[];
   readonly environment: string | undefined;
 }
 
 /** What `mode` cannot do for this step, said before any request. */
-export function modeProblems(mode: Mode, work: Work): SecretsError[] {
+export function modeProblems(mode: Mode, needs: Needs): SecretsError[] {
   const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
-  if (mode === 'workload-identity' && work.refNames.length > 0) {
-    const names = work.refNames.slice(0, 5).join(', ') + (work.refNames.length > 5 ? ', ...' : '');
+  if (mode === 'workload-identity' && needs.refNames.length > 0) {
+    const names = needs.refNames.slice(0, 5).join(', ') + (needs.refNames.length > 5 ? ', ...' : '');
     return invalid(
       `workload identity reads 1Password Environments only, and ${names} ` +
-        `${work.refNames.length === 1 ? 'is an op:// reference' : 'are op:// references'}: ` +
+        `${needs.refNames.length === 1 ? 'is an op:// reference' : 'are op:// references'}: ` +
         'load them in another step, with a service account or Connect',
     );
   }
-  if (mode === 'workload-identity' && work.environment === undefined) {
+  if (mode === 'workload-identity' && needs.environment === undefined) {
     return invalid(
       'workload identity reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)',
     );
   }
-  if (mode === 'connect' && work.environment !== undefined) {
+  if (mode === 'connect' && needs.environment !== undefined) {
     return invalid(
       'Connect serves no 1Password Environments: load the environment with a service account ' +
         'or workload identity, or remove environment (or OP_ENVIRONMENT_ID)',

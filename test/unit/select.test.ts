@@ -4,10 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chooseMode, connectUrl, type Mode } from '../../src/backends/select.ts';
+import {
+  chooseMode,
+  connectUrl,
+  type Mode,
+  modeProblems,
+  settingsProblems,
+} from '../../src/backends/select.ts';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import type { AuthMode } from '../../src/inputs.ts';
+import { AUTH_MODES, type AuthMode } from '../../src/inputs.ts';
 import { inputsWith } from '../support/inputs.ts';
 
 const inputs = inputsWith;
@@ -94,6 +100,89 @@ describe('chooseMode: every auth-mode x credentials combination', () => {
         }
       }
     }
+  }
+});
+
+describe('workload identity: every auth-mode x its settings x other credentials', () => {
+  const others = {
+    none: {},
+    'a service-account token': { serviceAccountToken: 'ops_token' },
+    'a Connect host': { connectHost: 'https://connect.example.com' },
+    'a Connect token': { connectToken: 'connect-token' },
+  } as const;
+  for (const authMode of AUTH_MODES) {
+    for (const workloadId of [undefined, 'workload-1']) {
+      for (const integrationKey of [undefined, 'ops_key']) {
+        for (const [other, credentials] of Object.entries(others)) {
+          const given = inputs({ authMode, workloadId, integrationKey, ...credentials });
+          const some = workloadId !== undefined || integrationKey !== undefined;
+          const both = workloadId !== undefined && integrationKey !== undefined;
+          const label = `${authMode}: workload-id=${workloadId !== undefined} integration-key=${integrationKey !== undefined} beside ${other}`;
+
+          // The model: what the contract says of this combination.
+          let problem: RegExp | undefined;
+          if (some && other !== 'none') problem = /cannot be combined with/;
+          else if (some && authMode !== 'auto' && authMode !== 'workload-identity') {
+            problem = new RegExp(`auth-mode ${authMode} does not use`);
+          } else if (some && !both && authMode === 'auto') problem = /workload identity needs/;
+
+          it(label, () => {
+            const problems = settingsProblems(given);
+            if (problem !== undefined) {
+              assert.deepEqual(
+                problems.map((error) => error.code),
+                ['SECRETS_CONFIG_INVALID'],
+              );
+              assert.match(problems[0]?.message ?? '', problem);
+              assert.ok(!problems[0]?.message.includes('ops_'), 'no credential in the message');
+              return;
+            }
+            assert.deepEqual(problems, []);
+            if (authMode === 'workload-identity' && !both) {
+              assert.throws(
+                () => chooseMode(given),
+                isCode('SECRETS_PROVIDER_UNAVAILABLE', (error) => {
+                  if (workloadId === undefined) assert.match(error.message, /OP_WORKLOAD_ID/);
+                  if (integrationKey === undefined) {
+                    assert.match(error.message, /OP_INTEGRATION_KEY/);
+                  }
+                }),
+              );
+            } else if (both) {
+              assert.equal(chooseMode(given).mode, 'workload-identity');
+            }
+          });
+        }
+      }
+    }
+  }
+});
+
+describe('modeProblems: what a mode cannot load, before any request', () => {
+  const cases: [Mode, readonly string[], string | undefined, RegExp | undefined][] = [
+    ['workload-identity', [], 'env-1', undefined],
+    ['workload-identity', ['A'], 'env-1', /A is an op:\/\/ reference/],
+    ['workload-identity', ['A', 'B'], 'env-1', /A, B are op:\/\/ references/],
+    ['workload-identity', ['A', 'B', 'C', 'D', 'E', 'F'], 'env-1', /A, B, C, D, E, \.\.\. are/],
+    ['workload-identity', [], undefined, /set environment \(or OP_ENVIRONMENT_ID\)/],
+    ['connect', ['A'], 'env-1', /Connect serves no 1Password Environments/],
+    ['connect', ['A'], undefined, undefined],
+    ['service-account', ['A'], 'env-1', undefined],
+    ['cli', [], 'env-1', undefined],
+  ];
+  for (const [mode, refNames, environment, expected] of cases) {
+    it(`${mode}, refs ${JSON.stringify(refNames)}, environment ${String(environment)}`, () => {
+      const problems = modeProblems(mode, { refNames, environment });
+      if (expected === undefined) {
+        assert.deepEqual(problems, []);
+      } else {
+        assert.deepEqual(
+          problems.map((error) => error.code),
+          ['SECRETS_CONFIG_INVALID'],
+        );
+        assert.match(problems[0]?.message ?? '', expected);
+      }
+    });
   }
 });
 
