@@ -60,7 +60,8 @@ export interface Needs {
 export function modeProblems(mode: Mode, needs: Needs): SecretsError[] {
   const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
   if (mode === 'workload-identity' && needs.refNames.length > 0) {
-    const names = needs.refNames.slice(0, 5).join(', ') + (needs.refNames.length > 5 ? ', ...' : '');
+    const names =
+      needs.refNames.slice(0, 5).join(', ') + (needs.refNames.length > 5 ? ', ...' : '');
     return invalid(
       `workload identity reads 1Password Environments only, and ${names} ` +
         `${needs.refNames.length === 1 ? 'is an op:// reference' : 'are op:// references'}: ` +
