@@ -7527,7 +7527,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-EGV36JYR.js");
+        const { CliSource } = await import("./chunks/op-cli-PC7XFHQY.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-JHPY5TSJ.js");
@@ -7566,7 +7566,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-EGV36JYR.js");
+      const { CliSource } = await import("./chunks/op-cli-PC7XFHQY.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

@@ -4,6 +4,9 @@
  * and run through @actions/exec, without a shell.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exec } from '@actions/exec';
 import { which } from '@actions/io';
 import semver from 'semver';
@@ -41,7 +44,7 @@ export const OP_NOT_FOUND = 'op CLI not found in PATH - install 1password-cli to
  */
 const OUTPUT_GRACE_MS = 500;
 
-/** Stdin for commands that read none: op reads a piped stdin (`item get` takes item names). */
+/** Stdin for every command: none (templates go to `op inject` as a file). */
 const NO_INPUT = Buffer.alloc(0);
 
 /**
@@ -247,17 +250,24 @@ export class CliSource implements SecretSource {
   async readBatch(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined> {
     const boundary = `\n--op-secrets-${randomUUID()}--\n`;
     const template = refs.map((ref) => `${boundary}{{ ${ref} }}`).join('') + boundary;
+    // A file, not stdin: an op that exits before reading a template larger than a pipe holds
+    // would fail the write to its stdin (EPIPE), which exec gives no way to catch.
+    const dir = mkdtempSync(join(tmpdir(), 'op-secrets-inject-'));
     let run: Run;
     try {
-      run = await this.#run(
-        `injecting ${refs.length} references`,
-        ['inject'],
-        Buffer.from(template),
-      );
+      const file = join(dir, 'template');
+      writeFileSync(file, template, { mode: 0o600 });
+      run = await this.#run(`injecting ${refs.length} references`, ['inject', '--in-file', file]);
     } catch (thrown) {
       // A reference op cannot read: each is resolved alone. op itself unusable: the run ends.
       if (thrown instanceof SourceError && thrown.failure !== 'unavailable') return undefined;
       throw thrown;
+    } finally {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // An op that hung may still hold it open (Windows); it holds references, no values.
+      }
     }
     const parts = splitBuffer(run.stdout, Buffer.from(boundary));
     // Nothing before the first boundary or after the last; one value between each pair.
@@ -308,7 +318,7 @@ export class CliSource implements SecretSource {
     args: readonly string[],
     classify: Classify = classifyOpError,
   ): Promise<unknown> {
-    const run = await this.#run(what, [...args, '--format', 'json'], undefined, classify);
+    const run = await this.#run(what, [...args, '--format', 'json'], classify);
     try {
       return JSON.parse(run.stdout.toString('utf8')) as unknown;
     } catch {
@@ -320,7 +330,6 @@ export class CliSource implements SecretSource {
   async #run(
     what: string,
     args: readonly string[],
-    input?: Buffer,
     classify: Classify = classifyOpError,
   ): Promise<Run> {
     const op = await (this.#op ??= this.#locate());
@@ -329,7 +338,7 @@ export class CliSource implements SecretSource {
     const account = this.#options.account === undefined ? [] : ['--account', this.#options.account];
     const command = retried(
       `op did not succeed ${what}`,
-      (leftMs) => this.#attempt(op, [...account, ...args], leftMs, input, classify),
+      (leftMs) => this.#attempt(op, [...account, ...args], leftMs, classify),
       this.#limits,
     );
     command.catch(() => undefined); // awaited below, after the version
@@ -341,10 +350,9 @@ export class CliSource implements SecretSource {
     op: string,
     args: string[],
     leftMs: number,
-    input: Buffer | undefined,
     classify: Classify,
   ): Promise<Run | Transient> {
-    const run = await this.#exec(op, args, leftMs, input);
+    const run = await this.#exec(op, args, leftMs);
     // Final, not retried: each attempt would leave one more op running.
     if (run === undefined) {
       throw new SourceError('unavailable', `op gave no answer within ${Math.round(leftMs)} ms`);
@@ -381,19 +389,15 @@ export class CliSource implements SecretSource {
    * no answer within `timeoutMs`. exec offers no handle to kill it: a hung op is left running,
    * the step still ends (the entry exits once its work is done) and the runner ends it with the job.
    */
-  async #exec(
-    op: string,
-    args: readonly string[],
-    timeoutMs: number,
-    input: Buffer = NO_INPUT,
-  ): Promise<Run | undefined> {
+  async #exec(op: string, args: readonly string[], timeoutMs: number): Promise<Run | undefined> {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let listening = true; // a hung op's later output is nobody's: do not hoard it
     // exec splits its first argument like a command line: quoted, a path with spaces stays whole.
     const running = exec(`"${op}"`, [...args], {
       env: this.#env,
-      input,
+      // An empty stdin, closed: op reads a piped stdin (`item get` takes item names from it).
+      input: NO_INPUT,
       silent: true,
       ignoreReturnCode: true,
       delay: OUTPUT_GRACE_MS,

@@ -482,6 +482,19 @@ describe('faults', () => {
     assert.equal(count(log, 'inject'), 1, 'a not-found batch was retried as if transient');
   });
 
+  it('op that exits at once without reading a template larger than a pipe holds: a coded failure, no EPIPE', async () => {
+    // 3,000 references make a template of ~130 KiB, twice what a pipe buffers.
+    const refs = Array.from(
+      { length: 3_000 },
+      (_, index) => `op://Engineering/item-${index}/token`,
+    );
+    const { log, source: cli } = logged({ fault: 'crash@inject' });
+    const error = await sourceError(cli.readBatch(refs), 'unavailable');
+    await cli.close();
+    assert.match(error.message, /op failed/);
+    assert.equal(count(log, 'inject'), 1);
+  });
+
   it('garbage: SECRETS_PROVIDER_UNAVAILABLE, "something other than JSON"', async () => {
     const { source: cli } = logged({ fault: 'garbage' });
     const error = await unavailable(resolveAll(cli, [REF]));
