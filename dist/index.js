@@ -27,7 +27,7 @@ import {
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-OZCWOE7R.js";
+} from "./chunks/chunk-WNEWPNFP.js";
 import {
   Code,
   Hint,
@@ -7516,7 +7516,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-ZLUMS3VE.js");
+      const { ConnectSource } = await import("./chunks/connect-3LDYVWEM.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7527,10 +7527,10 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-PC7XFHQY.js");
+        const { CliSource } = await import("./chunks/op-cli-SH47EW5P.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-JHPY5TSJ.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-2EM6B2YV.js");
       return {
         source: new SdkSource({
           auth: { kind: "service-account", token },
@@ -7551,7 +7551,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
         );
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-JHPY5TSJ.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-2EM6B2YV.js");
       return {
         source: new SdkSource({
           auth: {
@@ -7566,7 +7566,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-PC7XFHQY.js");
+      const { CliSource } = await import("./chunks/op-cli-SH47EW5P.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

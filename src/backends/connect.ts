@@ -4,11 +4,11 @@ import type { Dispatcher } from 'undici';
 import { Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { isId } from '../refs.ts';
-import { HttpClient, HttpFailure, type HttpResponse, MAX_RESPONSE_BYTES } from './http.ts';
+import { HttpClient, HttpFailure, type HttpResponse } from './http.ts';
 import type { Clock, RetryPolicy } from './retry.ts';
 import { type Json, object, records, summary, toItem } from './item-json.ts';
 import type { Item, ItemSummary, SecretSource, VaultSummary } from './source.ts';
-import { SourceError } from './source.ts';
+import { MAX_RESPONSE_BYTES, SourceError } from './source.ts';
 
 export interface ConnectOptions {
   /** Base URL, already validated (http or https, no query). */

@@ -7,6 +7,7 @@ import { createSecureContext } from 'node:tls';
 import { type Dispatcher, Pool } from 'undici';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
+import { MAX_RESPONSE_BYTES } from './source.ts';
 import {
   type Clock,
   gated,
@@ -16,9 +17,6 @@ import {
   type RetryPolicy,
   type Transient,
 } from './retry.ts';
-
-/** No answer is read past this; a longer one is abandoned as soon as the limit passes. */
-export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** Requests at once, and connections in the pool: one connection per request in flight. */
 const CONCURRENCY = 32;

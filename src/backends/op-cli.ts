@@ -26,6 +26,7 @@ import {
   type EnvironmentVariable,
   type Item,
   type ItemSummary,
+  MAX_RESPONSE_BYTES,
   type SecretSource,
   SourceError,
   type VaultSummary,
@@ -43,6 +44,9 @@ export const OP_NOT_FOUND = 'op CLI not found in PATH - install 1password-cli to
  * left behind may hold the pipe open for minutes, and is not waited for (exec's default: 10 s).
  */
 const OUTPUT_GRACE_MS = 500;
+
+/** The most of op's stderr kept: its message comes first. */
+const STDERR_BYTES = 1024 * 1024;
 
 /** Stdin for every command: none (templates go to `op inject` as a file). */
 const NO_INPUT = Buffer.alloc(0);
@@ -81,6 +85,8 @@ export interface CliSourceOptions {
   readonly concurrency?: number;
   /** Finds op; '' when it is not installed. */
   readonly findOp?: () => Promise<string>;
+  /** The most op may print for one command (default MAX_RESPONSE_BYTES; tests set less). */
+  readonly maxOutputBytes?: number;
 }
 
 /** Sorts op's message of a failed command: worth another attempt, or final. */
@@ -91,6 +97,8 @@ interface Run {
   readonly code: number | null;
   readonly stdout: Buffer;
   readonly stderr: string;
+  /** op printed more than it may: its output was dropped. */
+  readonly tooLarge: boolean;
 }
 
 /** op's own message, without its `[ERROR] 2024/01/01 12:00:00` prefix and without credentials. */
@@ -357,6 +365,13 @@ export class CliSource implements SecretSource {
     if (run === undefined) {
       throw new SourceError('unavailable', `op gave no answer within ${Math.round(leftMs)} ms`);
     }
+    if (run.tooLarge) {
+      const limit = (this.#options.maxOutputBytes ?? MAX_RESPONSE_BYTES) / 2 ** 20;
+      throw new SourceError(
+        'unavailable',
+        `op printed more than ${limit} MiB: its answer was dropped`,
+      );
+    }
     if (run.code === 0) return run;
     const sorted = classify(opMessage(run.stderr));
     if (sorted instanceof SourceError) throw sorted;
@@ -392,6 +407,10 @@ export class CliSource implements SecretSource {
   async #exec(op: string, args: readonly string[], timeoutMs: number): Promise<Run | undefined> {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    const maxBytes = this.#options.maxOutputBytes ?? MAX_RESPONSE_BYTES;
+    let stdoutBytes = 0;
+    let stderrBytes = 0;
+    let tooLarge = false;
     let listening = true; // a hung op's later output is nobody's: do not hoard it
     // exec splits its first argument like a command line: quoted, a path with spaces stays whole.
     const running = exec(`"${op}"`, [...args], {
@@ -403,10 +422,16 @@ export class CliSource implements SecretSource {
       delay: OUTPUT_GRACE_MS,
       listeners: {
         stdout: (chunk: Buffer) => {
-          if (listening) stdout.push(chunk);
+          if (!listening || tooLarge) return;
+          stdoutBytes += chunk.length;
+          tooLarge = stdoutBytes > maxBytes;
+          if (tooLarge) stdout.length = 0;
+          else stdout.push(chunk);
         },
         stderr: (chunk: Buffer) => {
-          if (listening) stderr.push(chunk);
+          // op's message is at its start; the rest of a runaway stderr is dropped.
+          stderrBytes += chunk.length;
+          if (listening && stderrBytes <= STDERR_BYTES) stderr.push(chunk);
         },
       },
     }).then(
@@ -414,6 +439,7 @@ export class CliSource implements SecretSource {
         code,
         stdout: Buffer.concat(stdout),
         stderr: Buffer.concat(stderr).toString('utf8'),
+        tooLarge,
       }),
       (error: unknown) => {
         throw new SourceError('unavailable', `op could not be started: ${redact(describe(error))}`);

@@ -44,6 +44,9 @@ export interface Item {
   readonly files: readonly Attachment[];
 }
 
+/** No backend's answer is read past this: a longer one is abandoned (a hostile or broken server, a runaway op). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** One variable of a 1Password Environment. */
 export interface EnvironmentVariable {
   readonly name: string;

@@ -495,6 +495,17 @@ describe('faults', () => {
     assert.equal(count(log, 'inject'), 1);
   });
 
+  it('op printing more than it may: SECRETS_PROVIDER_UNAVAILABLE, not retried, nothing kept', async () => {
+    // The PEM bundle is over 1 KiB; the limit is lowered so that a real file trips it.
+    const { log, source: cli } = logged({}, { maxOutputBytes: 1024 });
+    const error = await unavailable(resolveAll(cli, ['op://Engineering/certs/bundle.pem']));
+    assert.match(error.message, /op printed more than .* MiB: its answer was dropped/);
+    assert.ok(!error.message.includes('BEGIN CERTIFICATE'));
+    // op inject printed the file: it is not run again, nor the reference read alone.
+    assert.equal(count(log, 'inject'), 1);
+    assert.equal(count(log, 'read'), 0);
+  });
+
   it('garbage: SECRETS_PROVIDER_UNAVAILABLE, "something other than JSON"', async () => {
     const { source: cli } = logged({ fault: 'garbage' });
     const error = await unavailable(resolveAll(cli, [REF]));

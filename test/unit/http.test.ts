@@ -8,12 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { MockAgent } from 'undici';
-import {
-  HttpClient,
-  HttpFailure,
-  MAX_RESPONSE_BYTES,
-  retryAfterMs,
-} from '../../src/backends/http.ts';
+import { HttpClient, HttpFailure, retryAfterMs } from '../../src/backends/http.ts';
+import { MAX_RESPONSE_BYTES } from '../../src/backends/source.ts';
 import { type Clock, DEFAULT_POLICY, type RetryPolicy } from '../../src/backends/retry.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 
