@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { CONNECT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
 
 const POSIX = process.platform !== 'win32';
 /** The state key the main step saves for the post step (src/state.ts). */
@@ -56,10 +56,6 @@ function warnings(result: StepResult) {
   return result.annotations.filter((annotation) => annotation.level === 'warning');
 }
 
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
-}
-
 /** Runs the post entry point on its own with the given state, as the runner would. */
 function runPost(job: Job, dir: string): Promise<StepResult> {
   return job.step({ entry: POST_ENTRY, postEntry: null, env: { [`STATE_${STATE_KEY}`]: dir } });
@@ -70,7 +66,7 @@ function assertPostOk(post: StepResult | undefined): StepResult {
   assert.ok(post, 'no post step ran');
   assert.equal(post.exitCode, 0, post.stdout);
   assert.equal(post.failed, false);
-  assert.deepEqual(errors(post), []);
+  assert.deepEqual(errorsOf(post), []);
   return post;
 }
 

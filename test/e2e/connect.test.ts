@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
 import { CONNECT_TOKEN, TRICKY_VALUES, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { assertNoLeak, errorsOf, Job } from '../harness/index.ts';
 
 let server: FakeConnect;
 const jobs: Job[] = [];
@@ -32,10 +32,6 @@ function secrets(entries: Record<string, string>): string {
   return Object.entries(entries)
     .map(([name, ref]) => `${name}: ${JSON.stringify(ref)}`)
     .join('\n');
-}
-
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
 }
 
 describe('resolving through Connect', () => {
@@ -235,8 +231,8 @@ describe('Connect over HTTPS', () => {
       { NODE_TLS_REJECT_UNAUTHORIZED: '0' },
     );
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.match(errors(result)[0]?.message ?? '', /TLS/);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errorsOf(result)[0]?.message ?? '', /TLS/);
     assert.equal(requests, 0);
     assert.deepEqual(result.outputs, {});
   });
@@ -244,6 +240,6 @@ describe('Connect over HTTPS', () => {
   it('rejects a connect-ca that holds no certificate', async () => {
     const { result } = await httpsStep(true, { 'connect-ca': 'no-such-file.pem' });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_CONFIG_INVALID');
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_CONFIG_INVALID');
   });
 });

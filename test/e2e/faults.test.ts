@@ -41,7 +41,7 @@ import {
   VALUES,
   VAULTS,
 } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
 
 const POSIX = process.platform !== 'win32';
 
@@ -71,10 +71,6 @@ const jobs: Job[] = [];
 afterEach(async () => {
   for (const job of jobs.splice(0)) await job.cleanup();
 });
-
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
-}
 
 /** Directories the action made under RUNNER_TEMP. */
 function secretDirs(job: Job): string[] {
@@ -115,7 +111,7 @@ function assertFailedClosed(
 
 /** One annotation for the whole run: SECRETS_PROVIDER_UNAVAILABLE. Returns its message. */
 function assertProviderUnavailable(result: StepResult): string {
-  const found = errors(result);
+  const found = errorsOf(result);
   assert.equal(
     found.length,
     1,
@@ -217,7 +213,7 @@ describe('Connect faults, end to end', () => {
     const job = newJob();
     const { result, elapsedMs } = await run(job);
     assertFailedClosed(job, result, elapsedMs);
-    const found = errors(result)
+    const found = errorsOf(result)
       .map((annotation) => `${annotation.title} ${annotation.message.split(' ')[0] ?? ''}`)
       .sort();
     assert.deepEqual(found, ['SECRETS_ACCESS_DENIED DB', 'SECRETS_ACCESS_DENIED KEY']);
@@ -233,7 +229,7 @@ describe('Connect faults, end to end', () => {
     const job = newJob();
     const { result, elapsedMs } = await run(job);
     assertFailedClosed(job, result, elapsedMs);
-    const found = errors(result);
+    const found = errorsOf(result);
     assert.equal(found.length, 1);
     assert.equal(found[0]?.title, 'SECRETS_REF_NOT_FOUND');
     assert.match(found[0]?.message ?? '', /^TOKEN \(op:\/\/Engineering\/deploy\/token\)/);
@@ -286,7 +282,7 @@ describe('Connect faults, end to end', () => {
       server.requests.filter((r) => r.path === `${PLATFORM}/items`).map((r) => r.status),
       [0, 200],
     );
-    assert.deepEqual(errors(result), []);
+    assert.deepEqual(errorsOf(result), []);
     await job.post();
   });
 });

@@ -23,7 +23,7 @@ import {
   TRICKY_VALUES,
   VAULTS,
 } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
 import { credentialForms, piecesOf } from '../harness/leak.ts';
 
 const TOKENS = [CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN];
@@ -70,10 +70,6 @@ function newJob(env: Record<string, string>): Job {
   const job = new Job({ env: { ACTIONS_STEP_DEBUG: 'true', ...env }, secrets: TOKENS });
   jobs.push(job);
   return job;
-}
-
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
 }
 
 /**
@@ -234,7 +230,7 @@ describe('every channel, every backend: tricky values on success and on failure'
       });
       assert.equal(failed.exitCode, 1, failed.stdout);
       assert.deepEqual(
-        errors(failed)
+        errorsOf(failed)
           .map((annotation) => annotation.title)
           .sort(),
         ['SECRETS_REF_NOT_FOUND', 'SECRETS_REF_NOT_FOUND'],
@@ -367,9 +363,9 @@ describe('tokens in library and server errors', () => {
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.match(errors(result)[0]?.message ?? '', /401|sign in/);
+    assert.equal(errorsOf(result).length, 1);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errorsOf(result)[0]?.message ?? '', /401|sign in/);
     assertTokenHidden([result, ...(await job.post())]);
   });
 
@@ -400,9 +396,9 @@ describe('tokens in library and server errors', () => {
     const job = connectJob();
     const result = await job.step({ inputs: { secrets: SECRETS } });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.match(errors(result)[0]?.message ?? '', /401/);
+    assert.equal(errorsOf(result).length, 1);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errorsOf(result)[0]?.message ?? '', /401/);
     assertTokenHidden([result, ...(await job.post())]);
   });
 
@@ -419,7 +415,7 @@ describe('tokens in library and server errors', () => {
     const result = await job.step({ inputs: { secrets: SECRETS } });
     assert.equal(result.exitCode, 1);
     assert.deepEqual(
-      errors(result)
+      errorsOf(result)
         .map((annotation) => annotation.title)
         .sort(),
       ['SECRETS_ACCESS_DENIED', 'SECRETS_REF_NOT_FOUND'],
@@ -459,8 +455,8 @@ describe('tokens in library and server errors', () => {
         ]);
         const result = await connectJob().step({ inputs: { secrets: SECRETS } });
         assert.equal(result.exitCode, 1);
-        assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-        assert.match(errors(result)[0]?.message ?? '', /401/);
+        assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+        assert.match(errorsOf(result)[0]?.message ?? '', /401/);
         assertTokenHidden(result);
         assertNoLeak(result, betraying([entry]));
       });
@@ -474,7 +470,7 @@ describe('tokens in library and server errors', () => {
       const result = await connectJob().step({ inputs: { secrets: SECRETS } });
       assert.equal(result.exitCode, 1);
       assert.deepEqual(
-        errors(result).map((annotation) => annotation.title),
+        errorsOf(result).map((annotation) => annotation.title),
         ['SECRETS_ACCESS_DENIED'],
       );
       assertTokenHidden(result);
@@ -496,10 +492,10 @@ describe('tokens in library and server errors', () => {
       },
     });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.match(errors(result)[0]?.message ?? '', /401/);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errorsOf(result)[0]?.message ?? '', /401/);
     // Not vacuous: the part of the decoded account that is no secret still shows.
-    assert.match(errors(result)[0]?.message ?? '', /signInAddress/);
+    assert.match(errorsOf(result)[0]?.message ?? '', /signInAddress/);
     assertTokenHidden([result, ...(await job.post())]);
   });
 
@@ -520,8 +516,8 @@ describe('tokens in library and server errors', () => {
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.equal(errorsOf(result).length, 1);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
     assertTokenHidden([result, ...(await job.post())]);
   });
 });

@@ -5,7 +5,7 @@ import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { fakeOpEnv, fakeOpPath } from '../fakes/op/index.ts';
 import { makeServiceAccountToken, startSignInServer } from '../fakes/sdk/signin-server.ts';
 import { CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
 
 const SECRETS = [
   'TOKEN: op://Engineering/deploy/token',
@@ -27,10 +27,6 @@ function newJob(env: Record<string, string> = {}): Job {
   const job = new Job({ env });
   jobs.push(job);
   return job;
-}
-
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
 }
 
 function warnings(result: StepResult) {
@@ -76,10 +72,10 @@ describe('service account through the op CLI', () => {
       env: { PATH: '/nonexistent', OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN },
     });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.equal(errorsOf(result).length, 1);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
     assert.match(
-      errors(result)[0]?.message ?? '',
+      errorsOf(result)[0]?.message ?? '',
       /op CLI not found in PATH - install 1password-cli to use this provider/,
     );
     assert.deepEqual(result.outputs, {});
@@ -120,9 +116,9 @@ describe('cli mode (a signed-in account)', () => {
       env: opStepEnv(),
     });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-    assert.match(errors(result)[0]?.message ?? '', /signed in/);
+    assert.equal(errorsOf(result).length, 1);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.match(errorsOf(result)[0]?.message ?? '', /signed in/);
   });
 });
 
@@ -136,10 +132,10 @@ describe('service account through the SDK (offline: the real SDK against a loopb
       env: { OP_SERVICE_ACCOUNT_TOKEN: token },
     });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result).length, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.equal(errorsOf(result).length, 1);
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
     assert.match(
-      errors(result)[0]?.message ?? '',
+      errorsOf(result)[0]?.message ?? '',
       /could not sign in: invalid service account token/,
     );
     assert.ok(Date.now() - started < 10_000);
@@ -156,9 +152,9 @@ describe('service account through the SDK (offline: the real SDK against a loopb
         env: { OP_SERVICE_ACCOUNT_TOKEN: token },
       });
       assert.equal(result.exitCode, 1);
-      assert.equal(errors(result).length, 1);
-      assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
-      assert.match(errors(result)[0]?.message ?? '', /could not sign in/);
+      assert.equal(errorsOf(result).length, 1);
+      assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+      assert.match(errorsOf(result)[0]?.message ?? '', /could not sign in/);
       assert.equal(server.requests.length, 1, 'a 401 must not be retried');
       assertNoLeak(result, [token]);
     } finally {
@@ -207,6 +203,6 @@ describe('auth-mode: auto', () => {
     const job = newJob();
     const result = await job.step({ inputs: { secrets: SECRETS } });
     assert.equal(result.exitCode, 1);
-    assert.equal(errors(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
+    assert.equal(errorsOf(result)[0]?.title, 'SECRETS_PROVIDER_UNAVAILABLE');
   });
 });

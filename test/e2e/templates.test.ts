@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { fakeOpEnv, fakeOpPath } from '../fakes/op/index.ts';
 import { CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
 
 const POSIX = process.platform !== 'win32';
 const TRACE = pathToFileURL(join(import.meta.dirname, '..', 'support', 'writes-traced.ts')).href;
@@ -80,10 +80,6 @@ function mainStep(job: Job, settings: Mode, inputs: Record<string, string>): Pro
     inputs: { ...settings.inputs, ...inputs },
     env: { ...settings.env, NODE_OPTIONS: `--import ${TRACE}`, WRITES_TRACED: '1' },
   });
-}
-
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
 }
 
 /** What the step wrote, in stdout's order: GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STATE, RUNNER_TEMP. */
@@ -192,7 +188,7 @@ describe('templates: failures', () => {
     });
     assert.equal(result.exitCode, 1);
     assert.deepEqual(
-      errors(result).map((error) => error.title),
+      errorsOf(result).map((error) => error.title),
       ['SECRETS_REF_NOT_FOUND'],
     );
     assert.ok(
@@ -203,7 +199,7 @@ describe('templates: failures', () => {
         ),
       result.stdout,
     );
-    assert.match(errors(result)[0]?.message ?? '', /"nope"/);
+    assert.match(errorsOf(result)[0]?.message ?? '', /"nope"/);
     assert.equal(fileCommand(result, 'GITHUB_OUTPUT'), '');
     assert.equal(fileCommand(result, 'GITHUB_ENV'), '');
     assert.equal(fileCommand(result, 'GITHUB_STATE'), '');
@@ -217,10 +213,10 @@ describe('templates: failures', () => {
     const result = await mainStep(job, settings, { templates: 'BAD: bad.tpl' });
     assert.equal(result.exitCode, 1);
     assert.deepEqual(
-      errors(result).map((error) => error.title),
+      errorsOf(result).map((error) => error.title),
       ['SECRETS_CONFIG_INVALID'],
     );
-    assert.match(errors(result)[0]?.message ?? '', /bad\.tpl:2/);
+    assert.match(errorsOf(result)[0]?.message ?? '', /bad\.tpl:2/);
     assert.equal(connect.requests.length, 0, 'a request reached the Connect server');
     assert.deepEqual(result.outputs, {});
     assert.deepEqual(leftInTemp(job), []);
@@ -244,7 +240,7 @@ describe('dry run', () => {
       'dry-run': 'true',
     });
     assert.equal(result.exitCode, 0, result.stdout);
-    assert.deepEqual(errors(result), []);
+    assert.deepEqual(errorsOf(result), []);
     assert.deepEqual(Object.keys(result.outputs).sort(), ['refresh-at', 'resolved-at']);
     const resolvedAt = Date.parse(result.outputs['resolved-at'] ?? '');
     assert.equal(Date.parse(result.outputs['refresh-at'] ?? '') - resolvedAt, 3600 * 1000);
@@ -276,7 +272,7 @@ describe('dry run', () => {
       assert.equal(result.exitCode, 1);
       assert.deepEqual(result.outputs, {});
       assert.deepEqual(leftInTemp(job), []);
-      return errors(result).map(({ title, message }) => ({ title, message }));
+      return errorsOf(result).map(({ title, message }) => ({ title, message }));
     };
     const dry = await annotationsOf(true);
     assert.equal(dry.length, 1);

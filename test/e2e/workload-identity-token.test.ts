@@ -25,7 +25,13 @@ import {
   INTEGRATION_KEY_ACCOUNT_ID,
   integrationKey,
 } from '../fixtures/integration-key.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import {
+  assertNoLeak,
+  Job,
+  type StepResult,
+  errorsOf,
+  assertFailedWith,
+} from '../harness/index.ts';
 import { credentialForms } from '../harness/leak.ts';
 
 let idTokens: FakeIdTokenServer;
@@ -81,25 +87,6 @@ async function run(): Promise<Run> {
     timeoutMs: STEP_TIMEOUT_MS,
   });
   return { result, elapsedMs: performance.now() - started };
-}
-
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
-}
-
-/** Exit 1, one error annotation with `code` matching `message`, nothing set or exported. */
-function assertFailedWith(result: StepResult, code: string, message: RegExp): void {
-  assert.equal(result.timedOut, false, 'the step was killed by the harness');
-  assert.equal(result.exitCode, 1, result.stdout);
-  assert.deepEqual(
-    errors(result).map((error) => error.title),
-    [code],
-    result.stdout,
-  );
-  assert.match(errors(result)[0]?.message ?? '', message);
-  assert.deepEqual(result.outputs, {});
-  assert.deepEqual(result.exportedEnv, {});
-  assert.deepEqual(result.state, {});
 }
 
 /** The index of `::add-mask::<value>` among the step's stdout lines (-1: never masked). */
@@ -193,9 +180,9 @@ describe("workload identity, the real SDK: faults of GitHub's token endpoint", (
     it(`${what}: SECRETS_PROVIDER_UNAVAILABLE naming the OIDC token, nothing sent to 1Password`, async (t) => {
       idTokens.fail(fault);
       const { result, elapsedMs } = await run();
-      t.diagnostic(`${elapsedMs.toFixed(0)} ms: ${errors(result)[0]?.message ?? ''}`);
+      t.diagnostic(`${elapsedMs.toFixed(0)} ms: ${errorsOf(result)[0]?.message ?? ''}`);
       assertFailedWith(result, 'SECRETS_PROVIDER_UNAVAILABLE', /OIDC token could not be fetched/);
-      assert.match(errors(result)[0]?.message ?? '', reason);
+      assert.match(errorsOf(result)[0]?.message ?? '', reason);
       // Not retried: by core (only 502/503/504) nor by the backend.
       assert.equal(idTokens.requests.length, 1);
       assert.equal(idTokens.requests[0]?.audience, exchange.host);
@@ -222,7 +209,7 @@ describe("workload identity, the real SDK: faults of GitHub's token endpoint", (
   it('a hang: bounded by the backend (no token within N ms), nothing sent to 1Password', async (t) => {
     idTokens.fail({ hang: true });
     const { result, elapsedMs } = await run();
-    t.diagnostic(`${elapsedMs.toFixed(0)} ms: ${errors(result)[0]?.message ?? ''}`);
+    t.diagnostic(`${elapsedMs.toFixed(0)} ms: ${errorsOf(result)[0]?.message ?? ''}`);
     assertFailedWith(
       result,
       'SECRETS_PROVIDER_UNAVAILABLE',

@@ -29,7 +29,13 @@ import {
   VALUES,
   VAULTS,
 } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
+import {
+  assertNoLeak,
+  Job,
+  type StepResult,
+  errorsOf,
+  assertFailedWith,
+} from '../harness/index.ts';
 import { credentialForms } from '../harness/leak.ts';
 
 /** An integration key look-alike (`ops_` and a base64 JSON body, like a service-account token). */
@@ -121,26 +127,8 @@ async function run(
   return { result, job, modules, opCalls: readOpLog(opLog).length };
 }
 
-function errors(result: StepResult) {
-  return result.annotations.filter((annotation) => annotation.level === 'error');
-}
-
 function warnings(result: StepResult) {
   return result.annotations.filter((annotation) => annotation.level === 'warning');
-}
-
-/** The single error annotation of a failed step, with its code. */
-function assertFailedWith(result: StepResult, code: string, message: RegExp): void {
-  assert.equal(result.exitCode, 1, result.stdout);
-  assert.deepEqual(
-    errors(result).map((error) => error.title),
-    [code],
-    result.stdout,
-  );
-  assert.match(errors(result)[0]?.message ?? '', message);
-  assert.deepEqual(result.outputs, {});
-  assert.deepEqual(result.exportedEnv, {});
-  assert.deepEqual(result.state, {});
 }
 
 /** Whether the SDK (its glue, which reads the 14 MB WebAssembly core, or its backend chunk) was loaded. */
@@ -316,7 +304,7 @@ describe('workload identity: the OIDC token and the integration key', () => {
 
     it('fails, masks the key first, and shows neither the key nor an OIDC token', () => {
       assert.equal(done.result.exitCode, 1, done.result.stdout);
-      assert.equal(errors(done.result).length, 1);
+      assert.equal(errorsOf(done.result).length, 1);
       assert.deepEqual(done.result.outputs, {});
       assertKeyMaskedFirst(done.result, key);
       // Whatever the SDK asked of the endpoint, the tokens it got are credentials too.

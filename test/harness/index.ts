@@ -9,6 +9,7 @@ export {
   unescapeData,
   unescapeProperty,
 } from './commands.ts';
+export { assertFailedWith, errorsOf } from './assertions.ts';
 export { envFilePairs, parseEnvFile } from './file-commands.ts';
 export { assertNoLeak, MIN_LINE_LENGTH } from './leak.ts';
 export { maskedFormsOf, SecretMasker, splitMaskLines } from './masker.ts';

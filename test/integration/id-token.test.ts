@@ -23,6 +23,7 @@ import {
   startIdTokenServer,
 } from '../fakes/id-token-server.ts';
 import { rejectionOf } from '../support/rejection.ts';
+import { caught, startCatching, stopCatching } from '../support/stdout-commands.ts';
 
 const VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const;
 const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
@@ -34,25 +35,17 @@ before(async () => {
 after(() => server.close());
 
 /** Workflow-command lines (`::...`) written to stdout during the test; the rest passes through. */
-let commands: string[] = [];
-const realWrite = process.stdout.write.bind(process.stdout);
+const commands = caught;
 
 beforeEach(() => {
   server.requests.length = 0;
   process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = server.url;
   process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = server.requestToken;
-  commands = [];
-  process.stdout.write = (chunk: unknown, ...rest: unknown[]): boolean => {
-    if (typeof chunk === 'string' && chunk.startsWith('::')) {
-      commands.push(...chunk.split(/\r?\n/).filter((line) => line !== ''));
-      return true;
-    }
-    return (realWrite as (chunk: unknown, ...rest: unknown[]) => boolean)(chunk, ...rest);
-  };
+  startCatching();
 });
 
 afterEach(() => {
-  process.stdout.write = realWrite;
+  stopCatching();
   for (const name of VARIABLES) {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];

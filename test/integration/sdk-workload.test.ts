@@ -42,6 +42,7 @@ import {
   integrationKey,
 } from '../fixtures/integration-key.ts';
 import { rejectionOf } from '../support/rejection.ts';
+import { caught, startCatching, stopCatching } from '../support/stdout-commands.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 
 const POLICY: RetryPolicy = {
@@ -576,11 +577,10 @@ describe('workload identity with the real @1password/sdk, to a loopback stand-in
   const ID_VARIABLES = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'] as const;
   const savedEnv = Object.fromEntries(ID_VARIABLES.map((name) => [name, process.env[name]]));
   const savedCas = tls.getCACertificates('default');
-  const realWrite = process.stdout.write.bind(process.stdout);
   let idServer: FakeIdTokenServer;
   let exchange: ExchangeStandIn;
   /** Workflow commands (`::add-mask::...`) the door wrote: kept off the test protocol. */
-  let commands: string[] = [];
+  const commands = caught;
 
   before(async () => {
     await import('@1password/sdk');
@@ -598,17 +598,10 @@ describe('workload identity with the real @1password/sdk, to a loopback stand-in
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = idServer.requestToken;
     // A refused exchange (401): what 1Password answers a token it does not accept.
     exchange = await startExchangeStandIn();
-    commands = [];
-    process.stdout.write = (chunk: unknown, ...rest: unknown[]): boolean => {
-      if (typeof chunk === 'string' && chunk.startsWith('::')) {
-        commands.push(...chunk.split(/\r?\n/).filter((line) => line !== ''));
-        return true;
-      }
-      return (realWrite as (chunk: unknown, ...rest: unknown[]) => boolean)(chunk, ...rest);
-    };
+    startCatching();
   });
   afterEach(async () => {
-    process.stdout.write = realWrite;
+    stopCatching();
     for (const name of ID_VARIABLES) {
       if (savedEnv[name] === undefined) delete process.env[name];
       else process.env[name] = savedEnv[name];
