@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { CONNECT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
+import { assertNoLeak, errorsOf, Job, type StepResult } from '../harness/index.ts';
 
 const POSIX = process.platform !== 'win32';
 /** The state key the main step saves for the post step (src/state.ts). */

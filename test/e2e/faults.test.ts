@@ -41,7 +41,7 @@ import {
   VALUES,
   VAULTS,
 } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
+import { assertNoLeak, errorsOf, Job, type StepResult } from '../harness/index.ts';
 
 const POSIX = process.platform !== 'win32';
 

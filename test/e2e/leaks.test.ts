@@ -23,7 +23,7 @@ import {
   TRICKY_VALUES,
   VAULTS,
 } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
+import { assertNoLeak, errorsOf, Job, type StepResult } from '../harness/index.ts';
 import { credentialForms, piecesOf } from '../harness/leak.ts';
 
 const TOKENS = [CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN];

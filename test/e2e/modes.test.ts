@@ -5,7 +5,7 @@ import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { fakeOpEnv, fakeOpPath } from '../fakes/op/index.ts';
 import { makeServiceAccountToken, startSignInServer } from '../fakes/sdk/signin-server.ts';
 import { CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
+import { assertNoLeak, errorsOf, Job, type StepResult } from '../harness/index.ts';
 
 const SECRETS = [
   'TOKEN: op://Engineering/deploy/token',

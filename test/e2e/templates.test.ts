@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { fakeOpEnv, fakeOpPath } from '../fakes/op/index.ts';
 import { CONNECT_TOKEN, SERVICE_ACCOUNT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
-import { assertNoLeak, Job, type StepResult, errorsOf } from '../harness/index.ts';
+import { assertNoLeak, errorsOf, Job, type StepResult } from '../harness/index.ts';
 
 const POSIX = process.platform !== 'win32';
 const TRACE = pathToFileURL(join(import.meta.dirname, '..', 'support', 'writes-traced.ts')).href;

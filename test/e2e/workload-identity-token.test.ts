@@ -26,11 +26,11 @@ import {
   integrationKey,
 } from '../fixtures/integration-key.ts';
 import {
+  assertFailedWith,
   assertNoLeak,
+  errorsOf,
   Job,
   type StepResult,
-  errorsOf,
-  assertFailedWith,
 } from '../harness/index.ts';
 import { credentialForms } from '../harness/leak.ts';
 

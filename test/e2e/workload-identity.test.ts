@@ -30,11 +30,11 @@ import {
   VAULTS,
 } from '../fixtures/vault-data.ts';
 import {
+  assertFailedWith,
   assertNoLeak,
+  errorsOf,
   Job,
   type StepResult,
-  errorsOf,
-  assertFailedWith,
 } from '../harness/index.ts';
 import { credentialForms } from '../harness/leak.ts';
 

@@ -24,7 +24,7 @@
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { serveOnLoopback } from './loopback.ts';
 
 export const ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -127,8 +127,6 @@ export async function startIdTokenServer(
   const owner = repository.split('/')[0] ?? repository;
   const requests: IdTokenRequest[] = [];
   const faults: IdTokenFault[] = [];
-  const sockets = new Set<Socket>();
-  let closing: Promise<void> | undefined;
 
   const claimsFor = (audience?: string): Record<string, unknown> => ({
     jti: createHmac('sha256', 'jti')
@@ -233,20 +231,7 @@ export async function startIdTokenServer(
     const [status, body] = answer(method, path, entry.authorized, entry.audience);
     send(res, entry, status, body);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await serveOnLoopback(server, options.port);
 
   return {
     url: `http://127.0.0.1:${port}${ID_TOKEN_PATH}?api-version=2.0`,
@@ -257,13 +242,6 @@ export async function startIdTokenServer(
     fail(...next: IdTokenFault[]): void {
       faults.push(...next);
     },
-    close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return closing;
-    },
+    close,
   };
 }

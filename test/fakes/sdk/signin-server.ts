@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { serveOnLoopback } from '../loopback.ts';
 
 // ---------------------------------------------------------------------------------------
 // Token
@@ -173,7 +173,6 @@ export interface SignInServer {
 export async function startSignInServer(behaviour: SignInBehaviour = {}): Promise<SignInServer> {
   let current = behaviour;
   const requests: SignInRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     const entry: SignInRequest = {
@@ -200,35 +199,13 @@ export async function startSignInServer(behaviour: SignInBehaviour = {}): Promis
       res.end(text);
     });
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
-  let closing: Promise<void> | undefined;
+  const { port, close } = await serveOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     setBehaviour(next: SignInBehaviour): void {
       current = next;
     },
-    close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return closing;
-    },
+    close,
   };
 }
