@@ -7900,10 +7900,12 @@ function renderTemplate(template, outcomes) {
 }
 
 // src/entries.ts
-function collect(specs, outcomes) {
+function collect(specs, outcomes, others = []) {
   const entries = [];
   const errors = [];
-  const owners = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  const owners = new Map(
+    [...specs.map((spec) => spec.name), ...others].map((name) => [nameKey(name), name])
+  );
   for (const spec of specs) {
     const fail2 = (code, message) => errors.push(new SecretsError(code, message, spec.name, spec.ref.text));
     const outcome = outcomes.get(spec.ref.text);
@@ -8815,7 +8817,11 @@ async function load(runner, open, inputs, work, malformed) {
   } catch (thrown) {
     return { failures: [...malformed, toSecretsError(thrown)], listed: subjects(work, void 0) };
   }
-  const collected = collect(work.specs, answers.outcomes);
+  const collected = collect(
+    work.specs,
+    answers.outcomes,
+    work.templates.map((template) => template.name)
+  );
   const rendered = templateEntries(work.templates, answers.outcomes);
   const entries = [...collected.entries, ...rendered.entries];
   const { variables } = answers;

@@ -11,14 +11,20 @@ import type { SecretSpec } from './secret-specs.ts';
 import { renderTemplate, type Template } from './templates.ts';
 import { utf8 } from './text.ts';
 
-/** Turns each secret's outcome into the names it exports, or its failure. */
+/**
+ * Turns each secret's outcome into the names it exports, or its failure. `others` are the names
+ * the step's other secrets (its templates) take: a whole item's field may not take them either.
+ */
 export function collect(
   specs: readonly SecretSpec[],
   outcomes: ReadonlyMap<string, Outcome>,
+  others: readonly string[] = [],
 ): { entries: Entry[]; errors: SecretsError[] } {
   const entries: Entry[] = [];
   const errors: SecretsError[] = [];
-  const owners = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  const owners = new Map(
+    [...specs.map((spec) => spec.name), ...others].map((name) => [nameKey(name), name]),
+  );
   for (const spec of specs) {
     const fail = (code: SecretsError['code'], message: string) =>
       errors.push(new SecretsError(code, message, spec.name, spec.ref.text));

@@ -251,7 +251,11 @@ async function load(
   } catch (thrown) {
     return { failures: [...malformed, toSecretsError(thrown)], listed: subjects(work, undefined) };
   }
-  const collected = collect(work.specs, answers.outcomes);
+  const collected = collect(
+    work.specs,
+    answers.outcomes,
+    work.templates.map((template) => template.name),
+  );
   const rendered = templateEntries(work.templates, answers.outcomes);
   const entries = [...collected.entries, ...rendered.entries];
   const { variables } = answers;

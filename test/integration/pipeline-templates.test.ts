@@ -180,6 +180,20 @@ describe('templates', () => {
     assert.equal(server.requests.length, 0);
   });
 
+  it('a field of a whole item named like a template is SECRETS_CONFIG_INVALID, not exported twice', async () => {
+    const runner = step(
+      { 'npmrc.tpl': NPMRC },
+      { templates: 'W_API_KEY: npmrc.tpl', secrets: 'W: op://Engineering/whole/*' },
+    );
+    await run(runner);
+    assertNothingExported(runner);
+    assert.deepEqual(codes(runner), [Code.configInvalid]);
+    assert.match(
+      runner.errors[0]?.message ?? '',
+      /W_API_KEY, which clashes with the secret W_API_KEY/,
+    );
+  });
+
   it('a missing template file is SECRETS_CONFIG_INVALID naming it', async () => {
     const runner = step({}, { templates: 'NPMRC: nowhere.tpl' });
     await run(runner);
