@@ -53,22 +53,22 @@ interface Subject {
   readonly file: boolean;
 }
 
-function subjects(work: Work, answers: Answers | undefined): Subject[] {
+/** The Environment's variables once read; until then (or when it failed), the Environment. */
+function environmentSubjects(work: Work, answers: Answers | undefined): Subject[] {
+  if (work.environment === undefined) return [];
+  const label = environmentLabel(work.environment);
   const variables = answers?.variables;
-  const environment =
-    work.environment === undefined
-      ? []
-      : variables !== undefined && !(variables instanceof SecretsError)
-        ? variables.map((variable) => ({
-            name: variable.name,
-            ref: environmentLabel(work.environment ?? ''),
-            file: false,
-          }))
-        : [{ name: environmentLabel(work.environment), ref: '', file: false }];
+  if (variables === undefined || variables instanceof SecretsError) {
+    return [{ name: label, ref: '', file: false }];
+  }
+  return variables.map((variable) => ({ name: variable.name, ref: label, file: false }));
+}
+
+function subjects(work: Work, answers: Answers | undefined): Subject[] {
   return [
     ...work.specs.map((spec) => ({ name: spec.name, ref: spec.ref.text, file: spec.file })),
     ...work.templates.map((template) => ({ name: template.name, ref: template.path, file: true })),
-    ...environment,
+    ...environmentSubjects(work, answers),
   ];
 }
 
