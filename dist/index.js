@@ -27,7 +27,7 @@ import {
   SourceError,
   redact,
   registerCredential
-} from "./chunks/chunk-WNEWPNFP.js";
+} from "./chunks/chunk-LT2FJ5JZ.js";
 import {
   Code,
   Hint,
@@ -7516,7 +7516,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-3LDYVWEM.js");
+      const { ConnectSource } = await import("./chunks/connect-AQUHQWIM.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7527,10 +7527,10 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-SH47EW5P.js");
+        const { CliSource } = await import("./chunks/op-cli-D45BCGUP.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-2EM6B2YV.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-TE3EQMJB.js");
       return {
         source: new SdkSource({
           auth: { kind: "service-account", token },
@@ -7551,7 +7551,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
         );
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-2EM6B2YV.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-TE3EQMJB.js");
       return {
         source: new SdkSource({
           auth: {
@@ -7566,7 +7566,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-SH47EW5P.js");
+      const { CliSource } = await import("./chunks/op-cli-D45BCGUP.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }
@@ -8682,17 +8682,20 @@ var HEADING = "1Password secrets";
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
-function subjects(work, answers) {
+function environmentSubjects(work, answers) {
+  if (work.environment === void 0) return [];
+  const label = environmentLabel(work.environment);
   const variables = answers?.variables;
-  const environment = work.environment === void 0 ? [] : variables !== void 0 && !(variables instanceof SecretsError) ? variables.map((variable) => ({
-    name: variable.name,
-    ref: environmentLabel(work.environment ?? ""),
-    file: false
-  })) : [{ name: environmentLabel(work.environment), ref: "", file: false }];
+  if (variables === void 0 || variables instanceof SecretsError) {
+    return [{ name: label, ref: "", file: false }];
+  }
+  return variables.map((variable) => ({ name: variable.name, ref: label, file: false }));
+}
+function subjects(work, answers) {
   return [
     ...work.specs.map((spec) => ({ name: spec.name, ref: spec.ref.text, file: spec.file })),
     ...work.templates.map((template) => ({ name: template.name, ref: template.path, file: true })),
-    ...environment
+    ...environmentSubjects(work, answers)
   ];
 }
 function rows(listed, inputs, failures) {

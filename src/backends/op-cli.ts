@@ -27,6 +27,7 @@ import {
   type Item,
   type ItemSummary,
   MAX_RESPONSE_BYTES,
+  ownWords,
   type SecretSource,
   SourceError,
   type VaultSummary,
@@ -109,8 +110,7 @@ export function opMessage(stderr: string): string {
 
 /** Sorts an op failure: worth another attempt, or final. */
 export function classifyOpError(message: string): Transient | SourceError {
-  // Names op quotes ("signing-key", 'op://...') must not sway the class: match op's own words.
-  const words = message.replace(/"[^"]*"|'[^']*'/g, '""');
+  const words = ownWords(message);
   if (/more than one (item|vault|field|file) matches/i.test(words)) {
     return new SourceError('ambiguous', message);
   }
@@ -154,7 +154,7 @@ export function classifyEnvironmentError(
   message: string,
   version: string,
 ): Transient | SourceError {
-  const words = message.replace(/"[^"]*"|'[^']*'/g, '""');
+  const words = ownWords(message);
   if (/unknown command/i.test(words)) return noEnvironmentRead(version);
   if (
     /\benvironment\b/i.test(words) &&

@@ -21,6 +21,7 @@ import {
   type Field,
   type Item,
   type ItemSummary,
+  ownWords,
   type SecretSource,
   SourceError,
   type VaultSummary,
@@ -99,8 +100,7 @@ export function classifySdkError(
   auth: SdkAuthKind = 'service-account',
 ): Transient | SourceError {
   const text = redact(describe(thrown));
-  // Quoted names must not sway the class: match the SDK's own words.
-  const words = text.replace(/"[^"]*"|'[^']*'/g, '""');
+  const words = ownWords(text);
   const name = thrown instanceof Error ? thrown.name : '';
   const workload = workloadError(words, text);
   if (workload) return workload;

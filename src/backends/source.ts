@@ -56,6 +56,14 @@ export interface EnvironmentVariable {
 /** Why a backend call failed, in the contract's terms; the resolver adds which secret and ref. */
 export type SourceFailure = 'unavailable' | 'denied' | 'not-found' | 'invalid' | 'ambiguous';
 
+/**
+ * A failure's text with what it quotes blanked (`"signing-key"`, `'op://...'`): a vault or item
+ * named "timeout" must not sway how the failure is sorted, only the backend's own words.
+ */
+export function ownWords(message: string): string {
+  return message.replace(/"[^"]*"|'[^']*'/g, '""');
+}
+
 export class SourceError extends Error {
   readonly failure: SourceFailure;
 
