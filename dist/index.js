@@ -7530,7 +7530,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         const { CliSource } = await import("./chunks/op-cli-D45BCGUP.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-TE3EQMJB.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-RDXQPANX.js");
       return {
         source: new SdkSource({
           auth: { kind: "service-account", token },
@@ -7551,7 +7551,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
         );
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-TE3EQMJB.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-RDXQPANX.js");
       return {
         source: new SdkSource({
           auth: {

@@ -121,15 +121,7 @@ export function classifySdkError(
     /^authentication error/i.test(words) ||
     /auth|token|unauthori[sz]ed|\b401\b|invalid user input|sign.?in|credential/i.test(words)
   ) {
-    return auth === 'service-account'
-      ? new SourceError(
-          'unavailable',
-          `the service account could not sign in: ${text} (${Hint.serviceAccountToken})`,
-        )
-      : new SourceError(
-          'unavailable',
-          `workload identity could not sign in: ${text} (${Hint.workloadIdentity})`,
-        );
+    return signInFailure(auth, text);
   }
   if (/not found|doesn't exist|does not exist|isn't a/i.test(words)) {
     return new SourceError('not-found', text);
@@ -163,12 +155,22 @@ function workloadError(words: string, text: string): SourceError | undefined {
       words,
     )
   ) {
-    return new SourceError(
-      'unavailable',
-      `workload identity could not sign in: ${text} (${Hint.workloadIdentity})`,
-    );
+    return signInFailure('workload-identity', text);
   }
   return undefined;
+}
+
+/** A sign-in the SDK refused, in the words of the way it signed in. */
+function signInFailure(auth: SdkAuthKind, text: string): SourceError {
+  return auth === 'service-account'
+    ? new SourceError(
+        'unavailable',
+        `the service account could not sign in: ${text} (${Hint.serviceAccountToken})`,
+      )
+    : new SourceError(
+        'unavailable',
+        `workload identity could not sign in: ${text} (${Hint.workloadIdentity})`,
+      );
 }
 
 function otpCode(content: unknown): string | undefined {
