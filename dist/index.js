@@ -7527,7 +7527,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-D45BCGUP.js");
+        const { CliSource } = await import("./chunks/op-cli-Y6I45ZPK.js");
         return { source: new CliSource({ token, env }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import("./chunks/sdk-RDXQPANX.js");
@@ -7566,7 +7566,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-D45BCGUP.js");
+      const { CliSource } = await import("./chunks/op-cli-Y6I45ZPK.js");
       return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
     }
   }

@@ -181,6 +181,7 @@ export class CliSource implements SecretSource {
   readonly #closing = new AbortController();
   readonly #limits: Limits;
   readonly #env: Record<string, string>;
+  readonly #maxOutputBytes: number;
   /** The size op reported for each attached file read, by `vault/item/file`. */
   readonly #fileSizes = new Map<string, number>();
   #op: Promise<string> | undefined;
@@ -189,6 +190,7 @@ export class CliSource implements SecretSource {
 
   constructor(options: CliSourceOptions) {
     this.#options = options;
+    this.#maxOutputBytes = options.maxOutputBytes ?? MAX_RESPONSE_BYTES;
     this.#limits = limits(options, options.concurrency ?? 4, this.#closing.signal);
     this.#env = Object.fromEntries(
       Object.entries(options.env).filter(
@@ -366,7 +368,7 @@ export class CliSource implements SecretSource {
       throw new SourceError('unavailable', `op gave no answer within ${Math.round(leftMs)} ms`);
     }
     if (run.tooLarge) {
-      const limit = (this.#options.maxOutputBytes ?? MAX_RESPONSE_BYTES) / 2 ** 20;
+      const limit = this.#maxOutputBytes / 2 ** 20;
       throw new SourceError(
         'unavailable',
         `op printed more than ${limit} MiB: its answer was dropped`,
@@ -407,7 +409,6 @@ export class CliSource implements SecretSource {
   async #exec(op: string, args: readonly string[], timeoutMs: number): Promise<Run | undefined> {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    const maxBytes = this.#options.maxOutputBytes ?? MAX_RESPONSE_BYTES;
     let stdoutBytes = 0;
     let stderrBytes = 0;
     let tooLarge = false;
@@ -424,7 +425,7 @@ export class CliSource implements SecretSource {
         stdout: (chunk: Buffer) => {
           if (!listening || tooLarge) return;
           stdoutBytes += chunk.length;
-          tooLarge = stdoutBytes > maxBytes;
+          tooLarge = stdoutBytes > this.#maxOutputBytes;
           if (tooLarge) stdout.length = 0;
           else stdout.push(chunk);
         },
