@@ -5,7 +5,7 @@ import {
   fileNameProblem,
   filesRoot,
   saveFilesDir
-} from "./chunks/chunk-I5CKZISG.js";
+} from "./chunks/chunk-7KODC4XL.js";
 import {
   readInputBytes,
   readInputFile

@@ -3,7 +3,7 @@ import {
   actionsRunner,
   filesDir,
   isFilesDir
-} from "./chunks/chunk-I5CKZISG.js";
+} from "./chunks/chunk-7KODC4XL.js";
 import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import {

@@ -1,6 +1,7 @@
 /** The real door to the runner, built on @actions/core. */
 import { accessSync, constants, statSync } from 'node:fs';
 import * as core from '@actions/core';
+import { describe } from './errors.ts';
 import type { ExportTarget, Runner } from './runner.ts';
 
 /** core.summary writes cells as HTML, unescaped. */
@@ -27,7 +28,7 @@ function targetProblem(target: ExportTarget): string | undefined {
 
 /** core's OIDC errors come wrapped twice, with newlines and indentation: one short line instead. */
 function tidyIdTokenError(thrown: unknown): string {
-  const text = (thrown instanceof Error ? thrown.message : String(thrown))
+  const text = describe(thrown)
     .replace(/\s+/g, ' ')
     .replace(/^(Error message: )+/, '')
     .trim();

@@ -13,7 +13,8 @@ export const RUN_LENGTH = 16;
 
 /**
  * Secret fields of the JSON inside a credential: an `ops_` token's body decodes to the account's
- * keys (an integration key's, to its AES key), a Connect JWT's payload holds the token proper. Shown decoded, they are as bad as the token.
+ * keys (an integration key's, to its AES key), a Connect JWT's payload holds the token proper.
+ * Shown decoded, they are as bad as the token.
  */
 const SECRET_PATHS: readonly (readonly string[])[] = [
   ['secretKey'],
