@@ -44,14 +44,9 @@ import {
 import { rejectionOf } from '../support/rejection.ts';
 import { caught, startCatching, stopCatching } from '../support/stdout-commands.ts';
 import { fakeClock } from '../support/fake-clock.ts';
+import { FAST_POLICY } from '../support/fast-policy.ts';
 
-const POLICY: RetryPolicy = {
-  attempts: 3,
-  baseDelayMs: 10,
-  maxDelayMs: 50,
-  budgetMs: 5_000,
-  attemptTimeoutMs: 1_000,
-};
+const POLICY = FAST_POLICY;
 
 /** A fresh OIDC token look-alike: registered by nobody yet, so scrubbing it proves something. */
 function freshToken(): string {

@@ -29,30 +29,10 @@ import {
 } from '../fakes/sdk/signin-server.ts';
 import { fileBytes, IDS, SERVICE_ACCOUNT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
 import { rejection } from '../support/rejection.ts';
+import { FAST_POLICY } from '../support/fast-policy.ts';
+import { fakeClock } from '../support/fake-clock.ts';
 
-const POLICY: RetryPolicy = {
-  attempts: 3,
-  baseDelayMs: 10,
-  maxDelayMs: 50,
-  budgetMs: 5_000,
-  attemptTimeoutMs: 1_000,
-};
-
-/** Virtual time: sleeping advances `now` at once. */
-function fakeClock(): Clock & { readonly slept: number[] } {
-  let now = 1_000_000;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: (ms) => {
-      slept.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-    random: () => 0.5,
-  };
-}
+const POLICY = FAST_POLICY;
 
 /** Compared as bytes: a value may come back as text (a batch) or as bytes (a file read). */
 function text(value: string | Uint8Array): string {
@@ -123,7 +103,7 @@ function sdkSource(fake: FakeSdk, options: { clock?: Clock; policy?: RetryPolicy
     auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
     connect: fake.connector,
     policy: options.policy ?? POLICY,
-    clock: options.clock ?? fakeClock(),
+    clock: options.clock ?? fakeClock().clock,
   });
 }
 
@@ -228,7 +208,7 @@ describe('SdkSource + Resolver against the fake client', () => {
         name: 'RateLimitExceededError',
       }),
     ]);
-    const clock = fakeClock();
+    const { clock, sleeps } = fakeClock();
     const source = sdkSource(fake, { clock });
     const ref = parseRef(CLE);
     const outcomes = await new Resolver(source).resolveAll([ref]);
@@ -236,8 +216,8 @@ describe('SdkSource + Resolver against the fake client', () => {
     assert.equal(fake.count('connect'), 2);
     assert.equal(fake.count('vaults.list'), 2);
     assert.equal(fake.count('items.getAll'), 2);
-    assert.equal(clock.slept.length, 3, 'one backoff per rate limit');
-    for (const ms of clock.slept) assert.ok(ms >= 5 && ms <= 50, `backoff ${ms} ms`);
+    assert.equal(sleeps.length, 3, 'one backoff per rate limit');
+    for (const ms of sleeps) assert.ok(ms >= 5 && ms <= 50, `backoff ${ms} ms`);
   });
 
   it('gives up on a rate limit that does not end: SECRETS_PROVIDER_UNAVAILABLE after the attempts', async () => {
@@ -287,7 +267,7 @@ describe('SdkSource + Resolver against the fake client', () => {
         auth: { kind: 'service-account', token },
         connect: fake.connector,
         policy: POLICY,
-        clock: fakeClock(),
+        clock: fakeClock().clock,
       });
       const error = await rejection(
         new Resolver(source).resolveAll([

@@ -20,6 +20,7 @@ import {
   type Template,
   type TemplateSpec,
 } from '../../src/templates.ts';
+import { cpuBounded } from '../support/cpu-bounded.ts';
 
 const SEED = Number(process.env['FC_SEED'] ?? 20260517);
 
@@ -416,16 +417,6 @@ describe('readTemplate: a regular file of at most 1 MiB, relative to cwd', () =>
 });
 
 describe('parseTemplate: linear time on hostile input', () => {
-  /** Runs `work`, asserting it took under 2 s of this process's CPU time. */
-  function cpuBounded<T>(work: () => T): T {
-    const start = process.cpuUsage();
-    const result = work();
-    const used = process.cpuUsage(start);
-    const ms = (used.user + used.system) / 1000;
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms of CPU`);
-    return result;
-  }
-
   const cases: {
     why: string;
     unit: string;
