@@ -1,8 +1,9 @@
 /** The real door to the runner, built on @actions/core. */
 import { accessSync, constants, statSync } from 'node:fs';
 import * as core from '@actions/core';
-import { describe } from './errors.ts';
+import { describe, Hint } from './errors.ts';
 import type { ExportTarget, Runner } from './runner.ts';
+import { isCertificateText } from './tls.ts';
 
 /** core.summary writes cells as HTML, unescaped. */
 function escapeHtml(text: string): string {
@@ -32,7 +33,25 @@ function tidyIdTokenError(thrown: unknown): string {
     .replace(/\s+/g, ' ')
     .replace(/^(Error message: )+/, '')
     .trim();
+  if (isCertificateText(text)) {
+    // core keeps only the text: the request's TLS code and host are lost.
+    const reason = text.replace(/^.*Error Message: /i, '');
+    return `TLS verification failed for ${idTokenHost()}: ${shortened(reason)} (${Hint.tlsTrust})`;
+  }
+  return shortened(text);
+}
+
+function shortened(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
+
+/** Where core asks for the OIDC token. */
+function idTokenHost(): string {
+  try {
+    return new URL(process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '').host;
+  } catch {
+    return "the runner's ID-token endpoint";
+  }
 }
 
 export function actionsRunner(): Runner {

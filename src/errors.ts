@@ -59,6 +59,7 @@ export const Hint = {
     'check workload-id or OP_WORKLOAD_ID and integration-key or OP_INTEGRATION_KEY, and that the workload is set up for this repository in 1Password',
   connectHost: 'check connect-host or OP_CONNECT_HOST and that the server is running',
   connectCa: 'check connect-ca, NODE_EXTRA_CA_CERTS or the system trust store',
+  tlsTrust: 'check NODE_EXTRA_CA_CERTS or the system trust store',
   nameRule: 'names must match ^[A-Za-z_][A-Za-z0-9_]*$',
   refForm: 'write op://<vault>/<item>/<field> or op://<vault>/<item>/<section>/<field>',
 } as const;

@@ -7,6 +7,7 @@ import { createSecureContext } from 'node:tls';
 import { type Dispatcher, Pool } from 'undici';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
+import { TLS_CODES, tlsFailure } from '../tls.ts';
 import { MAX_RESPONSE_BYTES } from './source.ts';
 import {
   type Clock,
@@ -57,17 +58,6 @@ export interface HttpClientOptions {
 }
 
 const RETRIED_STATUS = (status: number) => status === 408 || status === 429 || status >= 500;
-
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
 
 /** undici's own deadlines: backstops to the attempt's deadline, and as transient. */
 const TIMEOUT_CODES = new Set([
@@ -209,7 +199,7 @@ export class HttpClient {
     const message = redact(describe(thrown));
     if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') throw new HttpFailure(TOO_LARGE, 'too-large');
     if (code && TLS_CODES.has(code)) {
-      throw new HttpFailure(`TLS failure (${code}): ${message}`, 'tls');
+      throw new HttpFailure(tlsFailure(code, message), 'tls');
     }
     if (code && TIMEOUT_CODES.has(code)) {
       return { transient: `no answer within ${Math.round(leftMs)} ms (${code})` };

@@ -6,6 +6,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { describe, Hint } from '../errors.ts';
 import { redact, registerCredential } from '../redact.ts';
+import { keepTlsVerification, tlsCode, tlsFailure } from '../tls.ts';
 import {
   type Clock,
   type Limits,
@@ -45,6 +46,8 @@ const FIELD_TYPES: Readonly<Record<string, string>> = {
 /** The real SDK, loaded on first use; every HTTP request it makes gets a timeout. */
 export function realConnector(attemptTimeoutMs: number): SdkConnector {
   return async (auth) => {
+    // Also here for callers that do not come through run(): before the SDK's first request.
+    keepTlsVerification();
     boundFetch(attemptTimeoutMs);
     const loaded = await import('@1password/sdk');
     // Node hands the CommonJS SDK over with named exports; a bundled chunk, as its default.
@@ -71,17 +74,55 @@ export function realConnector(attemptTimeoutMs: number): SdkConnector {
 }
 
 let fetchBound = false;
+/**
+ * The last TLS failure of the SDK's fetch, until an attempt takes it: the SDK itself reports any
+ * failed request as "error sending request", which would be retried as a network fault.
+ */
+let tlsFailed: { host: string; failure: string } | undefined;
 
 /** The SDK sends everything through the global fetch, with no timeout of its own. */
 function boundFetch(timeoutMs: number): void {
   if (fetchBound) return;
   fetchBound = true;
   const original = globalThis.fetch;
-  globalThis.fetch = (input, init) => {
+  globalThis.fetch = async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return original(input, { ...init, signal });
+    try {
+      return await original(input, { ...init, signal });
+    } catch (thrown) {
+      const code = tlsCode(thrown);
+      if (code !== undefined) {
+        const url =
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        tlsFailed = { host: new URL(url).host, failure: tlsFailure(code, tlsDetail(thrown, code)) };
+      }
+      throw thrown;
+    }
   };
+}
+
+/** The text of the error that carries the TLS code (fetch's own says only "fetch failed"). */
+function tlsDetail(thrown: unknown, code: string): string {
+  let current: unknown = thrown;
+  while (current instanceof Error && (current as { code?: unknown }).code !== code) {
+    current = current.cause;
+  }
+  return current instanceof Error ? current.message : describe(thrown);
+}
+
+/** The TLS failure met since the last call, if any: final, whatever the SDK made of it. */
+function takeTlsFailure(what: string): SourceError | undefined {
+  const failed = tlsFailed;
+  tlsFailed = undefined;
+  return failed === undefined
+    ? undefined
+    : new SourceError(
+        'unavailable',
+        redact(
+          `TLS verification failed for ${failed.host} while ${what}: ${failed.failure} (${Hint.tlsTrust})`,
+        ),
+      );
 }
 
 /** How the SDK was signed in: the words and hints of a sign-in failure depend on it. */
@@ -406,12 +447,16 @@ export class SdkSource implements SecretSource {
   #bounded<T>(what: string, call: (leftMs: number) => Promise<T>): Promise<T> {
     return retried(
       `1Password did not answer ${what}`,
-      (leftMs) => this.#attempt(call, leftMs),
+      (leftMs) => this.#attempt(what, call, leftMs),
       this.#limits,
     );
   }
 
-  async #attempt<T>(call: (leftMs: number) => Promise<T>, leftMs: number): Promise<T | Transient> {
+  async #attempt<T>(
+    what: string,
+    call: (leftMs: number) => Promise<T>,
+    leftMs: number,
+  ): Promise<T | Transient> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Transient>((resolve) => {
       timer = setTimeout(
@@ -423,6 +468,8 @@ export class SdkSource implements SecretSource {
       return await Promise.race([call(leftMs), deadline]);
     } catch (thrown) {
       if (thrown instanceof SourceError) throw thrown;
+      const tls = takeTlsFailure(what);
+      if (tls) throw tls;
       const sorted = classifySdkError(thrown, this.#options.auth.kind);
       if (sorted instanceof SourceError) throw sorted;
       return sorted;
