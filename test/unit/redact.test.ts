@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { redact, registerCredential } from '../../src/redact.ts';
+import { MAX_CREDENTIAL_BYTES, redact, registerCredential } from '../../src/redact.ts';
+import { cpuBounded } from '../support/cpu-bounded.ts';
 
 const JWT =
   'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjb25uZWN0IiwiaWF0IjoxNjAwMDAwMDAwfQ.MEUCIQDx-abc_123';
@@ -26,6 +28,16 @@ describe('redact: token shapes', () => {
       secret: 's3cr3t-t0ken',
     },
     { why: 'Bearer JWT', text: `Authorization: Bearer ${JWT}`, secret: JWT },
+    { why: 'the scheme twice', text: 'bearer Bearer s3cr3t-t0ken', secret: 's3cr3t-t0ken' },
+    {
+      why: 'the scheme three times, odd spacing',
+      text: 'Bearer  BEARER\tbearer \n s3cr3t-t0ken',
+      secret: 's3cr3t-t0ken',
+    },
+    { why: 'a tab', text: 'Authorization: Bearer\ts3cr3t-t0ken', secret: 's3cr3t-t0ken' },
+    { why: 'a line break', text: 'Bearer\r\n  s3cr3t-t0ken', secret: 's3cr3t-t0ken' },
+    { why: 'a no-break space', text: 'Bearer\u00a0s3cr3t-t0ken', secret: 's3cr3t-t0ken' },
+    { why: 'the scheme twice, a JWT', text: `bearer Bearer ${JWT}`, secret: JWT },
   ];
   for (const c of cases) {
     it(c.why, () => {
@@ -208,5 +220,35 @@ describe('redact: encoded and partial credentials', () => {
     const out = redact(`${filler}${CONNECT.slice(5, 30)}${filler}`);
     assert.equal(out, `${filler}***${filler}`);
     assert.ok(performance.now() - started < 2_000, 'redact took too long');
+  });
+});
+
+describe('redact: the largest credentials', () => {
+  /** A random credential of `bytes` characters after `prefix`. */
+  const sized = (prefix: string, bytes: number) =>
+    `${prefix}${randomBytes(bytes).toString('base64url')}`.slice(0, bytes);
+  const LARGEST = [
+    sized('ops_', MAX_CREDENTIAL_BYTES),
+    sized('eyJ', MAX_CREDENTIAL_BYTES),
+    sized('ops_', MAX_CREDENTIAL_BYTES),
+    sized('eyJ', MAX_CREDENTIAL_BYTES),
+    sized('', MAX_CREDENTIAL_BYTES),
+    sized('', MAX_CREDENTIAL_BYTES),
+  ];
+
+  it('registering every credential a step can hold, each 64 KiB, is cheap', () => {
+    cpuBounded(() => {
+      for (const credential of LARGEST) registerCredential(credential);
+    });
+    for (const credential of LARGEST) {
+      const run = credential.slice(40_000, 40_016);
+      assert.equal(redact(`said: ${run}.`), 'said: ***.');
+      const base64 = Buffer.from(credential).toString('base64').slice(30_000, 30_016);
+      assert.equal(redact(`said: ${base64}.`), 'said: ***.');
+    }
+  });
+
+  it('refuses a credential over 64 KiB: its callers refuse it first', () => {
+    assert.throws(() => registerCredential(sized('ops_', MAX_CREDENTIAL_BYTES + 1)), /over 64 KiB/);
   });
 });
