@@ -13,10 +13,10 @@ import {
 } from './backends/select.ts';
 import type { EnvironmentVariable } from './backends/source.ts';
 import { collect, environmentEntries, environmentLabel, templateEntries } from './entries.ts';
-import { Code, SecretsError } from './errors.ts';
+import { Code, providerUnavailable, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
 import { type Inputs, readInputs, readSpecs, readTemplates } from './inputs.ts';
-import { redact, registerCredential } from './redact.ts';
+import { MAX_CREDENTIAL_BYTES, oversizedCredential, redact, registerCredential } from './redact.ts';
 import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
 import type { Runner } from './runner.ts';
@@ -106,17 +106,34 @@ function rows(
   return [...parsed, ...unparsed];
 }
 
-/** Masks credentials from the start, so that no message can show them. */
-function protectCredentials(runner: Runner, inputs: Inputs): void {
-  for (const credential of [
-    inputs.serviceAccountToken,
-    inputs.connectToken,
-    inputs.integrationKey,
-  ]) {
-    if (credential === undefined) continue;
-    runner.setSecret(credential);
+/**
+ * Masks credentials from the start, so that no message can show them; the runner's own tokens
+ * (which the runner masks) are scrubbed too. One over 64 KiB is no credential: it is refused
+ * before anything else is done with it, since registering it costs in proportion to its size.
+ */
+function protectCredentials(runner: Runner, inputs: Inputs): SecretsError[] {
+  const credentials = [
+    ['service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)', inputs.serviceAccountToken, true],
+    ['connect-token (or OP_CONNECT_TOKEN)', inputs.connectToken, true],
+    ['integration-key (or OP_INTEGRATION_KEY)', inputs.integrationKey, true],
+    ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', runner.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'], false],
+    ['ACTIONS_RUNTIME_TOKEN', runner.env['ACTIONS_RUNTIME_TOKEN'], false],
+  ] as const;
+  const errors: SecretsError[] = [];
+  for (const [name, credential, mask] of credentials) {
+    if (credential === undefined || credential === '') continue;
+    if (oversizedCredential(credential)) {
+      errors.push(
+        providerUnavailable(
+          `${name} is over ${MAX_CREDENTIAL_BYTES / 1024} KiB, longer than any credential: check that it holds the credential alone`,
+        ),
+      );
+      continue;
+    }
+    if (mask) runner.setSecret(credential);
     registerCredential(credential);
   }
+  return errors;
 }
 
 async function fail(
@@ -272,8 +289,8 @@ async function load(
 /** Loads every secret the step asks for and exports them all, or reports every failure. */
 export async function loadSecrets(runner: Runner, open: Open = openSource): Promise<void> {
   const { inputs, errors: inputErrors } = readInputs(runner);
-  protectCredentials(runner, inputs);
-  const settings = [...inputErrors, ...settingsProblems(inputs)];
+  const oversized = protectCredentials(runner, inputs);
+  const settings = [...oversized, ...inputErrors, ...settingsProblems(inputs)];
   if (settings.length > 0) return fail(runner, settings);
   if (inputs.version !== undefined) {
     runner.warning(

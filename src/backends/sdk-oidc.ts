@@ -5,7 +5,12 @@
  * rather than as the SDK's own wrapping ("OIDC token fetcher failed: ...").
  */
 import { describe } from '../errors.ts';
-import { redact, registerCredential } from '../redact.ts';
+import {
+  MAX_CREDENTIAL_BYTES,
+  oversizedCredential,
+  redact,
+  registerCredential,
+} from '../redact.ts';
 import { SourceError } from './source.ts';
 
 /** How a failed token fetch is worded, whoever reports it. */
@@ -51,6 +56,11 @@ export class OidcFetch {
       const token = await Promise.race([this.#idToken(audience), deadline]);
       if (typeof token !== 'string' || token === '') {
         throw new Error('the runner returned no token');
+      }
+      if (oversizedCredential(token)) {
+        throw new Error(
+          `the runner returned ${token.length} characters, over the ${MAX_CREDENTIAL_BYTES / 1024} KiB a token may be`,
+        );
       }
       registerCredential(token);
       this.#failure = undefined;
