@@ -59,6 +59,7 @@ export function actionsRunner(): Runner {
     input: (name) => core.getInput(name, { trimWhitespace: true }),
     env: process.env,
     cwd: process.cwd(),
+    platform: process.platform,
     now: () => new Date(),
     setSecret: (value) => core.setSecret(value),
     unwritable: (targets) => targets.map(targetProblem).filter((problem) => problem !== undefined),

@@ -5,20 +5,54 @@
 import type { EnvironmentVariable } from './backends/source.ts';
 import { Code, SecretsError } from './errors.ts';
 import type { Entry } from './export.ts';
+import { fileNameProblem } from './files.ts';
 import { nameKey, nameProblem } from './names.ts';
+import type { Ref } from './refs.ts';
 import type { Outcome } from './resolve.ts';
 import type { SecretSpec } from './secret-specs.ts';
 import { renderTemplate, type Template } from './templates.ts';
 import { utf8 } from './text.ts';
 
+function isWholeItem(ref: Ref): boolean {
+  return ref.readings.some((reading) => 'wholeItem' in reading);
+}
+
+/** The name a field of the whole item `spec` is exported as. */
+export function fieldName(spec: SecretSpec, suffix: string): string {
+  return `${spec.name}_${suffix}`;
+}
+
+/**
+ * Secrets and templates to be written to files whose names the runner's OS refuses, each
+ * reported, before any request (the fields of a whole item are named once resolved: `collect`).
+ */
+export function fileNameErrors(
+  specs: readonly SecretSpec[],
+  templates: readonly Template[],
+  platform: NodeJS.Platform,
+): SecretsError[] {
+  const files = [
+    ...specs
+      .filter((spec) => spec.file && !isWholeItem(spec.ref))
+      .map((spec) => ({ name: spec.name, ref: spec.ref.text })),
+    ...templates.map((template) => ({ name: template.name, ref: template.path })),
+  ];
+  return files.flatMap(({ name, ref }) => {
+    const problem = fileNameProblem(name, platform);
+    return problem === undefined ? [] : [new SecretsError(Code.configInvalid, problem, name, ref)];
+  });
+}
+
 /**
  * Turns each secret's outcome into the names it exports, or its failure. `others` are the names
- * the step's other secrets (its templates) take: a whole item's field may not take them either.
+ * the step's other secrets (its templates) take: a whole item's field may not take them either,
+ * nor, with `file: true`, a name the runner's OS (`platform`) refuses for a file.
  */
 export function collect(
   specs: readonly SecretSpec[],
   outcomes: ReadonlyMap<string, Outcome>,
-  others: readonly string[] = [],
+  others: readonly string[],
+  platform: NodeJS.Platform,
 ): { entries: Entry[]; errors: SecretsError[] } {
   const entries: Entry[] = [];
   const errors: SecretsError[] = [];
@@ -48,18 +82,20 @@ export function collect(
     } else {
       const named = outcome.fields.map((field) => ({
         ...field,
-        name: `${spec.name}_${field.suffix}`,
+        name: fieldName(spec, field.suffix),
       }));
-      const clash = named.find(
-        (field) => nameProblem(field.name) || owners.has(nameKey(field.name)),
-      );
-      if (clash) {
-        const other = owners.get(nameKey(clash.name));
-        const why = other ? `clashes with the secret ${other}` : nameProblem(clash.name);
-        fail(
-          Code.configInvalid,
-          `field ${clash.label} becomes ${clash.name}, which ${other ? why : `is refused: ${why}`}`,
-        );
+      // Every refused field at once, in the item's one annotation.
+      const refused = named.flatMap((field) => {
+        const becomes = `field ${field.label} becomes ${field.name}, which`;
+        const other = owners.get(nameKey(field.name));
+        if (other !== undefined) return [`${becomes} clashes with the secret ${other}`];
+        const problem =
+          nameProblem(field.name) ??
+          (spec.file ? fileNameProblem(field.name, platform) : undefined);
+        return problem === undefined ? [] : [`${becomes} is refused: ${problem}`];
+      });
+      if (refused.length > 0) {
+        fail(Code.configInvalid, refused.join('; '));
         continue;
       }
       for (const field of named) owners.set(nameKey(field.name), spec.name);
@@ -74,6 +110,11 @@ export function collect(
     }
   }
   return { entries, errors };
+}
+
+/** A variable's name as reports show it: an empty one as `""`. */
+export function shownName(name: string): string {
+  return name === '' ? '""' : name;
 }
 
 /** The label of an Environment in reports; never a secret's name (it holds a space). */
@@ -121,7 +162,7 @@ export function environmentEntries(
   const label = environmentLabel(environmentId);
   for (const variable of variables) {
     const fail = (message: string) =>
-      errors.push(new SecretsError(Code.configInvalid, message, variable.name, label));
+      errors.push(new SecretsError(Code.configInvalid, message, shownName(variable.name), label));
     const problem = nameProblem(variable.name);
     if (problem !== undefined) {
       fail(`the Environment's variable is refused: ${problem}`);

@@ -5,7 +5,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Code, SecretsError } from './errors.ts';
-import { FILES_PREFIX, fileNameProblem, filesRoot } from './files.ts';
+import { FILES_PREFIX, filesRoot } from './files.ts';
 import { MANAGED_VARIABLES, nameProblem } from './names.ts';
 import type { ExportTarget, Runner } from './runner.ts';
 import { saveFilesDir } from './state.ts';
@@ -76,16 +76,13 @@ function cannotWrite(what: string, thrown: unknown): SecretsError {
   );
 }
 
-/** Writes each file entry, 0600 in a fresh 0700 directory; returns their paths by name. */
+/**
+ * Writes each file entry, 0600 in a fresh 0700 directory; returns their paths by name. Names the
+ * runner's OS refuses were reported before any request (entries.ts fileNameErrors, collect).
+ */
 function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string> {
   const paths = new Map<string, string>();
   if (files.length === 0) return paths;
-  for (const entry of files) {
-    const problem = fileNameProblem(entry.name);
-    if (problem !== undefined) {
-      throw new SecretsError(Code.configInvalid, `nothing was exported: ${problem}`, entry.name);
-    }
-  }
   const { root, fallback } = filesRoot(runner.env);
   if (fallback) {
     runner.warning('RUNNER_TEMP is not set: writing secret files under the system temp directory');

@@ -13,6 +13,7 @@ import {
   type SecretSpec,
 } from './secret-specs.ts';
 import { parseTemplatesYaml, readTemplate, type Template } from './templates.ts';
+import { plural } from './text.ts';
 
 export const AUTH_MODES = [
   'auto',
@@ -131,25 +132,34 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
   return { inputs, errors: read.errors };
 }
 
-/** Everything to load: the secrets input, step env references and OP_ENV_FILE entries. */
-export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedSpecs> {
+/**
+ * Everything to load: the secrets input, step env references and OP_ENV_FILE entries. With
+ * `envRefs: 'leave'` (workload identity) the references of the step's environment and of
+ * OP_ENV_FILE are not loaded, nor checked: `leftAlone` names them.
+ */
+export async function readSpecs(
+  inputs: Inputs,
+  runner: Runner,
+  envRefs: 'load' | 'leave' = 'load',
+): Promise<ParsedSpecs & { readonly leftAlone: readonly string[] }> {
   const { env, cwd } = runner;
+  const leave = envRefs === 'leave';
   const fromYaml = parseSecretsYaml(inputs.secrets);
-  const raw = [...fromYaml.raw, ...discoverEnvRefs(env)];
+  const fromEnv = discoverEnvRefs(env);
   const errors = [...fromYaml.errors];
   const envFile = env['OP_ENV_FILE'];
   if (envFile !== undefined && envFile !== '') {
     try {
       const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, cwd));
-      raw.push(...parsed.raw);
-      for (const name of parsed.duplicates) {
+      fromEnv.push(...parsed.raw);
+      for (const name of leave ? [] : parsed.duplicates) {
         errors.push(
           new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name),
         );
       }
       if (parsed.skipped.length > 0) {
         runner.info(
-          `OP_ENV_FILE: left alone ${parsed.skipped.length} entries that are not op:// references`,
+          `OP_ENV_FILE: left alone ${plural(parsed.skipped.length, 'entry', 'entries')} without an op:// reference`,
         );
       }
     } catch (thrown) {
@@ -160,8 +170,12 @@ export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedS
       );
     }
   }
-  const built = buildSpecs(raw, inputs.vault);
-  return { specs: built.specs, errors: [...errors, ...built.errors] };
+  const built = buildSpecs(leave ? fromYaml.raw : [...fromYaml.raw, ...fromEnv], inputs.vault);
+  return {
+    specs: built.specs,
+    errors: [...errors, ...built.errors],
+    leftAlone: leave ? [...new Set(fromEnv.map((entry) => entry.name))] : [],
+  };
 }
 
 /** The templates input: each file read and parsed. A template takes no secret's name. */

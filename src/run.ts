@@ -9,10 +9,19 @@ import {
   modeProblems,
   type Opened,
   openSource,
+  readsEnvironmentsOnly,
   settingsProblems,
 } from './backends/select.ts';
 import type { EnvironmentVariable } from './backends/source.ts';
-import { collect, environmentEntries, environmentLabel, templateEntries } from './entries.ts';
+import {
+  collect,
+  environmentEntries,
+  environmentLabel,
+  fieldName,
+  fileNameErrors,
+  shownName,
+  templateEntries,
+} from './entries.ts';
 import { Code, providerUnavailable, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
 import { type Inputs, readInputs, readSpecs, readTemplates } from './inputs.ts';
@@ -22,16 +31,12 @@ import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
 import type { Runner } from './runner.ts';
 import type { SecretSpec } from './secret-specs.ts';
 import type { Template } from './templates.ts';
+import { plural } from './text.ts';
 
 /** Opens the backend of a mode; tests pass one built on their fakes. */
 export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
 
 const HEADING = '1Password secrets';
-
-/** `1 secret`, `2 secrets`. */
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /** Everything a step asks for. */
 interface Work {
@@ -46,7 +51,11 @@ interface Answers {
   readonly variables: readonly EnvironmentVariable[] | SecretsError | undefined;
 }
 
-/** One line of the summary: a secret, a template, or one variable of the Environment. */
+/**
+ * One secret the step asked for, as the user wrote it: a secret, each field of a whole item once
+ * resolved, a template, each variable of the Environment once read. The log counts these and
+ * the summary lists them.
+ */
 interface Subject {
   readonly name: string;
   readonly ref: string;
@@ -61,49 +70,84 @@ function environmentSubjects(work: Work, answers: Answers | undefined): Subject[
   if (variables === undefined || variables instanceof SecretsError) {
     return [{ name: label, ref: '', file: false }];
   }
-  return variables.map((variable) => ({ name: variable.name, ref: label, file: false }));
+  return variables.map((variable) => ({
+    name: shownName(variable.name),
+    ref: label,
+    file: false,
+  }));
 }
 
-function subjects(work: Work, answers: Answers | undefined): Subject[] {
+/** A secret, or each of its fields when it is a whole item that was resolved and accepted. */
+function specSubjects(spec: SecretSpec, answers: Answers | undefined, failed: boolean): Subject[] {
+  const subject = { name: spec.name, ref: spec.ref.text, file: spec.file };
+  const outcome = answers?.outcomes.get(spec.ref.text);
+  if (failed || outcome === undefined || outcome instanceof SecretsError || outcome.kind !== 'item')
+    return [subject];
+  return outcome.fields.map((field) => ({ ...subject, name: fieldName(spec, field.suffix) }));
+}
+
+function subjects(
+  work: Work,
+  answers: Answers | undefined,
+  failures: readonly SecretsError[] = [],
+): Subject[] {
+  const failed = new Set(failures.map((error) => error.secret));
   return [
-    ...work.specs.map((spec) => ({ name: spec.name, ref: spec.ref.text, file: spec.file })),
+    ...work.specs.flatMap((spec) => specSubjects(spec, answers, failed.has(spec.name))),
     ...work.templates.map((template) => ({ name: template.name, ref: template.path, file: true })),
     ...environmentSubjects(work, answers),
   ];
 }
 
-function rows(
-  listed: readonly Subject[],
-  inputs: Inputs,
-  failures: readonly SecretsError[],
-): Row[] {
-  const runFailure = failures.find((error) => error.secret === undefined);
+/** A secret the step asked for, with its own failure if any. */
+interface Line {
+  readonly subject: Subject;
+  readonly failure: SecretsError | undefined;
+  /** False for a secret that never became one (a malformed reference, a refused name). */
+  readonly parsed: boolean;
+}
+
+/**
+ * Every secret the step asked for, each once, with its own failure: those that never became a
+ * secret too. The log's counts and the summary's rows both come from here, so that no count
+ * says more failed than were asked for.
+ */
+function account(listed: readonly Subject[], failures: readonly SecretsError[]): Line[] {
+  const own = new Map<string, SecretsError>();
+  for (const error of failures) {
+    if (error.secret !== undefined && !own.has(error.secret)) own.set(error.secret, error);
+  }
   const named = new Set(listed.map((subject) => subject.name));
-  // Secrets that never became a spec (a malformed reference): listed with their code.
-  const unparsed = failures
-    .filter((error) => error.secret !== undefined && !named.has(error.secret))
+  const unparsed = [...own.values()]
+    .filter((error) => !named.has(error.secret ?? ''))
     .map((error) => ({
-      name: error.secret ?? '',
-      ref: error.ref ?? '',
-      exported: 'nothing',
-      result: error.code,
+      subject: { name: error.secret ?? '', ref: error.ref ?? '', file: false },
+      failure: error,
+      parsed: false,
     }));
+  return [
+    ...listed.map((subject) => ({ subject, failure: own.get(subject.name), parsed: true })),
+    ...unparsed,
+  ];
+}
+
+function rows(lines: readonly Line[], inputs: Inputs, failures: readonly SecretsError[]): Row[] {
+  const runFailure = failures.find((error) => error.secret === undefined);
   const ok = failures.length === 0;
-  const parsed = listed.map((subject) => {
-    const failure = failures.find((error) => error.secret === subject.name) ?? runFailure;
+  return lines.map(({ subject, failure, parsed }) => {
     const as = ['output', ...(inputs.exportEnv ? ['env'] : []), ...(subject.file ? ['file'] : [])];
     return {
       name: subject.name,
       ref: subject.ref,
-      exported: !ok
-        ? 'nothing'
-        : inputs.dryRun
-          ? `nothing (dry run: ${as.join(', ')})`
-          : as.join(', '),
-      result: failure?.code ?? (ok ? 'resolved' : 'resolved, not exported'),
+      exported:
+        !ok || !parsed
+          ? 'nothing'
+          : inputs.dryRun
+            ? `nothing (dry run: ${as.join(', ')})`
+            : as.join(', '),
+      result: (failure ?? runFailure)?.code ?? (ok ? 'resolved' : 'resolved, not exported'),
     };
   });
-  return [...parsed, ...unparsed];
 }
 
 /**
@@ -144,13 +188,14 @@ async function fail(
 ): Promise<void> {
   annotate(runner, errors);
   runner.fail();
-  const perSecret = errors.filter((error) => error.secret !== undefined).length;
+  const lines = account(listed, errors);
+  const failed = lines.filter((line) => line.failure !== undefined).length;
   runner.info(
-    perSecret > 0
-      ? `${perSecret} of ${plural(listed.length || perSecret, 'secret')} failed; nothing was exported`
+    failed > 0
+      ? `${failed} of ${plural(lines.length, 'secret')} failed; nothing was exported`
       : 'nothing was exported',
   );
-  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(listed, inputs, errors));
+  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(lines, inputs, errors));
 }
 
 /** Every distinct reference of the step: its secrets' and its templates' placeholders. */
@@ -224,14 +269,45 @@ async function readEnvironment(
   }
 }
 
-/** Everything the step asks for, or the configuration errors that stop it before any request. */
+/**
+ * Whether the step needs a backend: references to resolve, an Environment, or workload-identity
+ * settings (they ask for an Environment: without one, the step says so).
+ */
+function needsBackend(work: Work, inputs: Inputs): boolean {
+  return (
+    refsOf(work).length > 0 ||
+    work.environment !== undefined ||
+    inputs.workloadId !== undefined ||
+    inputs.integrationKey !== undefined
+  );
+}
+
+/**
+ * Everything the step asks for, or the configuration errors that stop it before any request:
+ * all of them, the names the runner's OS refuses for a file included, in dry runs too.
+ */
 async function readWork(
   runner: Runner,
   inputs: Inputs,
 ): Promise<{ work: Work; malformed: SecretsError[]; errors: SecretsError[] }> {
-  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
+  const workload = readsEnvironmentsOnly(inputs);
+  const read = await readSpecs(inputs, runner, workload ? 'leave' : 'load');
+  const { specs, leftAlone } = read;
+  if (leftAlone.length > 0) {
+    runner.info(
+      redact(
+        `workload identity reads 1Password Environments only: left alone the op:// ` +
+          `${leftAlone.length === 1 ? 'reference' : 'references'} of the step's environment ` +
+          `and OP_ENV_FILE: ${leftAlone.join(', ')}`,
+      ),
+    );
+  }
   const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
-  const errors = [...specErrors, ...templateErrors];
+  const errors = [
+    ...read.errors,
+    ...templateErrors,
+    ...fileNameErrors(specs, templates, runner.platform),
+  ];
   const malformed = errors.filter((error) => error.code === Code.refInvalid);
   return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
@@ -272,6 +348,7 @@ async function load(
     work.specs,
     answers.outcomes,
     work.templates.map((template) => template.name),
+    runner.platform,
   );
   const rendered = templateEntries(work.templates, answers.outcomes);
   const entries = [...collected.entries, ...rendered.entries];
@@ -282,7 +359,7 @@ async function load(
       : environmentEntries(work.environment ?? '', variables ?? [], entries);
   entries.push(...environment.entries);
   const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
-  const listed = subjects(work, answers);
+  const listed = subjects(work, answers, failures);
   return failures.length > 0 ? { failures, listed } : { mode, entries, listed };
 }
 
@@ -313,25 +390,22 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     refreshAfterSeconds: inputs.refreshAfterSeconds,
     dryRun: inputs.dryRun,
   };
-  // Workload-identity settings ask for an Environment: without one, the step says so.
-  const nothing =
-    work.specs.length === 0 &&
-    work.templates.length === 0 &&
-    work.environment === undefined &&
-    inputs.workloadId === undefined &&
-    inputs.integrationKey === undefined;
-  let entries: Entry[] = [];
+  let entries: Entry[];
   let mode: Mode | undefined;
-  if (nothing) {
-    if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
-    runner.warning(
-      'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
-    );
-  } else {
+  if (needsBackend(work, inputs)) {
     const loaded = await load(runner, open, inputs, work, malformed);
     listed = loaded.listed;
     if ('failures' in loaded) return fail(runner, loaded.failures, inputs, listed);
     ({ mode, entries } = loaded);
+  } else {
+    if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
+    // Templates without placeholders: rendered with no credentials and no request.
+    entries = templateEntries(work.templates, new Map()).entries;
+    if (entries.length === 0) {
+      runner.warning(
+        'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
+      );
+    }
   }
 
   let exported: string[];
@@ -340,12 +414,14 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   } catch (thrown) {
     return fail(runner, [toSecretsError(thrown)], inputs, listed);
   }
-  if (mode === undefined) return;
-  const count = plural(listed.length, 'secret');
+  if (mode === undefined && entries.length === 0) return;
+  const resolved = `resolved ${plural(listed.length, 'secret')} ${
+    mode === undefined ? 'without a request (no op:// references)' : `via ${mode}`
+  }`;
   runner.info(
     inputs.dryRun
-      ? `dry run: resolved ${count} via ${mode}; nothing was exported`
-      : `resolved ${count} via ${mode} as outputs` +
+      ? `dry run: ${resolved}; nothing was exported`
+      : `${resolved} as outputs` +
           (exported.length > 0
             ? `, and exported ${plural(exported.length, 'environment variable')}`
             : ''),
@@ -353,6 +429,6 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   await summarize(
     runner,
     inputs.dryRun ? `${HEADING}: dry run, nothing exported` : HEADING,
-    rows(listed, inputs, []),
+    rows(account(listed, []), inputs, []),
   );
 }

@@ -15,6 +15,8 @@ export interface Runner {
   readonly env: Env;
   /** The step's working directory (the workspace). */
   readonly cwd: string;
+  /** The runner's OS: which names a file may take. */
+  readonly platform: NodeJS.Platform;
   now(): Date;
 
   /** Registers a value with the runner's masker, before it can appear anywhere. */

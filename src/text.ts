@@ -9,3 +9,8 @@ export function utf8(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** `1 secret`, `2 secrets`; `1 entry`, `2 entries`. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}

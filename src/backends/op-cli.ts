@@ -309,8 +309,9 @@ export class CliSource implements SecretSource {
     );
     // Go prints a nil slice as null: an Environment without variables.
     if (json === null) return [];
+    // An empty name is the variable's own problem, refused with the others' names (entries.ts).
     return records(json, 'environment', unexpected).map(({ name, value }) => {
-      if (typeof name !== 'string' || name === '' || typeof value !== 'string') {
+      if (typeof name !== 'string' || typeof value !== 'string') {
         throw unexpected('environment variable');
       }
       return { name, value };

@@ -337,7 +337,16 @@ export class SdkSource implements SecretSource {
       }
       throw thrown;
     }
-    return response.variables.map((variable) => ({ name: variable.name, value: variable.value }));
+    // Names are checked with the step's other names (an empty one too); a non-string is the SDK's.
+    return response.variables.map(({ name, value }: { name: unknown; value: unknown }) => {
+      if (typeof name !== 'string' || typeof value !== 'string') {
+        throw new SourceError(
+          'unavailable',
+          'the 1Password SDK returned a malformed environment variable',
+        );
+      }
+      return { name, value };
+    });
   }
 
   close(): Promise<void> {

@@ -49,9 +49,24 @@ export function settingsProblems(inputs: Inputs): SecretsError[] {
   return [];
 }
 
+/**
+ * Whether the step reads through workload identity, as chooseMode will choose, known before the
+ * step's secrets are read: it reads Environments only, and leaves the op:// values of the step's
+ * environment (which holds the job's `env:`, so a step cannot tell them apart) and of
+ * OP_ENV_FILE alone, as 1Password's own action v5 does.
+ */
+export function readsEnvironmentsOnly(inputs: Inputs): boolean {
+  return (
+    inputs.authMode === 'workload-identity' ||
+    (inputs.authMode === 'auto' &&
+      inputs.workloadId !== undefined &&
+      inputs.integrationKey !== undefined)
+  );
+}
+
 /** What the step loads, as far as the choice of backend cares. */
 export interface Needs {
-  /** Names of the secrets and templates that hold op:// references. */
+  /** Names of the secrets (of the secrets input, in workload identity) and templates that hold op:// references. */
   readonly refNames: readonly string[];
   readonly environment: string | undefined;
 }
@@ -91,10 +106,9 @@ export interface Choice {
 export function chooseMode(inputs: Inputs): Choice {
   const connect = inputs.connectHost !== undefined && inputs.connectToken !== undefined;
   const serviceAccount = inputs.serviceAccountToken !== undefined;
-  const workload = inputs.workloadId !== undefined && inputs.integrationKey !== undefined;
   switch (inputs.authMode) {
     case 'auto':
-      if (workload) return { mode: 'workload-identity', warnings: [] };
+      if (readsEnvironmentsOnly(inputs)) return { mode: 'workload-identity', warnings: [] };
       if (connect) {
         const warnings = serviceAccount
           ? ['both Connect and service-account credentials are set: using Connect']

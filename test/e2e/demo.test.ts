@@ -25,7 +25,11 @@ it('npm start shows the masked log, the outputs and variables by name, and no va
   assert.match(snippet, /\.env\.tpl.*\n {2}QUEUE_PASSWORD=op:\/\/Platform\/queue\/eu\/password\n/);
   // No empty log group.
   assert.doesNotMatch(stdout, /##\[group\][^\n]*\n##\[endgroup\]/);
-  assert.match(stdout, /resolved 7 secrets via connect/);
+  // A whole item counts its five fields.
+  assert.match(
+    stdout,
+    /resolved 11 secrets via connect as outputs, and exported 11 environment variables\n/,
+  );
   for (const value of [...ALL_VALUES, CONNECT_TOKEN]) {
     assert.ok(!stdout.includes(value) && !stderr.includes(value), 'the demo printed a value');
   }

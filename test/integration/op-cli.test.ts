@@ -38,6 +38,7 @@ import {
   CONNECT_TOKEN,
   ENVIRONMENT_IDS,
   environmentById,
+  type FakeEnvironment,
   IDS,
   SERVICE_ACCOUNT_TOKEN,
   TRICKY_VALUES,
@@ -737,6 +738,28 @@ describe('Environments: op environment read', () => {
     const { source: cli } = logged(ENV_OP);
     assert.deepEqual(await cli.readEnvironment(ENVIRONMENT_IDS.empty), []);
     await cli.close();
+  });
+
+  it('a variable with an empty name is handed over (the pipeline refuses it by name); a name that is not a string is unavailable', async () => {
+    const { source: cli } = logged(ENV_OP);
+    assert.deepEqual(
+      await cli.readEnvironment(ENVIRONMENT_IDS.blankName),
+      variablesOf(ENVIRONMENT_IDS.blankName),
+    );
+    await cli.close();
+
+    const data = tempFile('environments.json');
+    const odd = [
+      { name: 7, value: 'seven', masked: true },
+    ] as unknown as FakeEnvironment['variables'];
+    writeOpEnvironments(data, [{ id: 'oddenv00000000000000000000', name: 'odd', variables: odd }]);
+    const { source: oddCli } = logged({ ...ENV_OP, environmentDataFile: data });
+    const error = await sourceError(
+      oddCli.readEnvironment('oddenv00000000000000000000'),
+      'unavailable',
+    );
+    await oddCli.close();
+    assert.match(error.message, /unexpected environment variable/);
   });
 
   it('an unknown Environment: not-found, with op’s words, not retried', async () => {

@@ -3,7 +3,7 @@
  * to the runner: the SDK through its seam (the fake client), Connect through its fake server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -205,16 +205,60 @@ describe('workload identity', () => {
     assert.match(runner.errors[0]?.message ?? '', /auth-mode cli does not use/);
   });
 
-  it('op:// references in the step: SECRETS_CONFIG_INVALID naming them, before any request', async () => {
+  it('op:// references in the secrets input and templates: SECRETS_CONFIG_INVALID naming them, before any request', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pipeline-env-work-'));
+    writeFileSync(join(workspace, 'npmrc.tpl'), 'token={{ op://Engineering/deploy/token }}\n');
     const runner = workloadStep(
-      { secrets: 'DEPLOY_TOKEN: op://Engineering/deploy/token' },
-      { env: { LEGACY: 'op://Engineering/legacy/credential' } },
+      { secrets: 'DEPLOY_TOKEN: op://Engineering/deploy/token', templates: 'NPMRC: npmrc.tpl' },
+      { env: { LEGACY: 'op://Engineering/legacy/credential' }, cwd: workspace },
     );
     await run(runner, sdkOpen);
     assertNothingExported(runner);
     assert.deepEqual(codes(runner), [Code.configInvalid]);
-    assert.match(runner.errors[0]?.message ?? '', /DEPLOY_TOKEN, LEGACY are op:\/\/ references/);
+    assert.match(runner.errors[0]?.message ?? '', /DEPLOY_TOKEN, NPMRC are op:\/\/ references/);
     assert.deepEqual(opened, []);
+  });
+
+  it("op:// values of the step's environment (the job's env:) and OP_ENV_FILE are left alone, with one notice naming them", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pipeline-env-work-'));
+    writeFileSync(join(workspace, '.env'), 'FROM_FILE=op://Engineering/deploy/token\nPLAIN=1\n');
+    for (const dryRun of ['false', 'true']) {
+      const runner = workloadStep(
+        { 'dry-run': dryRun },
+        {
+          cwd: workspace,
+          env: {
+            LEGACY: 'op://Engineering/legacy/credential',
+            // Malformed or refused as a secret: left alone all the same.
+            BROKEN: 'op://Engineering//credential',
+            GITHUB_SHA_REF: 'op://Engineering/deploy/token',
+            OP_ENV_FILE: '.env',
+          },
+        },
+      );
+      await run(runner, sdkOpen);
+      assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+      const notices = runner.infos.filter((line) => line.startsWith('workload identity'));
+      assert.deepEqual(notices, [
+        "workload identity reads 1Password Environments only: left alone the op:// references of the step's environment and OP_ENV_FILE: LEGACY, BROKEN, GITHUB_SHA_REF, FROM_FILE",
+      ]);
+      assert.deepEqual(runner.warnings, []);
+      for (const name of ['LEGACY', 'BROKEN', 'GITHUB_SHA_REF', 'FROM_FILE']) {
+        assert.equal(runner.outputs[name], undefined, `${name} is not loaded`);
+      }
+      assert.equal(
+        runner.infos.at(-1),
+        dryRun === 'true'
+          ? 'dry run: resolved 3 secrets via workload-identity; nothing was exported'
+          : 'resolved 3 secrets via workload-identity as outputs',
+      );
+    }
+    assert.equal(
+      fake.calls.filter((call) => !['connect', 'environments.getVariables'].includes(call.method))
+        .length,
+      0,
+      'nothing but the Environment was asked for',
+    );
   });
 
   it('without an Environment: SECRETS_CONFIG_INVALID saying to set one', async () => {
@@ -313,6 +357,26 @@ describe('Environments with a service account', () => {
     assertNothingExported(runner);
     assert.deepEqual(codes(runner), [Code.configInvalid]);
     assert.match(runner.errors[0]?.message ?? '', /GITHUB_SHA/);
+  });
+
+  it('a variable with an empty name: SECRETS_CONFIG_INVALID for it alone, not a provider failure', async () => {
+    const runner = serviceAccountStep({ environment: ENVIRONMENT_IDS.blankName });
+    await run(runner, sdkOpen);
+    assertNothingExported(runner);
+    assert.deepEqual(runner.errors, [
+      {
+        title: Code.configInvalid,
+        message: `"" (environment ${ENVIRONMENT_IDS.blankName}): the Environment's variable is refused: "" is not a valid name (names must match ^[A-Za-z_][A-Za-z0-9_]*$)`,
+      },
+    ]);
+    assert.equal(runner.infos.at(-1), '1 of 2 secrets failed; nothing was exported');
+    assert.deepEqual(
+      runner.summaries[0]?.table.slice(1).map((row) => [row[0], row[3]]),
+      [
+        ['""', Code.configInvalid],
+        ['NAMED', 'resolved, not exported'],
+      ],
+    );
   });
 
   it('a failing reference and an unknown Environment are both reported', async () => {

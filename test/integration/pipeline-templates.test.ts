@@ -201,6 +201,38 @@ describe('templates', () => {
     assert.match(runner.errors[0]?.message ?? '', /nowhere\.tpl/);
   });
 
+  it('templates without placeholders need no credentials and make no request', async () => {
+    for (const dryRun of ['false', 'true']) {
+      writeFileSync(join(workspace, 'plain.tpl'), 'registry=https://registry.example/\n');
+      const runner = new MemoryRunner({
+        inputs: { templates: 'PLAIN: plain.tpl', 'dry-run': dryRun },
+        cwd: workspace,
+        env: { RUNNER_TEMP: runnerTemp },
+      });
+      await run(runner);
+      assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+      assert.deepEqual(runner.warnings, []);
+      assert.ok(!runner.events.some((event) => event.kind === 'group'), 'nothing resolved');
+      assert.equal(server.requests.length, 0);
+      if (dryRun === 'true') {
+        assert.equal(
+          runner.infos.at(-1),
+          'dry run: resolved 1 secret without a request (no op:// references); nothing was exported',
+        );
+        assert.equal(runner.outputs['PLAIN'], undefined);
+      } else {
+        assert.equal(
+          runner.infos.at(-1),
+          'resolved 1 secret without a request (no op:// references) as outputs',
+        );
+        assert.equal(
+          readFileSync(runner.outputs['PLAIN'] ?? '', 'utf8'),
+          'registry=https://registry.example/\n',
+        );
+      }
+    }
+  });
+
   it('in a dry run, renders in memory and writes no file', async () => {
     const runner = step(
       { 'npmrc.tpl': NPMRC },

@@ -3,7 +3,15 @@
  * against the fake Connect server: what is registered, written and said, and in which order.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -304,6 +312,68 @@ describe('a run that fails', () => {
       [Code.refInvalid, Code.configInvalid],
     );
     assert.equal(server.requests.length, 0);
+  });
+
+  it('file names Windows refuses: every one reported before any request, in a dry run too', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pipeline-test-work-'));
+    writeFileSync(join(workspace, 'plain.tpl'), 'no placeholder here\n');
+    for (const dryRun of ['false', 'true']) {
+      server.reset();
+      const runner = step(
+        {
+          secrets: [
+            'CON:',
+            '  ref: op://Engineering/deploy/token',
+            '  file: true',
+            'nul:',
+            '  ref: op://Engineering/deploy/notesPlain',
+            '  file: true',
+            'BAD: op://Engineering//token',
+            // Not a file: any name Windows takes for a variable is fine.
+            'AUX: op://Engineering/deploy/token',
+          ].join('\n'),
+          templates: 'COM1: plain.tpl',
+          'dry-run': dryRun,
+        },
+        { platform: 'win32', cwd: workspace },
+      );
+      await run(runner);
+      assertNothingExported(runner);
+      assert.deepEqual(
+        runner.errors.map((error) => [error.title, error.message.split(':')[0]]),
+        [
+          [Code.refInvalid, 'BAD (op'],
+          [Code.configInvalid, 'CON (op'],
+          [Code.configInvalid, 'nul (op'],
+          [Code.configInvalid, 'COM1 (plain.tpl)'],
+        ],
+      );
+      assert.match(runner.errors[1]?.message ?? '', /names a Windows device/);
+      assert.equal(server.requests.length, 0, 'no request');
+      assert.equal(runner.infos.at(-1), '4 of 5 secrets failed; nothing was exported');
+    }
+  });
+
+  it('a whole item whose fields take refused names: every one named, in its one annotation', async () => {
+    const runner = step({ secrets: 'GITHUB: op://Engineering/whole/*' });
+    await run(runner);
+    assertNothingExported(runner);
+    assert.equal(runner.errors.length, 1);
+    const { message } = runner.errors[0] ?? { message: '' };
+    for (const suffix of Object.keys(WHOLE_EXPORT)) {
+      assert.ok(message.includes(`becomes GITHUB_${suffix}, which is refused`), suffix);
+    }
+    assert.equal(runner.infos.at(-1), '1 of 1 secret failed; nothing was exported');
+  });
+
+  it('the same names on Linux: written as files', async () => {
+    const runner = step(
+      { secrets: ['CON:', '  ref: op://Engineering/deploy/token', '  file: true'].join('\n') },
+      { platform: 'linux' },
+    );
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.equal(readFileSync(runner.outputs['CON'] ?? '', 'utf8'), VALUES.deployToken);
   });
 
   it('malformed references only: reported without a request, echoing no text that is not a reference', async () => {

@@ -392,6 +392,33 @@ describe('readEnvironment through the fake SDK', () => {
     });
   }
 
+  it('an empty name is handed over (the pipeline refuses it by name); a name or value that is not a string is unavailable', async () => {
+    const fake = createFakeSdkClient();
+    const source = (variables: unknown) =>
+      new SdkSource({
+        auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
+        connect: async (auth) => ({
+          ...(await fake.connector(auth)),
+          environments: {
+            getVariables: () => Promise.resolve({ variables } as never),
+          },
+        }),
+        policy: POLICY,
+        clock: fakeClock().clock,
+      });
+    assert.deepEqual(
+      await source([{ name: '', value: 'v', masked: true }]).readEnvironment(
+        ENVIRONMENT_IDS.staging,
+      ),
+      [{ name: '', value: 'v' }],
+    );
+    for (const odd of [{ name: 7, value: 'v' }, { name: 'N', value: null }, { value: 'v' }]) {
+      const error = await sourceError(source([odd]).readEnvironment(ENVIRONMENT_IDS.staging));
+      assert.equal(error.failure, 'unavailable');
+      assert.match(error.message, /malformed environment variable/);
+    }
+  });
+
   it('a hung getVariables is bounded by attemptTimeoutMs', async () => {
     const fake = createFakeSdkClient();
     fake.fail('environments.getVariables', ['hang', 'hang', 'hang']);

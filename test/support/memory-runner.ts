@@ -10,6 +10,8 @@ export interface MemoryRunnerOptions {
   readonly inputs?: Readonly<Record<string, string>>;
   readonly env?: Env;
   readonly cwd?: string;
+  /** The runner's OS; default this process's. */
+  readonly platform?: NodeJS.Platform;
   readonly state?: Readonly<Record<string, string>>;
   readonly now?: Date;
   /** Answers the OIDC token requests; without it, they fail as a runner without `id-token: write`. */
@@ -28,6 +30,7 @@ export interface Event {
 export class MemoryRunner implements Runner {
   readonly env: Env;
   readonly cwd: string;
+  readonly platform: NodeJS.Platform;
   readonly events: Event[] = [];
   readonly secrets: string[] = [];
   readonly outputs: Record<string, string> = {};
@@ -45,6 +48,7 @@ export class MemoryRunner implements Runner {
     this.#options = options;
     this.env = options.env ?? {};
     this.cwd = options.cwd ?? process.cwd();
+    this.platform = options.platform ?? process.platform;
   }
 
   input(name: string): string {

@@ -356,7 +356,7 @@ describe('readSpecs', () => {
 
   it('an empty OP_ENV_FILE is ignored', async () => {
     const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: '' }, dir);
-    assert.deepEqual(parsed, { specs: [], errors: [] });
+    assert.deepEqual(parsed, { specs: [], errors: [], leftAlone: [] });
   });
 
   it('a name given in two sources is SECRETS_CONFIG_INVALID', async () => {
@@ -374,7 +374,44 @@ describe('readSpecs', () => {
   });
 
   it('no secrets at all is not an error', async () => {
-    assert.deepEqual(await specsOf(inputsWith({}), {}, dir), { specs: [], errors: [] });
+    assert.deepEqual(await specsOf(inputsWith({}), {}, dir), {
+      specs: [],
+      errors: [],
+      leftAlone: [],
+    });
+  });
+
+  it('says how many OP_ENV_FILE entries it left alone, in the singular for one', async () => {
+    const runner = new MemoryRunner({ env: { OP_ENV_FILE: '.env.tpl' }, cwd: dir });
+    await readSpecs(inputsWith({}), runner);
+    assert.deepEqual(runner.infos, ['OP_ENV_FILE: left alone 1 entry without an op:// reference']);
+  });
+
+  it("leaving env refs alone (workload identity): the step env's and OP_ENV_FILE's are named, not loaded nor checked", async () => {
+    writeFileSync(
+      join(dir, 'twice.env'),
+      'FILE_REF=op://V/a/b\nFILE_REF=op://V/c/d\nFILE_OK=op://V/e/f\n',
+    );
+    const runner = new MemoryRunner({
+      env: {
+        OP_ENV_FILE: 'twice.env',
+        LEGACY: 'op://V/env/credential',
+        MALFORMED: 'op://V//F',
+        GITHUB_SHA: 'op://V/reserved/name',
+      },
+      cwd: dir,
+    });
+    const parsed = await readSpecs(
+      inputsWith({ secrets: 'FROM_YAML: op://V/yaml/field' }),
+      runner,
+      'leave',
+    );
+    assert.deepEqual(parsed.errors, []);
+    assert.deepEqual(
+      parsed.specs.map((spec) => spec.name),
+      ['FROM_YAML'],
+    );
+    assert.deepEqual(parsed.leftAlone, ['LEGACY', 'MALFORMED', 'GITHUB_SHA', 'FILE_OK']);
   });
 
   it('reports YAML errors together with the others', async () => {

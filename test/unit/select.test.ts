@@ -9,6 +9,7 @@ import {
   connectUrl,
   type Mode,
   modeProblems,
+  readsEnvironmentsOnly,
   settingsProblems,
 } from '../../src/backends/select.ts';
 import { extraCertificates } from '../../src/backends/trust.ts';
@@ -138,6 +139,17 @@ describe('workload identity: every auth-mode x its settings x other credentials'
               return;
             }
             assert.deepEqual(problems, []);
+            // Known before the step's secrets are read: what chooseMode picks, or would.
+            let chosen: Mode | undefined;
+            try {
+              chosen = chooseMode(given).mode;
+            } catch {
+              chosen = undefined;
+            }
+            assert.equal(
+              readsEnvironmentsOnly(given),
+              chosen === 'workload-identity' || authMode === 'workload-identity',
+            );
             if (authMode === 'workload-identity' && !both) {
               assert.throws(
                 () => chooseMode(given),
