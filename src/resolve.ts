@@ -11,7 +11,7 @@ import type {
   SecretSource,
   VaultSummary,
 } from './backends/source.ts';
-import { SourceError } from './backends/source.ts';
+import { isAnsweredId, refusedId, SourceError } from './backends/source.ts';
 import { Code, describe, providerUnavailable, SecretsError } from './errors.ts';
 import { redact } from './redact.ts';
 import { isId, type Reading, type Ref } from './refs.ts';
@@ -58,17 +58,20 @@ function pick<T extends { readonly id: string }>(
   return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
 }
 
+/** A server's ID that is not put in a request path: fails the secrets that need it, never the run. */
+class RefusedId extends SecretsError {
+  constructor(message: string) {
+    super(Code.providerUnavailable, message);
+  }
+}
+
 /**
  * An ID taken from a backend's answer, checked before it goes into the next request's path or
  * reference: `../x` or `a b` from a broken or hostile server is never sent (nor retried).
  */
 function answeredId(id: string, what: string): string {
-  if (isId(id)) return id;
-  throw new SourceError(
-    'unavailable',
-    `the answer gave ${what} the ID ${quote(id)}, which is not a 1Password ID ` +
-      '(26 characters of a-z and 0-9): not used in a request',
-  );
+  if (isAnsweredId(id)) return id;
+  throw new RefusedId(redact(`the server answered ${what} ${refusedId(id)}`));
 }
 
 export class Resolver {
@@ -108,7 +111,7 @@ export class Resolver {
       return await this.resolve(ref);
     } catch (thrown) {
       const error = toSecretsError(thrown);
-      if (error.code === Code.providerUnavailable) throw error;
+      if (error.code === Code.providerUnavailable && !(error instanceof RefusedId)) throw error;
       return error;
     }
   }
