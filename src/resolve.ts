@@ -11,7 +11,7 @@ import type {
   SecretSource,
   VaultSummary,
 } from './backends/source.ts';
-import { SourceError } from './backends/source.ts';
+import { isAnsweredId, refusedId, SourceError } from './backends/source.ts';
 import { Code, describe, providerUnavailable, SecretsError } from './errors.ts';
 import { redact } from './redact.ts';
 import { isId, type Reading, type Ref } from './refs.ts';
@@ -41,21 +41,70 @@ function ambiguous(message: string): SecretsError {
   return new SecretsError(Code.refAmbiguous, message);
 }
 
+/** A list's candidates by ID, by exact title and by title ignoring case, in the list's order. */
+interface Index<T> {
+  readonly byId: ReadonlyMap<string, readonly T[]>;
+  readonly exact: ReadonlyMap<string, readonly T[]>;
+  readonly folded: ReadonlyMap<string, readonly T[]>;
+}
+
+// Built once per list (a vault's items, an item's fields): many refs into one item cost one
+// lookup each, never a scan of every field.
+const indexes = new WeakMap<readonly object[], Index<object>>();
+
+function indexOf<T extends { readonly id: string }>(
+  candidates: readonly T[],
+  titleOf: (candidate: T) => string,
+): Index<T> {
+  const known = indexes.get(candidates) as Index<T> | undefined;
+  if (known) return known;
+  const byId = new Map<string, T[]>();
+  const exact = new Map<string, T[]>();
+  const folded = new Map<string, T[]>();
+  const add = (map: Map<string, T[]>, key: string, candidate: T) => {
+    const bucket = map.get(key);
+    if (bucket) bucket.push(candidate);
+    else map.set(key, [candidate]);
+  };
+  for (const candidate of candidates) {
+    const title = titleOf(candidate);
+    add(byId, candidate.id, candidate);
+    add(exact, title, candidate);
+    add(folded, title.toLowerCase(), candidate);
+  }
+  const index = { byId, exact, folded };
+  indexes.set(candidates, index);
+  return index;
+}
+
 /**
  * Matches by ID first, then by exact title (or label), then ignoring case as 1Password's own
  * tools do; a tier with several matches is returned whole, for the caller to call ambiguous.
+ * `within` narrows the candidates (a section's fields) before the tiers are weighed.
  */
 function pick<T extends { readonly id: string }>(
   candidates: readonly T[],
   segment: string,
   titleOf: (candidate: T) => string,
+  within: (candidate: T) => boolean = () => true,
 ): T[] {
-  const byId = candidates.filter((candidate) => candidate.id === segment);
-  if (byId.length > 0) return byId;
-  const exact = candidates.filter((candidate) => titleOf(candidate) === segment);
-  if (exact.length > 0) return exact;
-  const folded = segment.toLowerCase();
-  return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
+  const { byId, exact, folded } = indexOf(candidates, titleOf);
+  for (const [tier, key] of [
+    [byId, segment],
+    [exact, segment],
+    [folded, segment.toLowerCase()],
+  ] as const) {
+    const found = (tier.get(key) ?? []).filter(within);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+/** A server's ID that is not put in a request path: fails the secrets that need it, never the run. */
+class RefusedId extends SecretsError {
+  constructor(message: string) {
+    super(Code.providerUnavailable, message);
+  }
 }
 
 /**
@@ -63,12 +112,8 @@ function pick<T extends { readonly id: string }>(
  * reference: `../x` or `a b` from a broken or hostile server is never sent (nor retried).
  */
 function answeredId(id: string, what: string): string {
-  if (isId(id)) return id;
-  throw new SourceError(
-    'unavailable',
-    `the answer gave ${what} the ID ${quote(id)}, which is not a 1Password ID ` +
-      '(26 characters of a-z and 0-9): not used in a request',
-  );
+  if (isAnsweredId(id)) return id;
+  throw new RefusedId(redact(`the server answered ${what} ${refusedId(id)}`));
 }
 
 export class Resolver {
@@ -108,7 +153,7 @@ export class Resolver {
       return await this.resolve(ref);
     } catch (thrown) {
       const error = toSecretsError(thrown);
-      if (error.code === Code.providerUnavailable) throw error;
+      if (error.code === Code.providerUnavailable && !(error instanceof RefusedId)) throw error;
       return error;
     }
   }
@@ -184,20 +229,18 @@ export class Resolver {
     const item = await this.#item(vault, reading.item);
     if ('wholeItem' in reading) return { kind: 'item', fields: wholeItem(item) };
     const where = `item ${quote(item.title)} in vault ${quote(vault.title)}`;
-    let fields = item.fields;
-    let files = item.files;
+    let within: (candidate: Field | Attachment) => boolean = () => true;
     if (reading.section !== undefined) {
       const sections = pick(item.sections, reading.section, (section) => section.label);
       if (sections.length === 0) {
         throw new NotFound(`section ${quote(reading.section)} not found in ${where}`);
       }
       const ids = new Set(sections.map((section) => section.id));
-      fields = fields.filter((field) => field.sectionId !== undefined && ids.has(field.sectionId));
-      files = files.filter((file) => file.sectionId !== undefined && ids.has(file.sectionId));
+      within = (candidate) => candidate.sectionId !== undefined && ids.has(candidate.sectionId);
     }
-    const field = this.#field(fields, item, reading.field, where);
+    const field = this.#field(item, reading.field, within, where);
     if (field) return { kind: 'value', value: await fieldValue(field, ref) };
-    const file = this.#file(files, reading.field, where);
+    const file = this.#file(item, reading.field, within, where);
     if (file && ref.option) {
       throw new SecretsError(
         Code.refInvalid,
@@ -217,8 +260,13 @@ export class Resolver {
     throw new NotFound(`field ${quote(reading.field)}${inSection} not found in ${where}`);
   }
 
-  #field(fields: readonly Field[], item: Item, segment: string, where: string): Field | undefined {
-    const found = pick(fields, segment, (field) => field.label);
+  #field(
+    item: Item,
+    segment: string,
+    within: (field: Field) => boolean,
+    where: string,
+  ): Field | undefined {
+    const found = pick(item.fields, segment, (field) => field.label, within);
     if (found.length <= 1) return found[0];
     const outside = found.filter((field) => sectionLabel(item, field) === undefined);
     if (outside.length === 1) return outside[0];
@@ -229,8 +277,13 @@ export class Resolver {
     );
   }
 
-  #file(files: readonly Attachment[], segment: string, where: string): Attachment | undefined {
-    const found = pick(files, segment, (file) => file.name);
+  #file(
+    item: Item,
+    segment: string,
+    within: (file: Attachment) => boolean,
+    where: string,
+  ): Attachment | undefined {
+    const found = pick(item.files, segment, (file) => file.name, within);
     if (found.length > 1) {
       throw ambiguous(
         `${found.length} files are named ${quote(segment)} in ${where}: use the file's ID`,

@@ -3,12 +3,11 @@
 import type { Dispatcher } from 'undici';
 import { Hint } from '../errors.ts';
 import { redact } from '../redact.ts';
-import { isId } from '../refs.ts';
 import { HttpClient, HttpFailure, type HttpResponse } from './http.ts';
 import type { Clock, RetryPolicy } from './retry.ts';
 import { type Json, object, records, summary, toItem } from './item-json.ts';
 import type { Item, ItemSummary, SecretSource, VaultSummary } from './source.ts';
-import { MAX_RESPONSE_BYTES, SourceError } from './source.ts';
+import { isAnsweredId, MAX_RESPONSE_BYTES, refusedId, SourceError } from './source.ts';
 
 export interface ConnectOptions {
   /** Base URL, already validated (http or https, no query). */
@@ -44,14 +43,11 @@ export function isJsonMediaType(contentType: string): boolean {
   return type === 'application/json' || JSON_SUFFIX.test(type);
 }
 
-/** The IDs of a request path, each 1Password-shaped: a path is never built from anything else. */
+/** The IDs of a request path, each of an ID's characters: a path is never built from anything else. */
 function path(strings: TemplateStringsArray, ...ids: string[]): string {
   for (const id of ids) {
-    if (!isId(id)) {
-      throw new SourceError(
-        'unavailable',
-        `${JSON.stringify(id)} is not a 1Password ID (26 characters of a-z and 0-9): no request made`,
-      );
+    if (!isAnsweredId(id)) {
+      throw new SourceError('unavailable', `asked for ${refusedId(id)}: no request made`);
     }
   }
   return String.raw(strings, ...ids);

@@ -208,7 +208,7 @@ export class CliSource implements SecretSource {
   }
 
   async getVault(vaultId: string): Promise<VaultSummary> {
-    const vault = await this.#json(`reading vault ${vaultId}`, ['vault', 'get', vaultId]);
+    const vault = await this.#json(`reading vault ${vaultId}`, ['vault', 'get', '--', vaultId]);
     return summary(object(vault, 'vault', unexpected), 'name', 'vault', unexpected);
   }
 
@@ -224,9 +224,10 @@ export class CliSource implements SecretSource {
     const json = await this.#json(`reading item ${itemId}`, [
       'item',
       'get',
-      itemId,
       '--vault',
       vaultId,
+      '--',
+      itemId,
     ]);
     const item = toItem(json, vaultId, unexpected);
     for (const [fileId, size] of fileSizes(json)) {
@@ -324,12 +325,15 @@ export class CliSource implements SecretSource {
     return Promise.resolve();
   }
 
+  /** `args` may end in `--` and operands: an ID an answer gave (`-x`) is then never a flag. */
   async #json(
     what: string,
     args: readonly string[],
     classify: Classify = classifyOpError,
   ): Promise<unknown> {
-    const run = await this.#run(what, [...args, '--format', 'json'], classify);
+    const end = args.includes('--') ? args.indexOf('--') : args.length;
+    const withFormat = [...args.slice(0, end), '--format', 'json', ...args.slice(end)];
+    const run = await this.#run(what, withFormat, classify);
     try {
       return JSON.parse(run.stdout.toString('utf8')) as unknown;
     } catch {

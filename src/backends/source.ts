@@ -44,6 +44,28 @@ export interface Item {
   readonly files: readonly Attachment[];
 }
 
+/**
+ * IDs in a server's answers are opaque (26 characters of `a-z0-9` from 1Password, UUIDs in its
+ * SDK fixtures): one of these characters goes into a request path as is, anything else never.
+ */
+const ANSWERED_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isAnsweredId(id: string): boolean {
+  return ANSWERED_ID.test(id);
+}
+
+/** An ID that failed `isAnsweredId`, cut short (a hostile one may be megabytes), and why. */
+export function refusedId(id: string): string {
+  const shown =
+    id.length > 64
+      ? `${JSON.stringify(id.slice(0, 64))}... (${id.length} characters)`
+      : JSON.stringify(id);
+  return (
+    `the ID ${shown}, which the action will not put in a request path ` +
+    '(IDs are letters, digits, - and _, at most 64 characters)'
+  );
+}
+
 /** No backend's answer is read past this: a longer one is abandoned (a hostile or broken server, a runaway op). */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 

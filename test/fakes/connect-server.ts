@@ -157,7 +157,9 @@ export const TLS = {
 // ---------------------------------------------------------------------------------------
 // Connect's JSON shapes
 
-const ID_PATTERN = /^[0-9a-z]{26}$/;
+/** 1Password's IDs, and the UUIDs of its Connect SDK fixtures (`3fa85f64-5717-...`). */
+const ID_PATTERN =
+  /^(?:[0-9a-z]{26}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const CREATED_AT = '2024-03-01T09:00:00Z';
 const UPDATED_AT = '2024-06-15T14:30:00Z';
 const LAST_EDITED_BY = 'fixtureeditor0000000000000';
