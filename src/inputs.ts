@@ -1,7 +1,7 @@
 /** The only module that reads the action's inputs; returns one typed, frozen object. */
 import { inputDefault } from './action-metadata.ts';
 import { Code, describe, SecretsError } from './errors.ts';
-import { readInputFile } from './input-file.ts';
+import { type Place, readInputFile } from './input-file.ts';
 import { nameKey } from './names.ts';
 import type { Runner } from './runner.ts';
 import {
@@ -13,6 +13,7 @@ import {
   type SecretSpec,
 } from './secret-specs.ts';
 import { parseTemplatesYaml, readTemplate, type Template } from './templates.ts';
+import { printable } from './text.ts';
 
 export const AUTH_MODES = [
   'auto',
@@ -133,14 +134,14 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
 
 /** Everything to load: the secrets input, step env references and OP_ENV_FILE entries. */
 export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedSpecs> {
-  const { env, cwd } = runner;
+  const { env } = runner;
   const fromYaml = parseSecretsYaml(inputs.secrets);
   const raw = [...fromYaml.raw, ...discoverEnvRefs(env)];
   const errors = [...fromYaml.errors];
   const envFile = env['OP_ENV_FILE'];
   if (envFile !== undefined && envFile !== '') {
     try {
-      const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, cwd));
+      const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, runner));
       raw.push(...parsed.raw);
       for (const name of parsed.duplicates) {
         errors.push(
@@ -156,7 +157,10 @@ export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedS
       errors.push(
         thrown instanceof SecretsError
           ? thrown
-          : new SecretsError(Code.configInvalid, `OP_ENV_FILE "${envFile}": ${describe(thrown)}`),
+          : new SecretsError(
+              Code.configInvalid,
+              `OP_ENV_FILE "${printable(envFile)}": ${printable(describe(thrown))}`,
+            ),
       );
     }
   }
@@ -167,7 +171,7 @@ export async function readSpecs(inputs: Inputs, runner: Runner): Promise<ParsedS
 /** The templates input: each file read and parsed. A template takes no secret's name. */
 export function readTemplates(
   inputs: Inputs,
-  cwd: string,
+  place: Place,
   specs: readonly SecretSpec[],
 ): { templates: Template[]; errors: SecretsError[] } {
   const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
@@ -185,7 +189,7 @@ export function readTemplates(
       );
       continue;
     }
-    const read = readTemplate(spec, cwd);
+    const read = readTemplate(spec, place);
     errors.push(...read.errors);
     if (read.template !== undefined) templates.push(read.template);
   }

@@ -213,7 +213,7 @@ async function readWork(
   inputs: Inputs,
 ): Promise<{ work: Work; malformed: SecretsError[]; errors: SecretsError[] }> {
   const { specs, errors: specErrors } = await readSpecs(inputs, runner);
-  const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
+  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
   const errors = [...specErrors, ...templateErrors];
   const malformed = errors.filter((error) => error.code === Code.refInvalid);
   return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
