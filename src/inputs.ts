@@ -1,7 +1,7 @@
 /** The only module that reads the action's inputs; returns one typed, frozen object. */
 import { inputDefault } from './action-metadata.ts';
 import { Code, describe, SecretsError } from './errors.ts';
-import { readInputFile } from './input-file.ts';
+import { type Place, readInputFile } from './input-file.ts';
 import { nameKey } from './names.ts';
 import type { Runner } from './runner.ts';
 import {
@@ -13,7 +13,7 @@ import {
   type SecretSpec,
 } from './secret-specs.ts';
 import { parseTemplatesYaml, readTemplate, type Template } from './templates.ts';
-import { plural } from './text.ts';
+import { plural, printable } from './text.ts';
 
 export const AUTH_MODES = [
   'auto',
@@ -142,15 +142,16 @@ export async function readSpecs(
   runner: Runner,
   envRefs: 'load' | 'leave' = 'load',
 ): Promise<ParsedSpecs & { readonly leftAlone: readonly string[] }> {
-  const { env, cwd } = runner;
+  const { env } = runner;
   const leave = envRefs === 'leave';
   const fromYaml = parseSecretsYaml(inputs.secrets);
   const fromEnv = discoverEnvRefs(env);
   const errors = [...fromYaml.errors];
   const envFile = env['OP_ENV_FILE'];
+  let unread: string | undefined;
   if (envFile !== undefined && envFile !== '') {
     try {
-      const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, cwd));
+      const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, runner));
       fromEnv.push(...parsed.raw);
       for (const name of leave ? [] : parsed.duplicates) {
         errors.push(
@@ -163,25 +164,32 @@ export async function readSpecs(
         );
       }
     } catch (thrown) {
-      errors.push(
+      const error =
         thrown instanceof SecretsError
           ? thrown
-          : new SecretsError(Code.configInvalid, `OP_ENV_FILE "${envFile}": ${describe(thrown)}`),
-      );
+          : new SecretsError(
+              Code.configInvalid,
+              `OP_ENV_FILE "${printable(envFile)}": ${printable(describe(thrown))}`,
+            );
+      // Left alone, the file need not exist: a step written for 1Password's v5 still runs.
+      if (leave) unread = error.message;
+      else errors.push(error);
     }
   }
   const built = buildSpecs(leave ? fromYaml.raw : [...fromYaml.raw, ...fromEnv], inputs.vault);
   return {
     specs: built.specs,
     errors: [...errors, ...built.errors],
-    leftAlone: leave ? [...new Set(fromEnv.map((entry) => entry.name))] : [],
+    leftAlone: leave
+      ? [...new Set(fromEnv.map((entry) => entry.name)), ...(unread === undefined ? [] : [unread])]
+      : [],
   };
 }
 
 /** The templates input: each file read and parsed. A template takes no secret's name. */
 export function readTemplates(
   inputs: Inputs,
-  cwd: string,
+  place: Place,
   specs: readonly SecretSpec[],
 ): { templates: Template[]; errors: SecretsError[] } {
   const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
@@ -199,7 +207,7 @@ export function readTemplates(
       );
       continue;
     }
-    const read = readTemplate(spec, cwd);
+    const read = readTemplate(spec, place);
     errors.push(...read.errors);
     if (read.template !== undefined) templates.push(read.template);
   }

@@ -302,7 +302,7 @@ async function readWork(
       ),
     );
   }
-  const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
+  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
   const errors = [
     ...read.errors,
     ...templateErrors,

@@ -5,16 +5,16 @@
  * names the template and where: `NPMRC (.npmrc.tpl:3): ...`.
  */
 import { Code, SecretsError } from './errors.ts';
-import { readInputBytes } from './input-file.ts';
+import { type Place, readInputBytes } from './input-file.ts';
 import { nameKey, nameProblem } from './names.ts';
 import { parseRef, type Ref, SCHEME } from './refs.ts';
 import type { Outcome } from './resolve.ts';
-import { utf8 } from './text.ts';
+import { printable, utf8 } from './text.ts';
 import { type MappingInput, readYamlMapping } from './yaml-mapping.ts';
 
 export interface TemplateSpec {
   readonly name: string;
-  /** Relative to the workspace. */
+  /** Relative to the workspace, or absolute. */
   readonly path: string;
 }
 
@@ -26,6 +26,7 @@ export interface Placeholder {
 
 export interface Template {
   readonly name: string;
+  /** The path as messages and the summary show it: control characters escaped. */
   readonly path: string;
   /** Bytes outside the placeholders: parts.length === placeholders.length + 1 */
   readonly parts: readonly Uint8Array[];
@@ -153,7 +154,7 @@ export function parseTemplate(
   for (let found = nextOpening(bytes, from); found; found = nextOpening(bytes, from)) {
     line += newlines(bytes, counted, found.start);
     counted = found.start;
-    const where = `${spec.path}:${line}`;
+    const where = `${printable(spec.path)}:${line}`;
     if (found.close === -1) {
       // Go on after the line: every unclosed placeholder is reported, each once.
       const end = bytes.indexOf(NEWLINE, found.refStart);
@@ -173,20 +174,21 @@ export function parseTemplate(
   }
   parts.push(bytes.slice(partStart));
   if (errors.length > 0) return { template: undefined, errors };
-  return { template: { name: spec.name, path: spec.path, parts, placeholders }, errors };
+  const path = printable(spec.path);
+  return { template: { name: spec.name, path, parts, placeholders }, errors };
 }
 
-/** Reads spec.path relative to cwd (regular file ≤ 1 MiB, as readInputFile) and parses it. */
+/** Reads spec.path from `place` (as readInputBytes: where it may lead, ≤ 1 MiB) and parses it. */
 export function readTemplate(
   spec: TemplateSpec,
-  cwd: string,
+  place: Place,
 ): { template: Template | undefined; errors: SecretsError[] } {
   let bytes: Uint8Array;
   try {
-    bytes = readInputBytes(`templates ${spec.name}`, spec.path, cwd);
+    bytes = readInputBytes(`templates ${spec.name}`, spec.path, place);
   } catch (thrown) {
     if (!(thrown instanceof SecretsError)) throw thrown;
-    return { template: undefined, errors: [thrown.forSecret(spec.name, spec.path)] };
+    return { template: undefined, errors: [thrown.forSecret(spec.name, printable(spec.path))] };
   }
   return parseTemplate(spec, bytes);
 }

@@ -191,8 +191,11 @@ export interface Opened {
   readonly warnings: readonly string[];
 }
 
-/** What a backend may take from the runner: the step's environment and the job's OIDC token. */
-export type Door = Pick<Runner, 'env' | 'idToken'>;
+/**
+ * What a backend may take from the runner: the step's environment, its working directory (a
+ * connect-ca path is read from there) and the job's OIDC token.
+ */
+export type Door = Pick<Runner, 'env' | 'cwd' | 'idToken'>;
 
 const NO_ID_TOKEN: Door['idToken'] = () =>
   Promise.reject(new Error('no OIDC token outside workload identity'));
@@ -206,7 +209,7 @@ function malformedOps(value: string): boolean {
 export async function openSource(
   mode: Mode,
   inputs: Inputs,
-  door: Door = { env: process.env, idToken: NO_ID_TOKEN },
+  door: Door = { env: process.env, cwd: process.cwd(), idToken: NO_ID_TOKEN },
 ): Promise<Opened> {
   const { env } = door;
   switch (mode) {
@@ -217,7 +220,7 @@ export async function openSource(
         // Loaded only here: plain-http runs need no certificate handling.
         const trust = await import('./trust.ts');
         const extra =
-          inputs.connectCa === undefined ? [] : trust.extraCertificates(inputs.connectCa);
+          inputs.connectCa === undefined ? [] : trust.extraCertificates(inputs.connectCa, door);
         ca = url.protocol === 'https:' ? trust.trustedCertificates(extra) : undefined;
       }
       const token = inputs.connectToken ?? '';

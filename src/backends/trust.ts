@@ -2,16 +2,16 @@
 import { X509Certificate } from 'node:crypto';
 import { getCACertificates } from 'node:tls';
 import { Code, SecretsError } from '../errors.ts';
-import { readInputFile } from '../input-file.ts';
+import { type Place, readInputFile } from '../input-file.ts';
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-/** connect-ca: PEM text, or the path of a PEM file; every certificate must parse. */
-export function extraCertificates(value: string, cwd = process.cwd()): string[] {
+/** connect-ca: PEM text, or the path of a PEM file as `place` reads it; every certificate must parse. */
+export function extraCertificates(value: string, place: Place): string[] {
   let text = value;
   if (!value.includes('-----BEGIN')) {
     // Not PEM text, so a path: a regular file of at most 1 MiB, refused before it is opened.
-    text = readInputFile('connect-ca', value, cwd);
+    text = readInputFile('connect-ca', value, place);
   }
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) {

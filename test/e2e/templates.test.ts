@@ -5,7 +5,14 @@
  * test/integration/pipeline-templates.test.ts; these confirm what a real process shows.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -220,6 +227,93 @@ describe('templates: failures', () => {
     assert.equal(connect.requests.length, 0, 'a request reached the Connect server');
     assert.deepEqual(result.outputs, {});
     assert.deepEqual(leftInTemp(job), []);
+  });
+});
+
+describe('input files that lead out of reach', () => {
+  const LINUX = process.platform === 'linux';
+
+  /** Refused before any request: one SECRETS_CONFIG_INVALID, nothing written, no token shown. */
+  function assertRefused(job: Job, result: StepResult, says: RegExp): void {
+    assert.equal(result.exitCode, 1, result.stdout);
+    const errors = errorsOf(result);
+    assert.deepEqual(
+      errors.map((error) => error.title),
+      ['SECRETS_CONFIG_INVALID'],
+    );
+    assert.match(errors[0]?.message ?? '', says);
+    assert.equal(connect.requests.length, 0, 'a request reached the Connect server');
+    assert.deepEqual(result.outputs, {});
+    assert.equal(fileCommand(result, 'GITHUB_OUTPUT'), '');
+    assert.equal(fileCommand(result, 'GITHUB_ENV'), '');
+    assert.equal(fileCommand(result, 'GITHUB_STATE'), '');
+    assert.deepEqual(writes(result), []);
+    assert.deepEqual(leftInTemp(job), []);
+    // Anywhere but its own ::add-mask:: line: stdout, stderr, annotations, the summary.
+    assertNoLeak(result, [CONNECT_TOKEN]);
+  }
+
+  it(
+    'a template symlinked to /proc/self/environ is refused, naming the template',
+    { skip: !LINUX },
+    async () => {
+      const { job, settings } = newJob({});
+      symlinkSync('/proc/self/environ', join(job.workspace, 'app.tpl'));
+      const result = await mainStep(job, settings, {
+        templates: 'APP: app.tpl',
+        'export-env': 'true',
+      });
+      assertRefused(
+        job,
+        result,
+        /^APP \(app\.tpl\): templates APP "app\.tpl" leads to \/proc\/\d+\/environ: nothing is read from \/proc/,
+      );
+    },
+  );
+
+  it('OP_ENV_FILE symlinked to /proc/self/environ is refused', { skip: !LINUX }, async () => {
+    const { job, settings } = newJob({});
+    symlinkSync('/proc/self/environ', join(job.workspace, 'app.env'));
+    const result = await job.step({
+      id: 'op',
+      inputs: settings.inputs,
+      env: {
+        ...settings.env,
+        OP_ENV_FILE: 'app.env',
+        NODE_OPTIONS: `--import ${TRACE}`,
+        WRITES_TRACED: '1',
+      },
+    });
+    assertRefused(
+      job,
+      result,
+      /^OP_ENV_FILE "app\.env" leads to \/proc\/\d+\/environ: nothing is read/,
+    );
+  });
+
+  it('a connect-ca path symlinked to /proc/self/environ is refused', { skip: !LINUX }, async () => {
+    const { job, settings } = newJob({});
+    symlinkSync('/proc/self/environ', join(job.workspace, 'ca.pem'));
+    const result = await mainStep(job, settings, {
+      secrets: 'TOKEN: op://Engineering/deploy/token',
+      'connect-ca': 'ca.pem',
+    });
+    assertRefused(
+      job,
+      result,
+      /^connect-ca "ca\.pem" leads to \/proc\/\d+\/environ: nothing is read/,
+    );
+  });
+
+  it('a relative template path ../../x that leaves the workspace is refused', async () => {
+    const { job, settings } = newJob({});
+    writeFileSync(join(job.workspace, '..', '..', 'x.tpl'), NPMRC_TEMPLATE);
+    const result = await mainStep(job, settings, { templates: 'APP: ../../x.tpl' });
+    assertRefused(
+      job,
+      result,
+      /^APP \(\.\.\/\.\.\/x\.tpl\): templates APP "\.\.\/\.\.\/x\.tpl" leads to .*, outside the workspace/,
+    );
   });
 });
 

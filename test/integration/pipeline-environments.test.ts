@@ -261,6 +261,16 @@ describe('workload identity', () => {
     );
   });
 
+  it('an OP_ENV_FILE that cannot be read is left alone too, named in the notice', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pipeline-env-work-'));
+    const runner = workloadStep({}, { cwd: workspace, env: { OP_ENV_FILE: 'missing.env' } });
+    await run(runner, sdkOpen);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    const notices = runner.infos.filter((line) => line.startsWith('workload identity'));
+    assert.equal(notices.length, 1);
+    assert.match(notices[0] ?? '', /OP_ENV_FILE "missing\.env" cannot be read/);
+  });
+
   it('without an Environment: SECRETS_CONFIG_INVALID saying to set one', async () => {
     const runner = workloadStep({}, { env: { OP_ENVIRONMENT_ID: '' } });
     await run(runner, sdkOpen);

@@ -1,20 +1,43 @@
 /**
- * Files named by inputs (OP_ENV_FILE, a connect-ca path): regular files of at most 1 MiB.
- * A directory, FIFO, device or larger file is SECRETS_CONFIG_INVALID at once, naming the input.
+ * Files named by inputs (OP_ENV_FILE, a connect-ca path, a template): regular files of at most
+ * 1 MiB. A directory, FIFO, device or larger file is SECRETS_CONFIG_INVALID at once, naming the
+ * input; so is a path that leads into /proc, /sys or /dev, or a relative one that leaves the
+ * workspace once its symlinks are followed.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { MAX_INPUT_FILE_BYTES, readInputBytes, readInputFile } from '../../src/input-file.ts';
+import {
+  isInside,
+  MAX_INPUT_FILE_BYTES,
+  type Place,
+  readInputBytes,
+  readInputFile,
+} from '../../src/input-file.ts';
 import { readInputs, readSpecs } from '../../src/inputs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 const posix = process.platform !== 'win32';
+const linux = process.platform === 'linux';
+/** A regular file under /sys that a Linux machine has, if this one has any. */
+const SYS_FILE = ['/sys/kernel/uevent_seqnum', '/sys/kernel/profiling', '/sys/power/state'].find(
+  (file) => linux && existsSync(file) && statSync(file).isFile(),
+);
 const caPem = readFileSync(new URL('../fixtures/tls/ca.pem', import.meta.url), 'utf8');
 
 /** What readSpecs reports for OP_ENV_FILE=`path`, and how long it took. */
@@ -70,7 +93,10 @@ describe('input files: regular files of at most 1 MiB', () => {
   });
 
   it('a file of exactly 1 MiB is read', async () => {
-    assert.equal(readInputFile('OP_ENV_FILE', 'exact.env', dir).length, MAX_INPUT_FILE_BYTES);
+    assert.equal(
+      readInputFile('OP_ENV_FILE', 'exact.env', { env: {}, cwd: dir }).length,
+      MAX_INPUT_FILE_BYTES,
+    );
     const { parsed } = await envFileErrors('exact.env', dir);
     assert.deepEqual(parsed.errors, []);
     assert.deepEqual(
@@ -80,13 +106,16 @@ describe('input files: regular files of at most 1 MiB', () => {
   });
 
   it('a small file is read, relative to cwd or absolute', () => {
-    assert.equal(readInputFile('OP_ENV_FILE', 'ok.env', dir), 'A=op://V/i/f\n');
-    assert.equal(readInputFile('OP_ENV_FILE', join(dir, 'ok.env'), '/'), 'A=op://V/i/f\n');
+    assert.equal(readInputFile('OP_ENV_FILE', 'ok.env', { env: {}, cwd: dir }), 'A=op://V/i/f\n');
+    assert.equal(
+      readInputFile('OP_ENV_FILE', join(dir, 'ok.env'), { env: {}, cwd: '/' }),
+      'A=op://V/i/f\n',
+    );
   });
 
   it('readInputBytes gives the bytes exactly: a BOM, bytes that are not UTF-8, CRLF', () => {
     assert.deepEqual(
-      [...readInputBytes('templates T', 'raw.bin', dir)],
+      [...readInputBytes('templates T', 'raw.bin', { env: {}, cwd: dir })],
       [0xef, 0xbb, 0xbf, 0x41, 0xff, 0x0d, 0x0a],
     );
   });
@@ -115,7 +144,7 @@ describe('input files: regular files of at most 1 MiB', () => {
     });
 
     it(`connect-ca naming ${why} is SECRETS_CONFIG_INVALID at once`, { skip }, () => {
-      const error = thrownBy(() => extraCertificates(path(), dir));
+      const error = thrownBy(() => extraCertificates(path(), { env: {}, cwd: dir }));
       assert.equal(error.code, 'SECRETS_CONFIG_INVALID');
       assert.match(error.message, /^connect-ca "/);
       assert.match(error.message, says);
@@ -123,9 +152,158 @@ describe('input files: regular files of at most 1 MiB', () => {
   }
 
   it('connect-ca: a PEM file is read, one over 1 MiB is refused', () => {
-    assert.equal(extraCertificates('ca.pem', dir).length, 1);
-    const error = thrownBy(() => extraCertificates('over.pem', dir));
+    assert.equal(extraCertificates('ca.pem', { env: {}, cwd: dir }).length, 1);
+    const error = thrownBy(() => extraCertificates('over.pem', { env: {}, cwd: dir }));
     assert.equal(error.code, 'SECRETS_CONFIG_INVALID');
     assert.match(error.message, /more than the 1 MiB/);
+  });
+});
+
+describe('input files: where a path may lead', () => {
+  let root: string;
+  let workspace: string;
+  let outside: string;
+  /** As the runner runs the step: GITHUB_WORKSPACE set, the workspace the working directory. */
+  let place: Place;
+
+  before(() => {
+    root = realpathSync(mkdtempSync(join(tmpdir(), 'input-file-where-')));
+    workspace = join(root, 'workspace');
+    outside = join(root, 'outside');
+    mkdirSync(join(workspace, 'sub'), { recursive: true });
+    mkdirSync(outside);
+    writeFileSync(join(workspace, 'sub', 'ok.env'), 'A=op://V/i/f\n');
+    writeFileSync(join(outside, 'x.env'), 'B=op://V/i/f\n');
+    place = { env: { GITHUB_WORKSPACE: workspace }, cwd: workspace };
+    if (posix) {
+      symlinkSync(join(workspace, 'sub', 'ok.env'), join(workspace, 'in-link'));
+      symlinkSync('../outside/x.env', join(workspace, 'out-link'));
+      symlinkSync(outside, join(workspace, 'out-dir'));
+      symlinkSync('/proc/self/environ', join(workspace, 'environ'));
+      symlinkSync('/dev/zero', join(workspace, 'zero'));
+      symlinkSync('/dev/null', join(workspace, 'null'));
+      if (SYS_FILE) symlinkSync(SYS_FILE, join(workspace, 'sys'));
+    }
+  });
+
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  /** The SecretsError reading `given` for OP_ENV_FILE from `at` gives. */
+  const refusal = (given: string, at: Place = place) =>
+    thrownBy(() => readInputFile('OP_ENV_FILE', given, at));
+
+  it(
+    'a relative path inside the workspace is read, through a symlink that stays inside too',
+    {
+      skip: !posix,
+    },
+    () => {
+      assert.equal(readInputFile('OP_ENV_FILE', 'sub/ok.env', place), 'A=op://V/i/f\n');
+      assert.equal(readInputFile('OP_ENV_FILE', 'in-link', place), 'A=op://V/i/f\n');
+      assert.equal(readInputFile('OP_ENV_FILE', './sub/../in-link', place), 'A=op://V/i/f\n');
+    },
+  );
+
+  it('an absolute path elsewhere is read', () => {
+    assert.equal(readInputFile('OP_ENV_FILE', join(outside, 'x.env'), place), 'B=op://V/i/f\n');
+  });
+
+  it('a relative path is resolved against the working directory, checked against GITHUB_WORKSPACE', () => {
+    const sub = { env: { GITHUB_WORKSPACE: workspace }, cwd: join(workspace, 'sub') };
+    assert.equal(readInputFile('OP_ENV_FILE', 'ok.env', sub), 'A=op://V/i/f\n');
+    const above = { env: { GITHUB_WORKSPACE: workspace }, cwd: root };
+    assert.match(refusal('outside/x.env', above).message, /outside the workspace/);
+    // Without GITHUB_WORKSPACE, the working directory is the workspace.
+    assert.equal(
+      readInputFile('OP_ENV_FILE', 'outside/x.env', { env: {}, cwd: root }),
+      'B=op://V/i/f\n',
+    );
+  });
+
+  const escapes: { why: string; given: string; skip?: boolean }[] = [
+    { why: '../ out of the workspace', given: '../outside/x.env' },
+    { why: '../.. further up', given: 'sub/../../outside/x.env' },
+    { why: 'a symlink that points outside', given: 'out-link', skip: !posix },
+    { why: 'a symlinked directory that leads outside', given: 'out-dir/x.env', skip: !posix },
+  ];
+  for (const { why, given, skip = false } of escapes) {
+    it(`a relative path through ${why} is SECRETS_CONFIG_INVALID`, { skip }, () => {
+      const error = refusal(given);
+      assert.equal(error.code, 'SECRETS_CONFIG_INVALID');
+      assert.ok(error.message.startsWith(`OP_ENV_FILE "${given}" leads to `), error.message);
+      assert.match(error.message, /outside the workspace/);
+    });
+  }
+
+  const system: { why: string; given: () => string; says: RegExp; skip: boolean }[] = [
+    {
+      why: 'a symlink to /proc/self/environ',
+      given: () => 'environ',
+      says: /leads to \/proc\/\d+\/environ: nothing is read from \/proc, \/sys or \/dev/,
+      skip: !linux,
+    },
+    {
+      why: '/proc/self/environ, absolute',
+      given: () => '/proc/self/environ',
+      says: /nothing is read from \/proc/,
+      skip: !linux,
+    },
+    {
+      why: 'an absolute symlink to /proc/self/environ',
+      given: () => join(workspace, 'environ'),
+      says: /nothing is read from \/proc/,
+      skip: !linux,
+    },
+    { why: 'a symlink to /dev/zero', given: () => 'zero', says: /is a device/, skip: !posix },
+    { why: 'a symlink to /dev/null', given: () => 'null', says: /is a device/, skip: !posix },
+    {
+      why: `a symlink to a regular file under /sys (${SYS_FILE ?? 'none here'})`,
+      given: () => 'sys',
+      says: /leads to \/sys\/.*nothing is read from \/proc, \/sys or \/dev/,
+      skip: SYS_FILE === undefined,
+    },
+  ];
+  for (const { why, given, says, skip } of system) {
+    it(`${why} is SECRETS_CONFIG_INVALID for every input, nothing read`, { skip }, async () => {
+      for (const error of [
+        refusal(given()),
+        thrownBy(() => extraCertificates(given(), place)),
+        thrownBy(() => readInputBytes('templates APP', given(), place)),
+      ]) {
+        assert.equal(error.code, 'SECRETS_CONFIG_INVALID');
+        assert.match(error.message, says);
+        assert.doesNotMatch(error.message, /op:\/\/|INPUT_|TOKEN=/);
+      }
+      const { parsed } = await envFileErrors(given(), workspace);
+      assert.deepEqual(
+        parsed.errors.map((error) => error.code),
+        ['SECRETS_CONFIG_INVALID'],
+      );
+      assert.deepEqual(parsed.specs, []);
+    });
+  }
+
+  it('a path with control characters is shown escaped, never raw', async () => {
+    for (const given of ['a\u0000b.env', 'new\nline.env', 'esc\u001b[31m.env', 'rtl\u202e.env']) {
+      const { parsed } = await envFileErrors(given, workspace);
+      const message = parsed.errors[0]?.message ?? '';
+      assert.equal(parsed.errors[0]?.code, 'SECRETS_CONFIG_INVALID');
+      assert.ok(message.startsWith('OP_ENV_FILE "'), message);
+      assert.doesNotMatch(message, /[\p{Cc}\u202e]/u);
+      assert.match(message, /\\u00(00|0a|1b)|\\u202e/);
+    }
+  });
+
+  it('isInside: real paths, without case on Windows, never a sibling or another drive', () => {
+    assert.ok(isInside('/w/repo', '/w/repo'));
+    assert.ok(isInside('/w/repo', '/w/repo/a/b.tpl'));
+    assert.ok(isInside('/w/repo', '/w/repo/..b.tpl'));
+    assert.ok(!isInside('/w/repo', '/w/repo2/b.tpl'));
+    assert.ok(!isInside('/w/repo', '/w/b.tpl'));
+    assert.ok(!isInside('/w/repo', '/W/repo/b.tpl'));
+    assert.ok(isInside('D:\\a\\Repo', 'd:\\A\\repo\\x.tpl', path.win32));
+    assert.ok(!isInside('D:\\a\\repo', 'D:\\a\\repo2\\x.tpl', path.win32));
+    assert.ok(!isInside('D:\\a\\repo', 'C:\\a\\repo\\x.tpl', path.win32));
+    assert.ok(!isInside('D:\\a\\repo', '\\\\server\\share\\x.tpl', path.win32));
   });
 });

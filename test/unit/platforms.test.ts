@@ -125,15 +125,15 @@ describe('CRLF line ends', () => {
   const otherPem = readFileSync(new URL('../fixtures/tls/other-ca.pem', import.meta.url), 'utf8');
 
   it('connect-ca as PEM text: every certificate parses', () => {
-    const blocks = extraCertificates(crlf(`${caPem}\n${otherPem}`));
+    const blocks = extraCertificates(crlf(`${caPem}\n${otherPem}`), { env: {}, cwd: dir });
     assert.equal(blocks.length, 2);
     assert.ok(blocks.every((block) => block.includes('\r\n')));
   });
 
   it('connect-ca as the path of a CRLF PEM file, relative or absolute with either separator', () => {
     writeFileSync(path.join(dir, 'ca.pem'), crlf(caPem));
-    assert.equal(extraCertificates('ca.pem', dir).length, 1);
-    assert.equal(extraCertificates(path.join(dir, 'ca.pem'), '/').length, 1);
-    assert.equal(extraCertificates(`${dir}/ca.pem`).length, 1);
+    assert.equal(extraCertificates('ca.pem', { env: {}, cwd: dir }).length, 1);
+    assert.equal(extraCertificates(path.join(dir, 'ca.pem'), { env: {}, cwd: '/' }).length, 1);
+    assert.equal(extraCertificates(`${dir}/ca.pem`, { env: {}, cwd: '/' }).length, 1);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import {
   connectUrl,
   type Mode,
   modeProblems,
+  openSource,
   readsEnvironmentsOnly,
   settingsProblems,
 } from '../../src/backends/select.ts';
@@ -297,22 +298,42 @@ describe('extraCertificates', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('PEM text', () => {
-    const certs = extraCertificates(caPem);
+    const certs = extraCertificates(caPem, { env: {}, cwd: dir });
     assert.equal(certs.length, 1);
     assert.match(certs[0] ?? '', /^-----BEGIN CERTIFICATE-----/);
   });
 
   it('PEM text with two certificates', () => {
-    assert.equal(extraCertificates(`${caPem}${otherPem}`).length, 2);
+    assert.equal(extraCertificates(`${caPem}${otherPem}`, { env: {}, cwd: dir }).length, 2);
   });
 
   it('an absolute file path', () => {
-    assert.equal(extraCertificates(join(dir, 'ca.pem')).length, 1);
+    assert.equal(extraCertificates(join(dir, 'ca.pem'), { env: {}, cwd: '/' }).length, 1);
   });
 
   it('a path relative to cwd', () => {
-    assert.equal(extraCertificates('bundle.pem', dir).length, 2);
-    assert.equal(extraCertificates('./ca.pem', dir).length, 1);
+    assert.equal(extraCertificates('bundle.pem', { env: {}, cwd: dir }).length, 2);
+    assert.equal(extraCertificates('./ca.pem', { env: {}, cwd: dir }).length, 1);
+  });
+
+  it("openSource reads a connect-ca path from the step's working directory, not the process's", async () => {
+    const connect = inputs({
+      authMode: 'connect',
+      connectHost: 'https://127.0.0.1:9',
+      connectToken: 'connect-token',
+      connectCa: 'bundle.pem',
+    });
+    const door = { env: {}, cwd: dir, idToken: () => Promise.reject(new Error('none')) };
+    assert.notEqual(process.cwd(), dir);
+    mkdirSync(join(dir, 'sub'));
+    const { source } = await openSource('connect', connect, door);
+    await source.close();
+    await assert.rejects(
+      openSource('connect', connect, { ...door, env: { GITHUB_WORKSPACE: join(dir, 'sub') } }),
+      isCode('SECRETS_CONFIG_INVALID', (error) =>
+        assert.match(error.message, /^connect-ca "bundle\.pem" leads to .*outside the workspace/),
+      ),
+    );
   });
 
   const bad: [string, string][] = [
@@ -331,7 +352,10 @@ describe('extraCertificates', () => {
   ];
   for (const [why, value] of bad) {
     it(`${why} is SECRETS_CONFIG_INVALID`, () => {
-      assert.throws(() => extraCertificates(value, dir), isCode('SECRETS_CONFIG_INVALID'));
+      assert.throws(
+        () => extraCertificates(value, { env: {}, cwd: dir }),
+        isCode('SECRETS_CONFIG_INVALID'),
+      );
     });
   }
 });

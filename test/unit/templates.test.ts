@@ -4,7 +4,7 @@
  * template and its line.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -360,7 +360,7 @@ describe('parseTemplatesYaml', () => {
   }
 });
 
-describe('readTemplate: a regular file of at most 1 MiB, relative to cwd', () => {
+describe('readTemplate: a regular file of at most 1 MiB, in the workspace or absolute', () => {
   let dir: string;
 
   before(() => {
@@ -379,7 +379,10 @@ describe('readTemplate: a regular file of at most 1 MiB, relative to cwd', () =>
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads and parses the exact bytes', () => {
-    const { template, errors } = readTemplate({ name: 'NPMRC', path: 'sub/ok.tpl' }, dir);
+    const { template, errors } = readTemplate(
+      { name: 'NPMRC', path: 'sub/ok.tpl' },
+      { env: {}, cwd: dir },
+    );
     assert.deepEqual(errors, []);
     assert.ok(template);
     assert.deepEqual(
@@ -395,7 +398,10 @@ describe('readTemplate: a regular file of at most 1 MiB, relative to cwd', () =>
   });
 
   it('a file of exactly 1 MiB is read', () => {
-    const { template, errors } = readTemplate({ name: 'BIG', path: 'exact.tpl' }, dir);
+    const { template, errors } = readTemplate(
+      { name: 'BIG', path: 'exact.tpl' },
+      { env: {}, cwd: dir },
+    );
     assert.deepEqual(errors, []);
     assert.equal(template?.placeholders.length, 1);
   });
@@ -407,13 +413,72 @@ describe('readTemplate: a regular file of at most 1 MiB, relative to cwd', () =>
   ];
   for (const c of refused) {
     it(`${c.why} is SECRETS_CONFIG_INVALID, named by the template and its path`, () => {
-      const { template, errors } = readTemplate({ name: 'NPMRC', path: c.path }, dir);
+      const { template, errors } = readTemplate(
+        { name: 'NPMRC', path: c.path },
+        { env: {}, cwd: dir },
+      );
       assert.equal(template, undefined);
       assert.deepEqual(rows(errors), [[Code.configInvalid, 'NPMRC', c.path]]);
       assert.match(errors[0]?.message ?? '', new RegExp(`^templates NPMRC "${c.path}" `));
       assert.match(errors[0]?.message ?? '', c.says);
     });
   }
+
+  it('a relative path that leaves the workspace is refused, named by the template', () => {
+    const place = { env: { GITHUB_WORKSPACE: join(dir, 'sub') }, cwd: join(dir, 'sub') };
+    writeFileSync(join(dir, 'small.tpl'), `{{ ${A} }}`);
+    const { template, errors } = readTemplate({ name: 'APP', path: '../small.tpl' }, place);
+    assert.equal(template, undefined);
+    assert.deepEqual(rows(errors), [[Code.configInvalid, 'APP', '../small.tpl']]);
+    assert.match(errors[0]?.message ?? '', /^templates APP "\.\.\/small\.tpl" leads to .*outside/);
+  });
+
+  it(
+    'a symlink to /proc/self/environ is refused, named by the template',
+    {
+      skip: process.platform !== 'linux',
+    },
+    () => {
+      symlinkSync('/proc/self/environ', join(dir, 'app.tpl'));
+      const { template, errors } = readTemplate(
+        { name: 'APP', path: 'app.tpl' },
+        { env: {}, cwd: dir },
+      );
+      assert.equal(template, undefined);
+      assert.deepEqual(rows(errors), [[Code.configInvalid, 'APP', 'app.tpl']]);
+      assert.match(
+        errors[0]?.message ?? '',
+        /^templates APP "app\.tpl" leads to \/proc\/.*nothing is read/,
+      );
+    },
+  );
+
+  it(
+    'control characters in a path are escaped wherever it is shown',
+    {
+      skip: process.platform === 'win32',
+    },
+    () => {
+      const place = { env: {}, cwd: dir };
+      const missing = readTemplate({ name: 'APP', path: 'a\u0000b\u001b.tpl' }, place);
+      assert.deepEqual(rows(missing.errors), [[Code.configInvalid, 'APP', 'a\\u0000b\\u001b.tpl']]);
+      assert.match(missing.errors[0]?.message ?? '', /^templates APP "a\\u0000b\\u001b\.tpl" /);
+      writeFileSync(join(dir, 'two\nlines.tpl'), `ok\n{{ ${A}\n`);
+      const unclosed = readTemplate({ name: 'APP', path: 'two\nlines.tpl' }, place);
+      assert.deepEqual(rows(unclosed.errors), [
+        [Code.configInvalid, 'APP', 'two\\u000alines.tpl:2'],
+      ]);
+      writeFileSync(join(dir, 'good\r.tpl'), `{{ ${A} }}`);
+      const good = readTemplate({ name: 'APP', path: 'good\r.tpl' }, place);
+      assert.equal(good.template?.path, 'good\\u000d.tpl');
+      const rendered = good.template && renderTemplate(good.template, new Map());
+      assert.ok(rendered && 'errors' in rendered);
+      assert.deepEqual(
+        rendered.errors.map((error) => error.ref),
+        ['good\\u000d.tpl:1'],
+      );
+    },
+  );
 });
 
 describe('parseTemplate: linear time on hostile input', () => {
