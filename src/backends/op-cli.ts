@@ -13,6 +13,7 @@ import semver from 'semver';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { utf8 } from '../text.ts';
+import { withStdinErrorsDropped } from './child-stdin.ts';
 import { object, records, summary, toItem } from './item-json.ts';
 import {
   type Clock,
@@ -414,28 +415,31 @@ export class CliSource implements SecretSource {
     let tooLarge = false;
     let listening = true; // a hung op's later output is nobody's: do not hoard it
     // exec splits its first argument like a command line: quoted, a path with spaces stays whole.
-    const running = exec(`"${op}"`, [...args], {
-      env: this.#env,
-      // An empty stdin, closed: op reads a piped stdin (`item get` takes item names from it).
-      input: NO_INPUT,
-      silent: true,
-      ignoreReturnCode: true,
-      delay: OUTPUT_GRACE_MS,
-      listeners: {
-        stdout: (chunk: Buffer) => {
-          if (!listening || tooLarge) return;
-          stdoutBytes += chunk.length;
-          tooLarge = stdoutBytes > this.#maxOutputBytes;
-          if (tooLarge) stdout.length = 0;
-          else stdout.push(chunk);
+    // An op that exits before reading its stdin fails exec's write to it: dropped, not a crash.
+    const running = withStdinErrorsDropped(() =>
+      exec(`"${op}"`, [...args], {
+        env: this.#env,
+        // An empty stdin, closed: op reads a piped stdin (`item get` takes item names from it).
+        input: NO_INPUT,
+        silent: true,
+        ignoreReturnCode: true,
+        delay: OUTPUT_GRACE_MS,
+        listeners: {
+          stdout: (chunk: Buffer) => {
+            if (!listening || tooLarge) return;
+            stdoutBytes += chunk.length;
+            tooLarge = stdoutBytes > this.#maxOutputBytes;
+            if (tooLarge) stdout.length = 0;
+            else stdout.push(chunk);
+          },
+          stderr: (chunk: Buffer) => {
+            // op's message is at its start; the rest of a runaway stderr is dropped.
+            stderrBytes += chunk.length;
+            if (listening && stderrBytes <= STDERR_BYTES) stderr.push(chunk);
+          },
         },
-        stderr: (chunk: Buffer) => {
-          // op's message is at its start; the rest of a runaway stderr is dropped.
-          stderrBytes += chunk.length;
-          if (listening && stderrBytes <= STDERR_BYTES) stderr.push(chunk);
-        },
-      },
-    }).then(
+      }),
+    ).then(
       (code): Run => ({
         code,
         stdout: Buffer.concat(stdout),

@@ -495,6 +495,38 @@ describe('faults', () => {
     assert.equal(count(log, 'inject'), 1);
   });
 
+  // A shell script exits before Node writes its empty stdin in most runs: 200 runs each.
+  for (const [kind, script] of [
+    ['exits at once', 'exit 0'],
+    ['prints a version, then exits', 'echo 2.30.3'],
+  ] as const) {
+    it(
+      `an op that ${kind} without reading its stdin: a coded failure every time, never an uncaught EPIPE`,
+      { skip: !posix },
+      async () => {
+        const op = tempFile('op');
+        writeFileSync(op, `#!/bin/sh\n${script}\n`);
+        chmodSync(op, 0o755);
+        const uncaught: unknown[] = [];
+        const record = (error: unknown) => uncaught.push(error);
+        process.on('uncaughtException', record);
+        try {
+          for (let run = 0; run < 100; run++) {
+            // `op --version` and `op vault list`: two op runs each.
+            const cli = source({ env: {}, findOp: () => Promise.resolve(op) });
+            const error = await sourceError(cli.listVaults(), 'unavailable');
+            assert.match(error.message, /version|other than JSON/);
+            await cli.close();
+          }
+          await sleep(50); // an error event comes on a later tick than the failed write
+        } finally {
+          process.off('uncaughtException', record);
+        }
+        assert.deepEqual(uncaught.map(String), []);
+      },
+    );
+  }
+
   it('op printing more than it may: SECRETS_PROVIDER_UNAVAILABLE, not retried, nothing kept', async () => {
     // The PEM bundle is over 1 KiB; the limit is lowered so that a real file trips it.
     const { log, source: cli } = logged({}, { maxOutputBytes: 1024 });
