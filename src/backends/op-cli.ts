@@ -305,8 +305,9 @@ export class CliSource implements SecretSource {
     if (lacksEnvironmentRead(version)) throw noEnvironmentRead(version);
     const json = await this.#json(
       `reading environment ${environmentId}`,
-      ['environment', 'read', environmentId],
+      ['environment', 'read'],
       (message) => classifyEnvironmentError(message, version),
+      [environmentId],
     );
     // Go prints a nil slice as null: an Environment without variables.
     if (json === null) return [];
@@ -324,12 +325,15 @@ export class CliSource implements SecretSource {
     return Promise.resolve();
   }
 
+  /** Runs op for JSON; `operands` go after `--`, so that op never takes one for an option. */
   async #json(
     what: string,
     args: readonly string[],
     classify: Classify = classifyOpError,
+    operands: readonly string[] = [],
   ): Promise<unknown> {
-    const run = await this.#run(what, [...args, '--format', 'json'], classify);
+    const end = operands.length === 0 ? [] : ['--', ...operands];
+    const run = await this.#run(what, [...args, '--format', 'json', ...end], classify);
     try {
       return JSON.parse(run.stdout.toString('utf8')) as unknown;
     } catch {

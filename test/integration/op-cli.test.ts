@@ -715,12 +715,14 @@ describe('Environments: op environment read', () => {
 
     const reads = readOpLog(log).filter((entry) => command(entry) === 'environment read');
     assert.equal(reads.length, 1);
+    // The ID after `--`: op never takes it for an option.
     assert.deepEqual(reads[0]?.argv, [
       'environment',
       'read',
-      ENVIRONMENT_IDS.staging,
       '--format',
       'json',
+      '--',
+      ENVIRONMENT_IDS.staging,
     ]);
     for (const invocation of readOpLog(log)) {
       assert.ok(invocation.opEnv.includes('OP_SERVICE_ACCOUNT_TOKEN'));
@@ -731,6 +733,19 @@ describe('Environments: op environment read', () => {
         );
       }
     }
+  });
+
+  it('an ID that reads like an option reaches op after `--`, as an ID: not found, never op’s help', async () => {
+    // The inputs refuse such an ID before any request; the backend does not rely on that.
+    const { log, source: cli } = logged(ENV_OP);
+    const error = await sourceError(cli.readEnvironment('--help'), 'not-found');
+    await cli.close();
+    assert.match(error.message, /"--help" isn't an environment/);
+    const reads = readOpLog(log).filter((entry) => command(entry) === 'environment read');
+    assert.deepEqual(
+      reads.map((entry) => entry.argv),
+      [['environment', 'read', '--format', 'json', '--', '--help']],
+    );
   });
 
   it('values with newlines, CRLF, quotes, `=`, `#`, `$`, spaces and unicode arrive byte for byte, in order', async () => {
