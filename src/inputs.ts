@@ -52,6 +52,12 @@ export interface Inputs {
   readonly version: string | undefined;
 }
 
+/**
+ * The shape of an Environment ID (1Password's are 26 characters of `a-z0-9`). A leading `-`
+ * would read as an option to op.
+ */
+const ENVIRONMENT_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+
 /** Reads inputs, each with its action.yml default when empty, and collects every problem. */
 class InputReader {
   readonly errors: SecretsError[] = [];
@@ -102,6 +108,19 @@ class InputReader {
     return value;
   }
 
+  /** An Environment ID, passed on to op as an argument: an ID's characters only, never an option. */
+  environment(): string | undefined {
+    const value = this.optional('environment', 'OP_ENVIRONMENT_ID');
+    if (value !== undefined && !ENVIRONMENT_ID.test(value)) {
+      const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+      this.#invalid(
+        `environment (or OP_ENVIRONMENT_ID) "${shown}" is not an Environment ID: ` +
+          'letters, digits, - and _ only, not starting with -, at most 64 characters',
+      );
+    }
+    return value;
+  }
+
   #invalid(message: string): void {
     this.errors.push(new SecretsError(Code.configInvalid, message));
   }
@@ -117,7 +136,7 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
     account: read.optional('account'),
     workloadId: read.optional('workload-id', 'OP_WORKLOAD_ID'),
     integrationKey: read.optional('integration-key', 'OP_INTEGRATION_KEY'),
-    environment: read.optional('environment', 'OP_ENVIRONMENT_ID'),
+    environment: read.environment(),
     connectHost: read.optional('connect-host', 'OP_CONNECT_HOST'),
     connectToken: read.optional('connect-token', 'OP_CONNECT_TOKEN'),
     connectCa: read.optional('connect-ca'),

@@ -1,4 +1,5 @@
 /** Entry of the post step (action.yml runs.post). */
+import { guarded } from './last-defence.ts';
 import { run } from './post.ts';
 
-await run();
+await guarded('post', run);

@@ -13,6 +13,7 @@ import semver from 'semver';
 import { describe } from '../errors.ts';
 import { redact } from '../redact.ts';
 import { utf8 } from '../text.ts';
+import { withStdinErrorsDropped } from './child-stdin.ts';
 import { object, records, summary, toItem } from './item-json.ts';
 import {
   type Clock,
@@ -208,27 +209,27 @@ export class CliSource implements SecretSource {
   }
 
   async getVault(vaultId: string): Promise<VaultSummary> {
-    const vault = await this.#json(`reading vault ${vaultId}`, ['vault', 'get', '--', vaultId]);
+    const vault = await this.#json(`reading vault ${vaultId}`, ['vault', 'get'], classifyOpError, [
+      vaultId,
+    ]);
     return summary(object(vault, 'vault', unexpected), 'name', 'vault', unexpected);
   }
 
   async listItems(vaultId: string): Promise<ItemSummary[]> {
     const what = `listing the items of vault ${vaultId}`;
-    const items = await this.#json(what, ['item', 'list', '--vault', vaultId]);
+    const items = await this.#json(what, ['item', 'list', `--vault=${vaultId}`]);
     return records(items, 'item list', unexpected).map((item) =>
       summary(item, 'title', 'item', unexpected),
     );
   }
 
   async getItem(vaultId: string, itemId: string): Promise<Item> {
-    const json = await this.#json(`reading item ${itemId}`, [
-      'item',
-      'get',
-      '--vault',
-      vaultId,
-      '--',
-      itemId,
-    ]);
+    const json = await this.#json(
+      `reading item ${itemId}`,
+      ['item', 'get', `--vault=${vaultId}`],
+      classifyOpError,
+      [itemId],
+    );
     const item = toItem(json, vaultId, unexpected);
     for (const [fileId, size] of fileSizes(json)) {
       this.#fileSizes.set(`${vaultId}/${item.id}/${fileId}`, size);
@@ -305,8 +306,9 @@ export class CliSource implements SecretSource {
     if (lacksEnvironmentRead(version)) throw noEnvironmentRead(version);
     const json = await this.#json(
       `reading environment ${environmentId}`,
-      ['environment', 'read', environmentId],
+      ['environment', 'read'],
       (message) => classifyEnvironmentError(message, version),
+      [environmentId],
     );
     // Go prints a nil slice as null: an Environment without variables.
     if (json === null) return [];
@@ -325,15 +327,15 @@ export class CliSource implements SecretSource {
     return Promise.resolve();
   }
 
-  /** `args` may end in `--` and operands: an ID an answer gave (`-x`) is then never a flag. */
+  /** Runs op for JSON; `operands` go after `--`, so that op never takes one for an option. */
   async #json(
     what: string,
     args: readonly string[],
     classify: Classify = classifyOpError,
+    operands: readonly string[] = [],
   ): Promise<unknown> {
-    const end = args.includes('--') ? args.indexOf('--') : args.length;
-    const withFormat = [...args.slice(0, end), '--format', 'json', ...args.slice(end)];
-    const run = await this.#run(what, withFormat, classify);
+    const end = operands.length === 0 ? [] : ['--', ...operands];
+    const run = await this.#run(what, [...args, '--format', 'json', ...end], classify);
     try {
       return JSON.parse(run.stdout.toString('utf8')) as unknown;
     } catch {
@@ -419,28 +421,31 @@ export class CliSource implements SecretSource {
     let tooLarge = false;
     let listening = true; // a hung op's later output is nobody's: do not hoard it
     // exec splits its first argument like a command line: quoted, a path with spaces stays whole.
-    const running = exec(`"${op}"`, [...args], {
-      env: this.#env,
-      // An empty stdin, closed: op reads a piped stdin (`item get` takes item names from it).
-      input: NO_INPUT,
-      silent: true,
-      ignoreReturnCode: true,
-      delay: OUTPUT_GRACE_MS,
-      listeners: {
-        stdout: (chunk: Buffer) => {
-          if (!listening || tooLarge) return;
-          stdoutBytes += chunk.length;
-          tooLarge = stdoutBytes > this.#maxOutputBytes;
-          if (tooLarge) stdout.length = 0;
-          else stdout.push(chunk);
+    // An op that exits before reading its stdin fails exec's write to it: dropped, not a crash.
+    const running = withStdinErrorsDropped(() =>
+      exec(`"${op}"`, [...args], {
+        env: this.#env,
+        // An empty stdin, closed: op reads a piped stdin (`item get` takes item names from it).
+        input: NO_INPUT,
+        silent: true,
+        ignoreReturnCode: true,
+        delay: OUTPUT_GRACE_MS,
+        listeners: {
+          stdout: (chunk: Buffer) => {
+            if (!listening || tooLarge) return;
+            stdoutBytes += chunk.length;
+            tooLarge = stdoutBytes > this.#maxOutputBytes;
+            if (tooLarge) stdout.length = 0;
+            else stdout.push(chunk);
+          },
+          stderr: (chunk: Buffer) => {
+            // op's message is at its start; the rest of a runaway stderr is dropped.
+            stderrBytes += chunk.length;
+            if (listening && stderrBytes <= STDERR_BYTES) stderr.push(chunk);
+          },
         },
-        stderr: (chunk: Buffer) => {
-          // op's message is at its start; the rest of a runaway stderr is dropped.
-          stderrBytes += chunk.length;
-          if (listening && stderrBytes <= STDERR_BYTES) stderr.push(chunk);
-        },
-      },
-    }).then(
+      }),
+    ).then(
       (code): Run => ({
         code,
         stdout: Buffer.concat(stdout),

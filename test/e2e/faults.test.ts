@@ -6,11 +6,21 @@
  * end for an op that never exits.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectSource } from '../../src/backends/connect.ts';
@@ -556,6 +566,36 @@ describe('op faults, end to end (service account through the op CLI)', () => {
     ]);
     await job.post();
   });
+
+  it(
+    'an op (a shell script) that exits without reading its stdin: a coded annotation, no stack',
+    { skip: !POSIX },
+    async () => {
+      const bin = tempFile('bin');
+      mkdirSync(bin);
+      // A version for `--version`, then the same line for every other command: not JSON.
+      writeFileSync(join(bin, 'op'), '#!/bin/sh\necho 2.30.3\n');
+      chmodSync(join(bin, 'op'), 0o755);
+      const job = newJob();
+      const { result, elapsedMs } = await timedStep(
+        job,
+        {
+          secrets: OP_SECRETS,
+          'auth-mode': 'service-account',
+          'service-account-resolver': 'cli',
+          'export-env': 'true',
+        },
+        {
+          PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
+          OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
+        },
+      );
+      assertFailedClosed(job, result, elapsedMs);
+      assert.match(assertProviderUnavailable(result), /something other than JSON/);
+      const output = `${result.stdout}\n${result.stderr}`;
+      assert.doesNotMatch(output, /EPIPE|^\s+at /m);
+    },
+  );
 
   it('op that leaves a process holding its output: the step succeeds well before that process ends', async () => {
     const job = newJob();

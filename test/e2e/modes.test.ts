@@ -1,5 +1,7 @@
 /** The built action in each auth mode, and each choice `auth-mode: auto` makes, run as the runner runs it. */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
 import { fakeOpEnv, fakeOpPath } from '../fakes/op/index.ts';
@@ -96,6 +98,36 @@ describe('service account through the op CLI', () => {
     });
     assert.equal(result.exitCode, 1);
     assertNoLeak(result, [SERVICE_ACCOUNT_TOKEN]);
+  });
+
+  it('an Environment ID that reads like an option (--help): SECRETS_CONFIG_INVALID, op never run', async () => {
+    const job = newJob();
+    const log = join(job.runnerTemp, 'op.log');
+    const result = await job.step({
+      inputs: {
+        secrets: SECRETS,
+        environment: '--help',
+        'auth-mode': 'service-account',
+        'service-account-resolver': 'cli',
+      },
+      env: {
+        ...opStepEnv({ OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN }),
+        ...fakeOpEnv({ logFile: log }),
+      },
+    });
+    assert.equal(result.exitCode, 1, result.stdout);
+    assert.deepEqual(
+      errorsOf(result).map((error) => error.title),
+      ['SECRETS_CONFIG_INVALID'],
+    );
+    assert.match(
+      errorsOf(result)[0]?.message ?? '',
+      /environment \(or OP_ENVIRONMENT_ID\) "--help"/,
+    );
+    assert.deepEqual(result.outputs, {});
+    // The launcher notes every op started, before the fake itself logs.
+    assert.equal(existsSync(`${log}.pids`), false, 'op was run');
+    assert.equal(existsSync(log), false, 'op was run');
   });
 });
 

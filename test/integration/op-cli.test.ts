@@ -496,6 +496,38 @@ describe('faults', () => {
     assert.equal(count(log, 'inject'), 1);
   });
 
+  // A shell script exits before Node writes its empty stdin in most runs: 200 runs each.
+  for (const [kind, script] of [
+    ['exits at once', 'exit 0'],
+    ['prints a version, then exits', 'echo 2.30.3'],
+  ] as const) {
+    it(
+      `an op that ${kind} without reading its stdin: a coded failure every time, never an uncaught EPIPE`,
+      { skip: !posix },
+      async () => {
+        const op = tempFile('op');
+        writeFileSync(op, `#!/bin/sh\n${script}\n`);
+        chmodSync(op, 0o755);
+        const uncaught: unknown[] = [];
+        const record = (error: unknown) => uncaught.push(error);
+        process.on('uncaughtException', record);
+        try {
+          for (let run = 0; run < 100; run++) {
+            // `op --version` and `op vault list`: two op runs each.
+            const cli = source({ env: {}, findOp: () => Promise.resolve(op) });
+            const error = await sourceError(cli.listVaults(), 'unavailable');
+            assert.match(error.message, /version|other than JSON/);
+            await cli.close();
+          }
+          await sleep(50); // an error event comes on a later tick than the failed write
+        } finally {
+          process.off('uncaughtException', record);
+        }
+        assert.deepEqual(uncaught.map(String), []);
+      },
+    );
+  }
+
   it('op printing more than it may: SECRETS_PROVIDER_UNAVAILABLE, not retried, nothing kept', async () => {
     // The PEM bundle is over 1 KiB; the limit is lowered so that a real file trips it.
     const { log, source: cli } = logged({}, { maxOutputBytes: 1024 });
@@ -684,12 +716,14 @@ describe('Environments: op environment read', () => {
 
     const reads = readOpLog(log).filter((entry) => command(entry) === 'environment read');
     assert.equal(reads.length, 1);
+    // The ID after `--`: op never takes it for an option.
     assert.deepEqual(reads[0]?.argv, [
       'environment',
       'read',
-      ENVIRONMENT_IDS.staging,
       '--format',
       'json',
+      '--',
+      ENVIRONMENT_IDS.staging,
     ]);
     for (const invocation of readOpLog(log)) {
       assert.ok(invocation.opEnv.includes('OP_SERVICE_ACCOUNT_TOKEN'));
@@ -700,6 +734,19 @@ describe('Environments: op environment read', () => {
         );
       }
     }
+  });
+
+  it('an ID that reads like an option reaches op after `--`, as an ID: not found, never op’s help', async () => {
+    // The inputs refuse such an ID before any request; the backend does not rely on that.
+    const { log, source: cli } = logged(ENV_OP);
+    const error = await sourceError(cli.readEnvironment('--help'), 'not-found');
+    await cli.close();
+    assert.match(error.message, /"--help" isn't an environment/);
+    const reads = readOpLog(log).filter((entry) => command(entry) === 'environment read');
+    assert.deepEqual(
+      reads.map((entry) => entry.argv),
+      [['environment', 'read', '--format', 'json', '--', '--help']],
+    );
   });
 
   it('values with newlines, CRLF, quotes, `=`, `#`, `$`, spaces and unicode arrive byte for byte, in order', async () => {

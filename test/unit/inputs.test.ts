@@ -265,6 +265,26 @@ describe('readInputs: vault and other strings', () => {
       assert.deepEqual(codes(result), ['SECRETS_CONFIG_INVALID']);
     });
   }
+  const SIXTY_FOUR = 'a'.repeat(64);
+  for (const id of ['stagingenv000000000000000e', 'docs-env', 'Env_1', '_x-', '9', SIXTY_FOUR]) {
+    it(`environment ${JSON.stringify(id)} accepted, from the input or OP_ENVIRONMENT_ID`, () => {
+      for (const result of [read({ environment: id }), read({}, { OP_ENVIRONMENT_ID: id })]) {
+        assert.deepEqual(result.errors, []);
+        assert.equal(result.inputs.environment, id);
+      }
+    });
+  }
+  for (const id of ['--help', '-v', 'a b', 'env/1', 'env.1', 'Équipe', 'a\tb', `${SIXTY_FOUR}a`]) {
+    it(`environment ${JSON.stringify(id)} is SECRETS_CONFIG_INVALID, from the input or OP_ENVIRONMENT_ID`, () => {
+      for (const result of [read({ environment: id }), read({}, { OP_ENVIRONMENT_ID: id })]) {
+        assert.deepEqual(codes(result), ['SECRETS_CONFIG_INVALID']);
+        assert.match(
+          result.errors[0]?.message ?? '',
+          /^environment \(or OP_ENVIRONMENT_ID\) ".*" is not an Environment ID: letters, digits, - and _ only, not starting with -, at most 64 characters$/,
+        );
+      }
+    });
+  }
   it('reads secrets, account and connect-ca', () => {
     const result = read({
       secrets: 'A: op://V/I/F',
