@@ -2,13 +2,12 @@
  * The one way values leave the action: every value is registered with the masker, every target
  * is checked, then files, state, outputs and variables are written: all of them or none.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Code, SecretsError } from './errors.ts';
-import { FILES_PREFIX, fileNameProblem, filesRoot } from './files.ts';
+import { cannotWrite, fileNameProblem, stepDirectory } from './files.ts';
 import { MANAGED_VARIABLES, nameProblem } from './names.ts';
 import type { ExportTarget, Runner } from './runner.ts';
-import { saveFilesDir } from './state.ts';
 import { utf8 } from './text.ts';
 
 /** One name to export: a secret, or one field of a whole item. */
@@ -68,15 +67,7 @@ function timestamps(plan: ExportPlan): Pair[] {
   ];
 }
 
-function cannotWrite(what: string, thrown: unknown): SecretsError {
-  const code = (thrown as { code?: unknown }).code;
-  return new SecretsError(
-    Code.configInvalid,
-    `nothing was exported: ${what} cannot be written${typeof code === 'string' ? ` (${code})` : ''}`,
-  );
-}
-
-/** Writes each file entry, 0600 in a fresh 0700 directory; returns their paths by name. */
+/** Writes each file entry, 0600 in the step's 0700 directory; returns their paths by name. */
 function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string> {
   const paths = new Map<string, string>();
   if (files.length === 0) return paths;
@@ -86,26 +77,15 @@ function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string
       throw new SecretsError(Code.configInvalid, `nothing was exported: ${problem}`, entry.name);
     }
   }
-  const { root, fallback } = filesRoot(runner.env);
-  if (fallback) {
-    runner.warning('RUNNER_TEMP is not set: writing secret files under the system temp directory');
-  }
-  let dir: string;
+  // Saved as state when it was made, before the first file: a killed step leaves none behind.
+  const dir = stepDirectory(runner);
   try {
-    dir = mkdtempSync(join(root, FILES_PREFIX));
-  } catch (thrown) {
-    throw cannotWrite(`the secret files directory under ${root}`, thrown);
-  }
-  try {
-    chmodSync(dir, 0o700);
     for (const entry of files) {
       const path = join(dir, entry.name);
       writeFileSync(path, entry.value, { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);
       paths.set(entry.name, path);
     }
-    // Once the files are there, so that the post step removes them.
-    saveFilesDir(runner, dir);
   } catch (thrown) {
     rmSync(dir, { recursive: true, force: true });
     throw cannotWrite(`the secret files in ${dir}`, thrown);

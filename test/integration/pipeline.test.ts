@@ -486,3 +486,21 @@ describe('unset-previous', () => {
     assert.match(runner.warnings[0] ?? '', /no secrets to load/);
   });
 });
+
+describe('across the job', () => {
+  it('the directory is saved as state the moment it exists, before its first file', async () => {
+    const seen: string[][] = [];
+    const runner = step({
+      secrets: ['KEY:', '  ref: op://Platform/tls/private key', '  file: true'].join('\n'),
+    });
+    const save = runner.saveState.bind(runner);
+    runner.saveState = (name, value) => {
+      seen.push(readdirSync(value));
+      save(name, value);
+    };
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(seen, [[]], 'saved once, when still empty');
+    assert.deepEqual(readdirSync(runner.savedState['files-dir'] ?? ''), ['KEY']);
+  });
+});
