@@ -93,6 +93,48 @@ function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string
   return paths;
 }
 
+/**
+ * Linux's limit for one string of a process's environment (MAX_ARG_STRLEN): `NAME=value` and the
+ * NUL that ends it. One longer variable in GITHUB_ENV and every later process of the job, the
+ * post steps included, fails to start (E2BIG).
+ */
+export const MAX_ENV_BYTES = 128 * 1024;
+
+/** The bytes `name=value` takes in a process's environment, its terminating NUL included. */
+function envBytes(name: string, value: string): number {
+  return Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1;
+}
+
+/** Throws, naming them, when a variable to export is over MAX_ENV_BYTES; before anything is written. */
+function checkEnvSizes(entries: readonly Entry[], managed: string): void {
+  const over = entries.filter(
+    (entry) =>
+      !entry.file &&
+      typeof entry.value === 'string' &&
+      envBytes(entry.name, entry.value) > MAX_ENV_BYTES,
+  );
+  if (over.length > 0) {
+    const names = over.map((entry) => entry.name);
+    throw new SecretsError(
+      Code.configInvalid,
+      `nothing was exported: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} too large ` +
+        `for an environment variable (NAME=value over ${MAX_ENV_BYTES / 1024} KiB, Linux's limit ` +
+        'for one variable: every later process of the job would fail to start); give ' +
+        `${names.length === 1 ? 'it' : 'them'} file: true (the variable then holds the path of ` +
+        'the file), or read the step output instead of export-env',
+      names.length === 1 ? names[0] : undefined,
+    );
+  }
+  if (envBytes(MANAGED_VARIABLES, managed) > MAX_ENV_BYTES) {
+    throw new SecretsError(
+      Code.configInvalid,
+      `nothing was exported: ${MANAGED_VARIABLES} would list more names than fit in one ` +
+        `environment variable (${MAX_ENV_BYTES / 1024} KiB): export fewer variables ` +
+        '(export-env), or set unset-previous to drop the names earlier steps exported',
+    );
+  }
+}
+
 /** Throws, naming them, when any of `targets` cannot be written. */
 function checkTargets(runner: Runner, targets: readonly ExportTarget[]): void {
   const problems = runner.unwritable(targets);
@@ -104,15 +146,17 @@ function checkTargets(runner: Runner, targets: readonly ExportTarget[]): void {
 /** Masks and writes everything, or throws before the first write; returns the names exported to the environment. */
 export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   mask(runner, plan.entries);
+  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
+  const managed = [...new Set([...plan.stillManaged, ...exported])];
+  // A dry run fails where the real run would.
+  if (plan.exportEnv) checkEnvSizes(plan.entries, managed.join(','));
   if (plan.dryRun) {
     checkTargets(runner, ['GITHUB_OUTPUT']);
     for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
     return [];
   }
   const files = plan.entries.filter((entry) => entry.file);
-  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
   const unset = plan.unset.filter((name) => !exported.includes(name));
-  const managed = [...new Set([...plan.stillManaged, ...exported])];
   const touchesEnv = unset.length > 0 || exported.length > 0;
 
   const targets: ExportTarget[] = ['GITHUB_OUTPUT'];

@@ -26,7 +26,12 @@ import type { Template } from './templates.ts';
 /** Opens the backend of a mode; tests pass one built on their fakes. */
 export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
 
-const HEADING = '1Password secrets';
+/** The summary's heading; it names the step (its id) so that several steps' tables can be told apart. */
+function heading(runner: Runner, outcome?: string): string {
+  const step = runner.env['GITHUB_ACTION'];
+  const title = step ? `1Password secrets (step ${step})` : '1Password secrets';
+  return outcome === undefined ? title : `${title}: ${outcome}`;
+}
 
 /** `1 secret`, `2 secrets`. */
 function plural(count: number, noun: string): string {
@@ -133,7 +138,7 @@ async function fail(
       ? `${perSecret} of ${plural(listed.length || perSecret, 'secret')} failed; nothing was exported`
       : 'nothing was exported',
   );
-  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(listed, inputs, errors));
+  if (inputs) await summarize(runner, heading(runner, 'failed'), rows(listed, inputs, errors));
 }
 
 /** Every distinct reference of the step: its secrets' and its templates' placeholders. */
@@ -335,7 +340,7 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   );
   await summarize(
     runner,
-    inputs.dryRun ? `${HEADING}: dry run, nothing exported` : HEADING,
+    heading(runner, inputs.dryRun ? 'dry run, nothing exported' : undefined),
     rows(listed, inputs, []),
   );
 }

@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   opendirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -397,6 +398,79 @@ describe('a STATE_files-dir set by an earlier step through GITHUB_ENV', () => {
   }
 });
 
+describe('variables over 128 KiB (NAME=value and its NUL: Linux’s limit for one)', () => {
+  const LIMIT = 128 * 1024;
+  /** Platform/huge/value: a value that makes `BIG=value` plus its NUL exactly `bytes` long. */
+  function withValueFor(bytes: number): string {
+    const value = 'h'.repeat(bytes - 'BIG='.length - 1);
+    server.setVaults([
+      ...VAULTS,
+      {
+        id: 'huge00000000000000000000v0',
+        name: 'Huge',
+        items: [
+          {
+            id: 'huge00000000000000000000i0',
+            title: 'huge',
+            fields: [{ id: 'value', type: 'CONCEALED', label: 'value', value }],
+          },
+        ],
+      },
+    ]);
+    return value;
+  }
+
+  it('exactly at the limit: exported, and later processes (the post step) still start', async () => {
+    const job = newJob();
+    const value = withValueFor(LIMIT);
+    const ok = await job.step({
+      inputs: { secrets: 'BIG: op://Huge/huge/value', 'export-env': 'true' },
+    });
+    assert.equal(ok.exitCode, 0, ok.stdout);
+    assert.equal(job.env['BIG'], value);
+    // Every later process of the job gets BIG: a second step and the post steps start.
+    const later = await job.step({ inputs: { secrets: 'T: op://Engineering/deploy/token' } });
+    assert.equal(later.exitCode, 0, later.stdout);
+    for (const post of await job.post()) assertPostOk(post);
+  });
+
+  for (const dryRun of ['false', 'true']) {
+    it(`one byte over (dry-run ${dryRun}): SECRETS_CONFIG_INVALID naming it, nothing written`, async () => {
+      const job = newJob();
+      withValueFor(LIMIT + 1);
+      const refused = await job.step({
+        inputs: {
+          secrets: `${FILE_SECRETS}\nBIG: op://Huge/huge/value`,
+          'export-env': 'true',
+          'dry-run': dryRun,
+        },
+      });
+      assert.equal(refused.exitCode, 1, refused.stdout);
+      const [error] = errorsOf(refused);
+      assert.equal(error?.title, 'SECRETS_CONFIG_INVALID');
+      assert.match(error?.message ?? '', /BIG/);
+      assert.match(error?.message ?? '', /file: true/);
+      assert.deepEqual(refused.outputs, {});
+      assert.deepEqual(refused.exportedEnv, {});
+      assert.deepEqual(refused.state, {});
+      assert.deepEqual(secretDirs(job), []);
+      assert.equal(job.env['BIG'], undefined);
+      for (const post of await job.post()) assertPostOk(post);
+    });
+  }
+
+  it('as a file (the variable holds its path): exported whatever its size', async () => {
+    const job = newJob();
+    const value = withValueFor(LIMIT + 1);
+    const ok = await job.step({
+      inputs: { secrets: 'BIG:\n  ref: op://Huge/huge/value\n  file: true', 'export-env': 'true' },
+    });
+    assert.equal(ok.exitCode, 0, ok.stdout);
+    assert.equal(readFileSync(job.env['BIG'] ?? '', 'utf8'), value);
+    for (const post of await job.post()) assertPostOk(post);
+  });
+});
+
 describe('two uses of the action in one job', () => {
   const first =
     'A: op://Engineering/deploy/token\nF1:\n  ref: op://Platform/tls/private key\n  file: true';
@@ -450,6 +524,7 @@ describe('two uses of the action in one job', () => {
     for (const id of ids) {
       const load = await job.step({ id, inputs: { secrets: FILE_SECRETS } });
       assert.equal(load.exitCode, 0, load.stdout);
+      assert.match(load.summary, new RegExp(`<h3>1Password secrets \\(step ${id}\\)</h3>`));
       dirs.set(id, load.state[STATE_KEY] ?? '');
     }
     assert.equal(new Set(dirs.values()).size, 3, 'two steps share a directory');
