@@ -2,13 +2,12 @@
  * The one way values leave the action: every value is registered with the masker, every target
  * is checked, then files, state, outputs and variables are written: all of them or none.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Code, SecretsError } from './errors.ts';
-import { FILES_PREFIX, filesRoot } from './files.ts';
+import { cannotWrite, stepDirectory } from './files.ts';
 import { MANAGED_VARIABLES, nameProblem } from './names.ts';
 import type { ExportTarget, Runner } from './runner.ts';
-import { saveFilesDir } from './state.ts';
 import { utf8 } from './text.ts';
 
 /** One name to export: a secret, or one field of a whole item. */
@@ -68,46 +67,69 @@ function timestamps(plan: ExportPlan): Pair[] {
   ];
 }
 
-function cannotWrite(what: string, thrown: unknown): SecretsError {
-  const code = (thrown as { code?: unknown }).code;
-  return new SecretsError(
-    Code.configInvalid,
-    `nothing was exported: ${what} cannot be written${typeof code === 'string' ? ` (${code})` : ''}`,
-  );
-}
-
 /**
- * Writes each file entry, 0600 in a fresh 0700 directory; returns their paths by name. Names the
- * runner's OS refuses were reported before any request (entries.ts fileNameErrors, collect).
+ * Writes each file entry, 0600 in the step's 0700 directory; returns their paths by name. Names
+ * the runner's OS refuses were reported before any request (entries.ts fileNameErrors, collect).
  */
 function writeFiles(runner: Runner, files: readonly Entry[]): Map<string, string> {
   const paths = new Map<string, string>();
   if (files.length === 0) return paths;
-  const { root, fallback } = filesRoot(runner.env);
-  if (fallback) {
-    runner.warning('RUNNER_TEMP is not set: writing secret files under the system temp directory');
-  }
-  let dir: string;
+  // Saved as state when it was made, before the first file: a killed step leaves none behind.
+  const dir = stepDirectory(runner);
   try {
-    dir = mkdtempSync(join(root, FILES_PREFIX));
-  } catch (thrown) {
-    throw cannotWrite(`the secret files directory under ${root}`, thrown);
-  }
-  try {
-    chmodSync(dir, 0o700);
     for (const entry of files) {
       const path = join(dir, entry.name);
       writeFileSync(path, entry.value, { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);
       paths.set(entry.name, path);
     }
-    // Once the files are there, so that the post step removes them.
-    saveFilesDir(runner, dir);
   } catch (thrown) {
     rmSync(dir, { recursive: true, force: true });
     throw cannotWrite(`the secret files in ${dir}`, thrown);
   }
   return paths;
+}
+
+/**
+ * Linux's limit for one string of a process's environment (MAX_ARG_STRLEN): `NAME=value` and the
+ * NUL that ends it. One longer variable in GITHUB_ENV and every later process of the job, the
+ * post steps included, fails to start (E2BIG).
+ */
+export const MAX_ENV_BYTES = 128 * 1024;
+
+/** The bytes `name=value` takes in a process's environment, its terminating NUL included. */
+function envBytes(name: string, value: string): number {
+  return Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1;
+}
+
+/** Throws, naming them, when a variable to export is over MAX_ENV_BYTES; before anything is written. */
+function checkEnvSizes(entries: readonly Entry[], managed: string): void {
+  const over = entries.filter(
+    (entry) =>
+      !entry.file &&
+      typeof entry.value === 'string' &&
+      envBytes(entry.name, entry.value) > MAX_ENV_BYTES,
+  );
+  if (over.length > 0) {
+    const names = over.map((entry) => entry.name);
+    throw new SecretsError(
+      Code.configInvalid,
+      `nothing was exported: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} too large ` +
+        `for an environment variable (NAME=value over ${MAX_ENV_BYTES / 1024} KiB, Linux's limit ` +
+        'for one variable: every later process of the job would fail to start); give ' +
+        `${names.length === 1 ? 'it' : 'them'} file: true (the variable then holds the path of ` +
+        'the file), or read the step output instead of export-env',
+      names.length === 1 ? names[0] : undefined,
+    );
+  }
+  if (envBytes(MANAGED_VARIABLES, managed) > MAX_ENV_BYTES) {
+    throw new SecretsError(
+      Code.configInvalid,
+      `nothing was exported: ${MANAGED_VARIABLES} would list more names than fit in one ` +
+        `environment variable (${MAX_ENV_BYTES / 1024} KiB): export fewer variables ` +
+        '(export-env), or set unset-previous to drop the names earlier steps exported',
+    );
+  }
 }
 
 /** Throws, naming them, when any of `targets` cannot be written. */
@@ -121,15 +143,17 @@ function checkTargets(runner: Runner, targets: readonly ExportTarget[]): void {
 /** Masks and writes everything, or throws before the first write; returns the names exported to the environment. */
 export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   mask(runner, plan.entries);
+  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
+  const managed = [...new Set([...plan.stillManaged, ...exported])];
+  // A dry run fails where the real run would.
+  if (plan.exportEnv) checkEnvSizes(plan.entries, managed.join(','));
   if (plan.dryRun) {
     checkTargets(runner, ['GITHUB_OUTPUT']);
     for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
     return [];
   }
   const files = plan.entries.filter((entry) => entry.file);
-  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
   const unset = plan.unset.filter((name) => !exported.includes(name));
-  const managed = [...new Set([...plan.stillManaged, ...exported])];
   const touchesEnv = unset.length > 0 || exported.length > 0;
 
   const targets: ExportTarget[] = ['GITHUB_OUTPUT'];

@@ -36,7 +36,12 @@ import { plural } from './text.ts';
 /** Opens the backend of a mode; tests pass one built on their fakes. */
 export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
 
-const HEADING = '1Password secrets';
+/** The summary's heading; it names the step (its id) so that several steps' tables can be told apart. */
+function heading(runner: Runner, outcome?: string): string {
+  const step = runner.env['GITHUB_ACTION'];
+  const title = step ? `1Password secrets (step ${step})` : '1Password secrets';
+  return outcome === undefined ? title : `${title}: ${outcome}`;
+}
 
 /** Everything a step asks for. */
 interface Work {
@@ -195,7 +200,7 @@ async function fail(
       ? `${failed} of ${plural(lines.length, 'secret')} failed; nothing was exported`
       : 'nothing was exported',
   );
-  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(lines, inputs, errors));
+  if (inputs) await summarize(runner, heading(runner, 'failed'), rows(lines, inputs, errors));
 }
 
 /** Every distinct reference of the step: its secrets' and its templates' placeholders. */
@@ -428,7 +433,7 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   );
   await summarize(
     runner,
-    inputs.dryRun ? `${HEADING}: dry run, nothing exported` : HEADING,
+    heading(runner, inputs.dryRun ? 'dry run, nothing exported' : undefined),
     rows(account(listed, []), inputs, []),
   );
 }

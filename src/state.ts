@@ -3,11 +3,11 @@ import type { Runner } from './runner.ts';
 
 const FILES_DIR = 'files-dir';
 
-export function saveFilesDir(runner: Runner, path: string): void {
+export function saveFilesDir(runner: Pick<Runner, 'saveState'>, path: string): void {
   runner.saveState(FILES_DIR, path);
 }
 
-export function filesDir(runner: Runner): string | undefined {
+export function filesDir(runner: Pick<Runner, 'getState'>): string | undefined {
   const value = runner.getState(FILES_DIR);
   return value === '' ? undefined : value;
 }

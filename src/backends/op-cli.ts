@@ -89,6 +89,11 @@ export interface CliSourceOptions {
   readonly findOp?: () => Promise<string>;
   /** The most op may print for one command (default MAX_RESPONSE_BYTES; tests set less). */
   readonly maxOutputBytes?: number;
+  /**
+   * The step's directory, made on first use, where `op inject`'s template is written; without
+   * it (a CliSource built on its own), a fresh directory under the system temp directory.
+   */
+  readonly directory?: () => string;
 }
 
 /** Sorts op's message of a failed command: worth another attempt, or final. */
@@ -263,12 +268,15 @@ export class CliSource implements SecretSource {
     const boundary = `\n--op-secrets-${randomUUID()}--\n`;
     const template = refs.map((ref) => `${boundary}{{ ${ref} }}`).join('') + boundary;
     // A file, not stdin: an op that exits before reading a template larger than a pipe holds
-    // would fail the write to its stdin (EPIPE), which exec gives no way to catch.
-    const dir = mkdtempSync(join(tmpdir(), 'op-secrets-inject-'));
+    // would fail the write to its stdin (EPIPE), which exec gives no way to catch. In the step's
+    // directory, which the post step removes even if this step is killed while op runs.
+    const { directory } = this.#options;
+    const dir = directory ? directory() : mkdtempSync(join(tmpdir(), 'op-secrets-inject-'));
+    // Never a secret's name: those have no `-` or `.`.
+    const file = join(dir, `op-inject-${randomUUID()}.tpl`);
     let run: Run;
     try {
-      const file = join(dir, 'template');
-      writeFileSync(file, template, { mode: 0o600 });
+      writeFileSync(file, template, { mode: 0o600, flag: 'wx' });
       run = await this.#run(`injecting ${refs.length} references`, ['inject', '--in-file', file]);
     } catch (thrown) {
       // A reference op cannot read: each is resolved alone. op itself unusable: the run ends.
@@ -276,7 +284,7 @@ export class CliSource implements SecretSource {
       throw thrown;
     } finally {
       try {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(directory ? file : dir, { recursive: true, force: true });
       } catch {
         // An op that hung may still hold it open (Windows); it holds references, no values.
       }

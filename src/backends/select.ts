@@ -1,6 +1,7 @@
 /** Picks the way to reach 1Password from the inputs, and opens it. */
 
 import { Code, providerUnavailable, SecretsError } from '../errors.ts';
+import { type DirectoryDoor, stepDirectory } from '../files.ts';
 import type { Inputs } from '../inputs.ts';
 import { hasControlCharacter } from '../refs.ts';
 import type { Runner } from '../runner.ts';
@@ -193,12 +194,25 @@ export interface Opened {
 
 /**
  * What a backend may take from the runner: the step's environment, its working directory (a
- * connect-ca path is read from there) and the job's OIDC token.
+ * connect-ca path is read from there), the job's OIDC token, and what the step's directory needs
+ * (op writes its template there).
  */
-export type Door = Pick<Runner, 'env' | 'cwd' | 'idToken'>;
+export type Door = Pick<Runner, 'cwd' | 'idToken'> & DirectoryDoor;
 
 const NO_ID_TOKEN: Door['idToken'] = () =>
   Promise.reject(new Error('no OIDC token outside workload identity'));
+
+/** Outside a step (a backend opened on its own): no OIDC token, no state to save a directory in. */
+const NO_STEP: Door = {
+  env: process.env,
+  cwd: process.cwd(),
+  idToken: NO_ID_TOKEN,
+  unwritable: () => ['GITHUB_STATE: there is no step to save state in'],
+  saveState: () => {
+    throw new Error('there is no step to save state in');
+  },
+  warning: () => undefined,
+};
 
 /** A token or key that cannot be one: `ops_` first, no whitespace or control characters. */
 function malformedOps(value: string): boolean {
@@ -209,7 +223,7 @@ function malformedOps(value: string): boolean {
 export async function openSource(
   mode: Mode,
   inputs: Inputs,
-  door: Door = { env: process.env, cwd: process.cwd(), idToken: NO_ID_TOKEN },
+  door: Door = NO_STEP,
 ): Promise<Opened> {
   const { env } = door;
   switch (mode) {
@@ -241,7 +255,8 @@ export async function openSource(
       }
       if (inputs.serviceAccountResolver === 'cli') {
         const { CliSource } = await import('./op-cli.ts');
-        return { source: new CliSource({ token, env }), warnings: [] };
+        const directory = () => stepDirectory(door);
+        return { source: new CliSource({ token, env, directory }), warnings: [] };
       }
       const { realConnector, SdkSource } = await import('./sdk.ts');
       return {
@@ -282,7 +297,8 @@ export async function openSource(
     }
     case 'cli': {
       const { CliSource } = await import('./op-cli.ts');
-      return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
+      const directory = () => stepDirectory(door);
+      return { source: new CliSource({ account: inputs.account, env, directory }), warnings: [] };
     }
   }
 }

@@ -8,7 +8,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  opendirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -16,7 +18,8 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { type FakeConnect, startFakeConnect } from '../fakes/connect-server.ts';
+import { type FakeConnect, type FakeVault, startFakeConnect } from '../fakes/connect-server.ts';
+import { endLeftRunning, fakeOpEnv, fakeOpPath, readOpLog } from '../fakes/op/index.ts';
 import { CONNECT_TOKEN, VALUES, VAULTS } from '../fixtures/vault-data.ts';
 import { assertNoLeak, errorsOf, Job, type StepResult } from '../harness/index.ts';
 
@@ -35,6 +38,7 @@ before(async () => {
 after(() => server.close());
 afterEach(async () => {
   server.reset();
+  server.setVaults(VAULTS);
   for (const job of jobs.splice(0)) await job.cleanup();
   for (const path of outside.splice(0)) rmSync(path, { recursive: true, force: true });
 });
@@ -68,6 +72,54 @@ function assertPostOk(post: StepResult | undefined): StepResult {
   assert.equal(post.failed, false);
   assert.deepEqual(errorsOf(post), []);
   return post;
+}
+
+/** An item of BULK_FIELDS fields, for `op://Bulk/many/*`: enough files to kill a step among them. */
+const BULK_FIELDS = 20_000;
+const BULK_VAULT: FakeVault = {
+  id: 'bulk000000000000000000000v',
+  name: 'Bulk',
+  items: [
+    {
+      id: 'many000000000000000000000i',
+      title: 'many',
+      fields: Array.from({ length: BULK_FIELDS }, (_, index) => ({
+        id: `field${index}`,
+        type: 'STRING' as const,
+        label: `field ${index}`,
+        value: `bulk value ${index}`,
+      })),
+    },
+  ],
+};
+
+/**
+ * Settles once a directory of the action in RUNNER_TEMP holds a file (the main step is writing),
+ * or a file of `name` pattern: an event, not a delay, so that a loaded machine changes nothing.
+ */
+function firstFileWritten(job: Job, stop: AbortSignal, file = /./): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      for (const name of secretDirs(job)) {
+        try {
+          const entries = opendirSync(join(job.runnerTemp, name));
+          try {
+            for (let entry = entries.readSync(); entry; entry = entries.readSync()) {
+              if (!file.test(entry.name)) continue;
+              clearInterval(timer);
+              resolve();
+              return;
+            }
+          } finally {
+            entries.closeSync();
+          }
+        } catch {
+          // made and removed between the two reads
+        }
+      }
+    }, 2);
+    stop.addEventListener('abort', () => clearInterval(timer));
+  });
 }
 
 const FILE_SECRETS = [
@@ -142,14 +194,29 @@ describe('the post step removes the files', () => {
     assert.match(post?.stdout ?? '', /nothing to remove/);
   });
 
-  it('a main step killed after it made its directory, mid-write: post removes it', async () => {
-    // What the main step leaves when killed between saving the state and writing the files.
+  it('a main step killed while it writes 20,000 files: its post removes every one', async () => {
     const job = newJob();
-    const dir = mkdtempSync(join(job.runnerTemp, 'op-secrets-'));
-    writeFileSync(join(dir, 'KEY'), '-----BEGIN PRIVATE KEY-----\npartial', { mode: 0o600 });
-    const post = assertPostOk(await runPost(job, dir));
-    assert.ok(!existsSync(dir), 'the partly written directory was left');
-    assert.match(post.stdout, /removed/);
+    server.setVaults([...VAULTS, BULK_VAULT]);
+    const stop = new AbortController();
+    try {
+      const killed = await job.step({
+        inputs: { secrets: 'BULK:\n  ref: op://Bulk/many/*\n  file: true\n  mask: false' },
+        killWhen: firstFileWritten(job, stop.signal),
+      });
+      assert.equal(killed.signal, 'SIGKILL', `the step was not killed: ${killed.stdout}`);
+      const [name] = secretDirs(job);
+      assert.ok(name, 'no directory was made');
+      const dir = join(job.runnerTemp, name);
+      const written = readdirSync(dir).length;
+      assert.ok(written > 0 && written < BULK_FIELDS, `${written} files: not killed mid-write`);
+      assert.equal(killed.state[STATE_KEY], dir, 'the directory was not saved before the files');
+      const [post] = await job.post();
+      assert.match(assertPostOk(post).stdout, /removed/);
+      assert.ok(!existsSync(dir), 'the post step left the files of the killed step');
+      assert.deepEqual(secretDirs(job), []);
+    } finally {
+      stop.abort();
+    }
   });
 
   it('files already gone (the runner cleaned up, or someone else did): exit 0, says so', async () => {
@@ -284,6 +351,126 @@ describe('the post step refuses to delete what the action did not create, and ne
   );
 });
 
+describe('a STATE_files-dir set by an earlier step through GITHUB_ENV', () => {
+  // The runner hands a load step that saved no state of its own the job's STATE_* variables.
+  const LINK = 'op-secrets-LiNk01';
+
+  /** A directory outside RUNNER_TEMP with a file in it, and RUNNER_TEMP/LINK pointing at it. */
+  function linkedTarget(job: Job): { target: string; link: string } {
+    const root = mkdtempSync(join(tmpdir(), 'cleanup-linked-'));
+    outside.push(root);
+    const target = join(root, 'a', 'b');
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'precious.txt'), 'not a secret of this action');
+    // What `..` reaches through the link: a directory of the action's own name pattern.
+    mkdirSync(join(root, 'a', 'op-secrets-Abc123'));
+    writeFileSync(join(root, 'a', 'op-secrets-Abc123', 'precious.txt'), 'not ours either');
+    const link = join(job.runnerTemp, LINK);
+    symlinkSync(target, link);
+    return { target, link };
+  }
+
+  for (const [what, written] of [
+    ['the link with a trailing /', (link: string) => `${link}/`],
+    ['the link with a trailing //', (link: string) => `${link}//`],
+    ['the link after a //', (link: string) => `${dirname(link)}//${basename(link)}/`],
+    ['.. through the link', (link: string) => `${link}/../op-secrets-Abc123`],
+    ['the link exactly (a name of the pattern)', (link: string) => link],
+  ] as const) {
+    it(`${what}: nothing behind it is removed, a warning, exit 0`, { skip: !POSIX }, async () => {
+      const job = newJob();
+      const { target, link } = linkedTarget(job);
+      job.env[`STATE_${STATE_KEY}`] = written(link);
+      // The load step writes no file, so it saves no state: its post step sees the job's.
+      const load = await job.step({ inputs: { secrets: 'TOKEN: op://Engineering/deploy/token' } });
+      assert.equal(load.exitCode, 0, load.stdout);
+      assert.deepEqual(load.state, {});
+      const [post] = await job.post();
+      const result = assertPostOk(post);
+      assert.ok(existsSync(join(target, 'precious.txt')), 'the link’s target was emptied');
+      assert.ok(existsSync(join(dirname(target), 'op-secrets-Abc123', 'precious.txt')));
+      assert.ok(existsSync(link), 'the link itself was removed');
+      assert.ok(
+        warnings(result).some((warning) => /not removing/.test(warning.message)),
+        'the refusal was not a warning',
+      );
+    });
+  }
+});
+
+describe('variables over 128 KiB (NAME=value and its NUL: Linux’s limit for one)', () => {
+  const LIMIT = 128 * 1024;
+  /** Platform/huge/value: a value that makes `BIG=value` plus its NUL exactly `bytes` long. */
+  function withValueFor(bytes: number): string {
+    const value = 'h'.repeat(bytes - 'BIG='.length - 1);
+    server.setVaults([
+      ...VAULTS,
+      {
+        id: 'huge00000000000000000000v0',
+        name: 'Huge',
+        items: [
+          {
+            id: 'huge00000000000000000000i0',
+            title: 'huge',
+            fields: [{ id: 'value', type: 'CONCEALED', label: 'value', value }],
+          },
+        ],
+      },
+    ]);
+    return value;
+  }
+
+  it('exactly at the limit: exported, and later processes (the post step) still start', async () => {
+    const job = newJob();
+    const value = withValueFor(LIMIT);
+    const ok = await job.step({
+      inputs: { secrets: 'BIG: op://Huge/huge/value', 'export-env': 'true' },
+    });
+    assert.equal(ok.exitCode, 0, ok.stdout);
+    assert.equal(job.env['BIG'], value);
+    // Every later process of the job gets BIG: a second step and the post steps start.
+    const later = await job.step({ inputs: { secrets: 'T: op://Engineering/deploy/token' } });
+    assert.equal(later.exitCode, 0, later.stdout);
+    for (const post of await job.post()) assertPostOk(post);
+  });
+
+  for (const dryRun of ['false', 'true']) {
+    it(`one byte over (dry-run ${dryRun}): SECRETS_CONFIG_INVALID naming it, nothing written`, async () => {
+      const job = newJob();
+      withValueFor(LIMIT + 1);
+      const refused = await job.step({
+        inputs: {
+          secrets: `${FILE_SECRETS}\nBIG: op://Huge/huge/value`,
+          'export-env': 'true',
+          'dry-run': dryRun,
+        },
+      });
+      assert.equal(refused.exitCode, 1, refused.stdout);
+      const [error] = errorsOf(refused);
+      assert.equal(error?.title, 'SECRETS_CONFIG_INVALID');
+      assert.match(error?.message ?? '', /BIG/);
+      assert.match(error?.message ?? '', /file: true/);
+      assert.deepEqual(refused.outputs, {});
+      assert.deepEqual(refused.exportedEnv, {});
+      assert.deepEqual(refused.state, {});
+      assert.deepEqual(secretDirs(job), []);
+      assert.equal(job.env['BIG'], undefined);
+      for (const post of await job.post()) assertPostOk(post);
+    });
+  }
+
+  it('as a file (the variable holds its path): exported whatever its size', async () => {
+    const job = newJob();
+    const value = withValueFor(LIMIT + 1);
+    const ok = await job.step({
+      inputs: { secrets: 'BIG:\n  ref: op://Huge/huge/value\n  file: true', 'export-env': 'true' },
+    });
+    assert.equal(ok.exitCode, 0, ok.stdout);
+    assert.equal(readFileSync(job.env['BIG'] ?? '', 'utf8'), value);
+    for (const post of await job.post()) assertPostOk(post);
+  });
+});
+
 describe('two uses of the action in one job', () => {
   const first =
     'A: op://Engineering/deploy/token\nF1:\n  ref: op://Platform/tls/private key\n  file: true';
@@ -330,6 +517,32 @@ describe('two uses of the action in one job', () => {
     );
   });
 
+  it('three load steps: their post steps, in reverse order, each remove their own directory only', async () => {
+    const job = newJob();
+    const ids = ['one', 'two', 'three'];
+    const dirs = new Map<string, string>();
+    for (const id of ids) {
+      const load = await job.step({ id, inputs: { secrets: FILE_SECRETS } });
+      assert.equal(load.exitCode, 0, load.stdout);
+      assert.match(load.summary, new RegExp(`<h3>1Password secrets \\(step ${id}\\)</h3>`));
+      dirs.set(id, load.state[STATE_KEY] ?? '');
+    }
+    assert.equal(new Set(dirs.values()).size, 3, 'two steps share a directory');
+    const left = new Set(dirs.values());
+    const posts = await job.post((post) => {
+      const own = dirs.get(post.id) ?? '';
+      assert.ok(!existsSync(own), `the post step of ${post.id} left its directory`);
+      left.delete(own);
+      for (const other of left) assert.ok(existsSync(other), `${post.id}'s post removed ${other}`);
+    });
+    assert.deepEqual(
+      posts.map((post) => post.id),
+      ['three', 'two', 'one'],
+    );
+    for (const post of posts) assertPostOk(post);
+    assert.deepEqual(secretDirs(job), []);
+  });
+
   it('with unset-previous: the first set emptied, the second kept, files removed by each post', async () => {
     const job = newJob();
     const one = await job.step({ id: 'one', inputs: { secrets: first, 'export-env': 'true' } });
@@ -353,3 +566,76 @@ describe('two uses of the action in one job', () => {
     assert.deepEqual(secretDirs(job), []);
   });
 });
+
+describe('op inject’s template lives in the step’s directory', () => {
+  const SECRETS = [
+    'TOKEN: op://Engineering/deploy/token',
+    'KEY_TEXT: op://Platform/tls/private key',
+    'KEY:',
+    '  ref: op://Platform/tls/private key',
+    '  file: true',
+  ].join('\n');
+
+  function opJob(fault?: string): { job: Job; log: string } {
+    const root = mkdtempSync(join(tmpdir(), 'cleanup-op-'));
+    outside.push(root);
+    const log = join(root, 'op.log');
+    const job = new Job({
+      env: {
+        PATH: fakeOpPath(),
+        ...fakeOpEnv({ signedIn: ['my-team'], logFile: log, ...(fault ? { fault } : {}) }),
+      },
+    });
+    jobs.push(job);
+    return { job, log };
+  }
+
+  /** The --in-file of each `op inject` logged so far. */
+  function templates(log: string): string[] {
+    return readOpLog(log)
+      .filter((invocation) => invocation.argv.includes('inject'))
+      .map((invocation) => invocation.argv[invocation.argv.indexOf('--in-file') + 1] ?? '');
+  }
+
+  it('is written there, beside the secret files, and gone once op has read it', async () => {
+    const { job, log } = opJob();
+    const load = await job.step({ inputs: { secrets: SECRETS, 'auth-mode': 'cli' } });
+    assert.equal(load.exitCode, 0, load.stdout);
+    const dir = load.state[STATE_KEY] ?? '';
+    const [template, ...more] = templates(log);
+    assert.ok(template !== undefined && more.length === 0, 'not one op inject');
+    assert.equal(dirname(template), dir);
+    assert.deepEqual(readdirSync(dir), ['KEY']);
+    assertPostOk((await job.post())[0]);
+    assert.deepEqual(secretDirs(job), []);
+  });
+
+  it('a step killed while op inject runs: its post removes the template too', async () => {
+    const { job, log } = opJob('hang@inject');
+    try {
+      const killed = await job.step({
+        inputs: { secrets: SECRETS, 'auth-mode': 'cli' },
+        killWhen: until(() => templates(log).length > 0),
+      });
+      assert.equal(killed.signal, 'SIGKILL', killed.stdout);
+      const [template] = templates(log);
+      const dir = killed.state[STATE_KEY] ?? '';
+      assert.equal(dirname(template ?? ''), dir, 'the template was written elsewhere');
+      assertPostOk((await job.post())[0]);
+      assert.ok(!existsSync(dir), 'the template outlived the post step');
+    } finally {
+      endLeftRunning(log);
+    }
+  });
+});
+
+/** Settles once `done()` holds, polled (an event seen, not a delay waited). */
+function until(done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!done()) return;
+      clearInterval(timer);
+      resolve();
+    }, 5);
+  });
+}

@@ -91,7 +91,7 @@ describe('resolving through Connect', () => {
     assertNoLeak(result, values);
     assert.match(
       result.summary,
-      /^<h3>1Password secrets<\/h3>\n<table><tr><th>Name<\/th><th>Reference<\/th><th>Exported as<\/th><th>Result<\/th><\/tr>/,
+      /^<h3>1Password secrets \(step __self\)<\/h3>\n<table><tr><th>Name<\/th><th>Reference<\/th><th>Exported as<\/th><th>Result<\/th><\/tr>/,
     );
     assert.match(
       result.summary,

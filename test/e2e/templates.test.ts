@@ -93,8 +93,15 @@ function mainStep(job: Job, settings: Mode, inputs: Record<string, string>): Pro
 function writes(result: StepResult): string[] {
   return result.lines
     .filter((line) => line.stream === 'stdout' && line.text.startsWith('[write] '))
-    .map((line) => line.text.slice('[write] '.length));
+    .map((line) => line.text.slice('[write] '.length).split(' ')[0] ?? '');
 }
+
+/**
+ * A write that holds no value: the step's directory made and saved as state, and op's template
+ * (references only) in it. op needs them before any value exists, so they may come first.
+ */
+const NO_VALUE =
+  /^\[write\] (GITHUB_STATE|RUNNER_TEMP op-secrets-(\w{6}[/\\]op-inject-[\w-]+\.tpl)?)$/;
 
 /** The raw content of a file command the step was given (`GITHUB_OUTPUT`, ...). */
 function fileCommand(result: StepResult, name: string): string {
@@ -112,7 +119,9 @@ function leftInTemp(job: Job): string[] {
 function assertMaskedBeforeWrites(result: StepResult, value: string): void {
   const stdout = result.lines.filter((line) => line.stream === 'stdout');
   const mask = stdout.findIndex((line) => line.command === 'add-mask' && line.text.endsWith(value));
-  const firstWrite = stdout.findIndex((line) => line.text.startsWith('[write] '));
+  const firstWrite = stdout.findIndex(
+    (line) => line.text.startsWith('[write] ') && !NO_VALUE.test(line.text),
+  );
   assert.ok(mask >= 0, 'the value was not registered as a mask on stdout');
   assert.ok(firstWrite >= 0, 'the write trace saw no write');
   assert.ok(mask < firstWrite, 'something was written before the value was masked');

@@ -68,6 +68,11 @@ export interface StepOptions {
   id?: string;
   /** Kill the child (and its process group) after this many ms; default 60 000. */
   timeoutMs?: number;
+  /**
+   * Kill the child and its process group (SIGKILL) once this settles, as a runner that is shut
+   * down or loses its machine would: driven by an event, such as a file the step writes.
+   */
+  killWhen?: Promise<unknown>;
 }
 
 export interface Annotation {
@@ -847,21 +852,24 @@ export class Job {
     return result;
   }
 
-  /** Runs the post steps of all steps so far, last registered first, if `post-if` holds. */
-  async post(): Promise<StepResult[]> {
+  /**
+   * Runs the post steps of all steps so far, last registered first, if `post-if` holds;
+   * `afterEach` sees each one's result before the next starts.
+   */
+  async post(afterEach?: (result: StepResult) => void): Promise<StepResult[]> {
     const action = this.#loadAction();
     const results: StepResult[] = [];
     for (let registration = this.#posts.pop(); registration; registration = this.#posts.pop()) {
       if (!this.#evaluatePostIf(action.postIf)) continue;
-      results.push(
-        await this.#run(
-          'post',
-          registration.postEntry,
-          registration.options,
-          registration.id,
-          registration.state,
-        ),
+      const result = await this.#run(
+        'post',
+        registration.postEntry,
+        registration.options,
+        registration.id,
+        registration.state,
       );
+      results.push(result);
+      afterEach?.(result);
     }
     return results;
   }
@@ -1013,6 +1021,7 @@ export class Job {
         processEnv,
         options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         ctx,
+        stage === 'main' ? options.killWhen : undefined,
       );
       ({ exitCode, signal, timedOut, stdout, stderr } = outcome);
       if (timedOut) {
@@ -1063,6 +1072,7 @@ export class Job {
     env: Record<string, string>,
     timeoutMs: number,
     ctx: StepContext,
+    killWhen: Promise<unknown> | undefined,
   ): Promise<{
     exitCode: number | null;
     signal: NodeJS.Signals | null;
@@ -1103,6 +1113,10 @@ export class Job {
         timedOut = true;
         killTree(child);
       }, timeoutMs);
+      const kill = (): void => {
+        if (!settled && exitCode === null && signal === null) killTree(child);
+      };
+      killWhen?.then(kill, kill);
 
       const finish = (): void => {
         if (settled) return;

@@ -556,3 +556,49 @@ describe('unset-previous', () => {
     assert.match(runner.warnings[0] ?? '', /no secrets to load/);
   });
 });
+
+describe('across the job', () => {
+  it('the summary heading names the step from GITHUB_ACTION', async () => {
+    const env = { GITHUB_ACTION: 'load_op' };
+    const ok = step({ secrets: 'TOKEN: op://Engineering/deploy/token' }, { env });
+    await run(ok);
+    assert.equal(ok.summaries[0]?.heading, '1Password secrets (step load_op)');
+    const failed = step({ secrets: 'MISSING: op://Engineering/nothing/x' }, { env });
+    await run(failed);
+    assert.equal(failed.summaries[0]?.heading, '1Password secrets (step load_op): failed');
+    const dry = step(
+      { secrets: 'TOKEN: op://Engineering/deploy/token', 'dry-run': 'true' },
+      { env },
+    );
+    await run(dry);
+    assert.match(dry.summaries[0]?.heading ?? '', /^1Password secrets \(step load_op\): dry run/);
+  });
+
+  it('the directory is saved as state the moment it exists, before its first file', async () => {
+    const seen: string[][] = [];
+    const runner = step({
+      secrets: ['KEY:', '  ref: op://Platform/tls/private key', '  file: true'].join('\n'),
+    });
+    const save = runner.saveState.bind(runner);
+    runner.saveState = (name, value) => {
+      seen.push(readdirSync(value));
+      save(name, value);
+    };
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(seen, [[]], 'saved once, when still empty');
+    assert.deepEqual(readdirSync(runner.savedState['files-dir'] ?? ''), ['KEY']);
+  });
+
+  it('OP_MANAGED_VARIABLES that would pass 128 KiB: SECRETS_CONFIG_INVALID, nothing written', async () => {
+    const earlier = Array.from({ length: 20_000 }, (_, index) => `EARLIER_${index}`).join(',');
+    const runner = step(
+      { secrets: 'TOKEN: op://Engineering/deploy/token', 'export-env': 'true' },
+      { env: { OP_MANAGED_VARIABLES: earlier } },
+    );
+    await run(runner);
+    assertNothingExported(runner);
+    assert.equal(runner.errors[0]?.title, Code.configInvalid);
+    assert.match(runner.errors[0]?.message ?? '', /OP_MANAGED_VARIABLES/);
+  });
+});

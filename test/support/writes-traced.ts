@@ -1,7 +1,8 @@
 /**
  * Preloaded with `--import`: just before the process writes to a file command (GITHUB_OUTPUT,
  * GITHUB_ENV, GITHUB_STATE) or creates anything under RUNNER_TEMP, prints `[write] <what>` on
- * stdout, the stream that carries `::add-mask::`. A test then sees, in stdout's own order, what
+ * stdout (`[write] RUNNER_TEMP <path inside it>` for the latter), the stream that carries
+ * `::add-mask::`. A test then sees, in stdout's own order, what
  * the step printed before its first write. Set WRITES_TRACED=1 to turn it on.
  */
 import fs from 'node:fs';
@@ -20,7 +21,8 @@ if (process.env['WRITES_TRACED'] === '1') {
     const file = path.resolve(target);
     const command = commands.get(file);
     if (command !== undefined) return command;
-    if (temp && file.startsWith(path.resolve(temp) + path.sep)) return 'RUNNER_TEMP';
+    const root = temp ? path.resolve(temp) : undefined;
+    if (root && file.startsWith(root + path.sep)) return `RUNNER_TEMP ${path.relative(root, file)}`;
     return undefined;
   };
   const traced = <F extends (target: never, ...rest: never[]) => unknown>(original: F): F =>

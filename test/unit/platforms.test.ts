@@ -9,50 +9,65 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { extraCertificates } from '../../src/backends/trust.ts';
-import { FILES_PREFIX, fileNameProblem, isFilesDir } from '../../src/files.ts';
+import { FILES_PREFIX, fileNameProblem, filesDirProblem } from '../../src/files.ts';
 import { readInputs, readSpecs } from '../../src/inputs.ts';
 import { parseEnvFile, parseSecretsYaml } from '../../src/secret-specs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 
-describe('isFilesDir on Windows paths (path.win32)', () => {
+describe('filesDirProblem: the saved directory, exactly as the action writes it', () => {
   const env = { RUNNER_TEMP: 'D:\\a\\_temp' };
-  const { win32 } = path;
+  const { posix, win32 } = path;
+  const accepts = (dir: string, paths: path.PlatformPath, on = env) =>
+    assert.equal(filesDirProblem(dir, on, paths), undefined, dir);
+  const refuses = (dir: string, paths: path.PlatformPath, on = env) =>
+    assert.notEqual(filesDirProblem(dir, on, paths), undefined, dir);
 
-  for (const dir of [
-    `D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
-    `d:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
-    `D:/a/_temp/${FILES_PREFIX}Ab12Cd`,
-    `D:\\A\\_TEMP\\${FILES_PREFIX}Ab12Cd\\`,
-    `D:\\a\\_temp\\sub\\..\\${FILES_PREFIX}Ab12Cd`,
-  ]) {
-    it(`accepts ${dir}`, () => assert.equal(isFilesDir(dir, env, win32), true));
-  }
-
-  for (const dir of [
-    `C:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
-    `D:\\a\\_temp\\sub\\${FILES_PREFIX}Ab12Cd`,
-    `D:\\a\\${FILES_PREFIX}Ab12Cd`,
-    `D:\\a\\_temp\\other-Ab12Cd`,
-    `D:\\a\\_temp`,
-    `D:\\a\\_temp\\${FILES_PREFIX}x\\..\\..\\work`,
-  ]) {
-    it(`refuses ${dir}`, () => assert.equal(isFilesDir(dir, env, win32), false));
-  }
-
-  it('takes a RUNNER_TEMP written with forward slashes or a lower-case drive', () => {
-    const dir = `D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`;
-    assert.equal(isFilesDir(dir, { RUNNER_TEMP: 'd:/a/_temp/' }, win32), true);
+  it('on Windows (path.win32): a direct child, any case of drive or letters', () => {
+    accepts(`D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`, win32);
+    accepts(`d:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`, win32);
+    accepts(`D:\\A\\_TEMP\\${FILES_PREFIX}Ab12Cd`, win32);
+    // RUNNER_TEMP written with forward slashes and a trailing one: the path it names.
+    accepts(`D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`, win32, { RUNNER_TEMP: 'd:/a/_temp/' });
   });
 
-  it('compares case-sensitively on Linux and macOS paths (path.posix)', () => {
-    const env = { RUNNER_TEMP: '/home/runner/work/_temp' };
-    const { posix } = path;
-    assert.equal(isFilesDir(`/home/runner/work/_temp/${FILES_PREFIX}x`, env, posix), true);
-    assert.equal(isFilesDir(`/home/runner/work/_temp/./${FILES_PREFIX}x/`, env, posix), true);
-    assert.equal(isFilesDir(`/home/runner/work/_TEMP/${FILES_PREFIX}x`, env, posix), false);
-    assert.equal(isFilesDir(`/home/runner/work/${FILES_PREFIX}x`, env, posix), false);
+  it('on Windows: anything written otherwise, elsewhere or named otherwise is refused', () => {
+    for (const dir of [
+      `D:/a/_temp/${FILES_PREFIX}Ab12Cd`,
+      `D:\\a\\_temp\\${FILES_PREFIX}Ab12Cd\\`,
+      `D:\\a\\_temp\\\\${FILES_PREFIX}Ab12Cd`,
+      `D:\\a\\_temp\\sub\\..\\${FILES_PREFIX}Ab12Cd`,
+      `C:\\a\\_temp\\${FILES_PREFIX}Ab12Cd`,
+      `D:\\a\\_temp\\sub\\${FILES_PREFIX}Ab12Cd`,
+      `D:\\a\\${FILES_PREFIX}Ab12Cd`,
+      `D:\\a\\_temp\\other-Ab12Cd`,
+      `D:\\a\\_temp\\${FILES_PREFIX}x`,
+      `D:\\a\\_temp`,
+      `D:\\a\\_temp\\${FILES_PREFIX}x\\..\\..\\work`,
+      `${FILES_PREFIX}Ab12Cd`,
+    ]) {
+      refuses(dir, win32);
+    }
+  });
+
+  it('on Linux and macOS (path.posix): exact, case-sensitive', () => {
+    const on = { RUNNER_TEMP: '/home/runner/work/_temp' };
+    accepts(`/home/runner/work/_temp/${FILES_PREFIX}Ab12Cd`, posix, on);
+    for (const dir of [
+      `/home/runner/work/_temp/${FILES_PREFIX}Ab12Cd/`,
+      `/home/runner/work/_temp/${FILES_PREFIX}Ab12Cd//`,
+      `/home/runner/work/_temp//${FILES_PREFIX}Ab12Cd`,
+      `/home/runner/work/_temp/./${FILES_PREFIX}Ab12Cd`,
+      `/home/runner/work/_temp/${FILES_PREFIX}x/../${FILES_PREFIX}Ab12Cd`,
+      `/home/runner/work/_TEMP/${FILES_PREFIX}Ab12Cd`,
+      `/home/runner/work/${FILES_PREFIX}Ab12Cd`,
+      `/home/runner/work/_temp/${FILES_PREFIX}Ab12C`,
+      `/home/runner/work/_temp/${FILES_PREFIX}Ab12Cd7`,
+      `/home/runner/work/_temp/${FILES_PREFIX}Ab-2Cd`,
+    ]) {
+      refuses(dir, posix, on);
+    }
   });
 });
 

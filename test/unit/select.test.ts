@@ -16,6 +16,7 @@ import {
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
 import { AUTH_MODES, type AuthMode } from '../../src/inputs.ts';
+import { MemoryRunner } from '../support/memory-runner.ts';
 import { inputsWith } from '../support/inputs.ts';
 
 const inputs = inputsWith;
@@ -323,13 +324,17 @@ describe('extraCertificates', () => {
       connectToken: 'connect-token',
       connectCa: 'bundle.pem',
     });
-    const door = { env: {}, cwd: dir, idToken: () => Promise.reject(new Error('none')) };
+    const door = new MemoryRunner({ cwd: dir });
     assert.notEqual(process.cwd(), dir);
     mkdirSync(join(dir, 'sub'));
     const { source } = await openSource('connect', connect, door);
     await source.close();
     await assert.rejects(
-      openSource('connect', connect, { ...door, env: { GITHUB_WORKSPACE: join(dir, 'sub') } }),
+      openSource(
+        'connect',
+        connect,
+        new MemoryRunner({ cwd: dir, env: { GITHUB_WORKSPACE: join(dir, 'sub') } }),
+      ),
       isCode('SECRETS_CONFIG_INVALID', (error) =>
         assert.match(error.message, /^connect-ca "bundle\.pem" leads to .*outside the workspace/),
       ),
