@@ -1,40 +1,45 @@
 import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __fileURLToPath(new URL('.', import.meta.url));
 import {
-  FILES_PREFIX,
   actionsRunner,
+  cannotWrite,
   fileNameProblem,
-  filesRoot,
-  saveFilesDir
-} from "./chunks/chunk-7KODC4XL.js";
+  guarded,
+  stepDirectory
+} from "./chunks/chunk-2K5DEZ7L.js";
 import {
   readInputBytes,
   readInputFile
-} from "./chunks/chunk-MHTB27NL.js";
-import {
-  SCHEME,
-  hasControlCharacter,
-  isId,
-  looksLikeRef,
-  parseRef
-} from "./chunks/chunk-QSLVIC6A.js";
+} from "./chunks/chunk-ETKEAHR5.js";
 import "./chunks/chunk-GQWCDBQF.js";
-import {
-  utf8
-} from "./chunks/chunk-SNNEWUHD.js";
 import "./chunks/chunk-WDUA56UJ.js";
+import {
+  plural,
+  printable,
+  utf8
+} from "./chunks/chunk-I72ZCDWK.js";
+import {
+  IGNORED_WARNING,
+  keepTlsVerification
+} from "./chunks/chunk-YCHVNVPF.js";
 import {
   DEFAULT_POLICY,
   SourceError,
+  isAnsweredId,
+  refusedId
+} from "./chunks/chunk-3EUUFFTJ.js";
+import {
+  MAX_CREDENTIAL_BYTES,
+  oversizedCredential,
   redact,
   registerCredential
-} from "./chunks/chunk-LT2FJ5JZ.js";
+} from "./chunks/chunk-HF5DZGPA.js";
 import {
   Code,
   Hint,
   SecretsError,
   describe,
   providerUnavailable
-} from "./chunks/chunk-Y3IQBPGA.js";
+} from "./chunks/chunk-Z7N6BKTX.js";
 import {
   __commonJS,
   __require,
@@ -7371,6 +7376,87 @@ var require_dist = __commonJS({
   }
 });
 
+// src/refs.ts
+var SCHEME = "op://";
+var ID_PATTERN = /^[a-z0-9]{26}$/;
+function isId(segment) {
+  return ID_PATTERN.test(segment);
+}
+var CONTROL = /[\u0000-\u001f\u007f]/;
+function hasControlCharacter(text) {
+  return CONTROL.test(text);
+}
+function invalid(message) {
+  return new SecretsError(Code.refInvalid, message);
+}
+function parseOption(query, shown) {
+  const option = query === "attribute=otp" || query === "attribute=totp" ? "otp" : void 0;
+  if (option) return { kind: option };
+  if (query === "ssh-format=openssh") return { kind: "openssh" };
+  if (query.includes("&")) {
+    throw invalid("only one query option is allowed per reference");
+  }
+  const quoted = shown && query.length <= 100 ? ` "?${query}"` : "";
+  throw invalid(
+    `unsupported query option${quoted}: use ?attribute=otp (or totp) or ?ssh-format=openssh`
+  );
+}
+function checkSegments(segments) {
+  segments.forEach((segment, index) => {
+    const position = `segment ${index + 1}`;
+    if (segment.length === 0) throw invalid(`${position} is empty (${Hint.refForm})`);
+    if (segment.trim() !== segment) {
+      throw invalid(`${position} has leading or trailing whitespace`);
+    }
+    if (CONTROL.test(segment)) throw invalid(`${position} contains a control character`);
+  });
+}
+function readingsOf(path) {
+  const last = path.at(-1);
+  const before = path.slice(0, -1);
+  if (last === "*") return [{ item: before.join("/"), wholeItem: true }];
+  const readings = [{ item: before.join("/"), field: last }];
+  if (before.length === 2) {
+    readings.push({ item: before[0], section: before[1], field: last });
+  }
+  return readings;
+}
+function parseRef(raw, defaultVault) {
+  if (raw.trim() !== raw) throw invalid("the reference has leading or trailing whitespace");
+  if (raw.length === 0) throw invalid(`the reference is empty (${Hint.refForm})`);
+  if (raw.includes("#")) throw invalid("fragments (#...) are not allowed in a reference");
+  let body;
+  let vaultFromInput;
+  if (raw.startsWith(SCHEME)) {
+    body = raw.slice(SCHEME.length);
+  } else if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(raw)) {
+    throw invalid(`only op:// references are supported (${Hint.refForm})`);
+  } else if (defaultVault === void 0 || defaultVault === "") {
+    throw invalid(`a reference without op:// needs the vault input (${Hint.refForm})`);
+  } else {
+    body = raw;
+    vaultFromInput = defaultVault;
+  }
+  const queryAt = body.indexOf("?");
+  const path = queryAt === -1 ? body : body.slice(0, queryAt);
+  const option = queryAt === -1 ? void 0 : parseOption(body.slice(queryAt + 1), vaultFromInput === void 0);
+  const segments = [...vaultFromInput === void 0 ? [] : [vaultFromInput], ...path.split("/")];
+  checkSegments(segments);
+  if (segments.length < 3) {
+    throw invalid(`a reference needs a vault, an item and a field (${Hint.refForm})`);
+  }
+  const [vault, ...rest] = segments;
+  const readings = readingsOf(rest);
+  if (option && readings.some((reading) => "wholeItem" in reading)) {
+    throw invalid("query options do not apply to a whole item (/*)");
+  }
+  const query = queryAt === -1 ? "" : body.slice(queryAt);
+  return { text: `${SCHEME}${segments.join("/")}${query}`, vault, readings, option };
+}
+function looksLikeRef(value) {
+  return value.startsWith(SCHEME);
+}
+
 // src/backends/select.ts
 var WORKLOAD_ID = "workload-id (or OP_WORKLOAD_ID)";
 var INTEGRATION_KEY = "integration-key (or OP_INTEGRATION_KEY)";
@@ -7385,38 +7471,41 @@ function settingsProblems(inputs) {
     inputs.connectHost === void 0 ? void 0 : "connect-host (or OP_CONNECT_HOST)",
     inputs.connectToken === void 0 ? void 0 : "connect-token (or OP_CONNECT_TOKEN)"
   ].filter((name) => name !== void 0);
-  const invalid = (message) => [new SecretsError(Code.configInvalid, message)];
+  const invalid2 = (message) => [new SecretsError(Code.configInvalid, message)];
   if (others.length > 0) {
-    return invalid(
+    return invalid2(
       `workload identity (${workload.join(", ")}) cannot be combined with ${others.join(", ")}: keep one way to reach 1Password in this step`
     );
   }
   if (inputs.authMode !== "auto" && inputs.authMode !== "workload-identity") {
-    return invalid(
+    return invalid2(
       `auth-mode ${inputs.authMode} does not use ${workload.join(", ")}: remove them, or set auth-mode workload-identity`
     );
   }
   if (workload.length === 1 && inputs.authMode === "auto") {
     const missing = inputs.workloadId === void 0 ? WORKLOAD_ID : INTEGRATION_KEY;
-    return invalid(`workload identity needs ${WORKLOAD_ID} and ${INTEGRATION_KEY}: set ${missing}`);
+    return invalid2(`workload identity needs ${WORKLOAD_ID} and ${INTEGRATION_KEY}: set ${missing}`);
   }
   return [];
 }
+function readsEnvironmentsOnly(inputs) {
+  return inputs.authMode === "workload-identity" || inputs.authMode === "auto" && inputs.workloadId !== void 0 && inputs.integrationKey !== void 0;
+}
 function modeProblems(mode, needs) {
-  const invalid = (message) => [new SecretsError(Code.configInvalid, message)];
+  const invalid2 = (message) => [new SecretsError(Code.configInvalid, message)];
   if (mode === "workload-identity" && needs.refNames.length > 0) {
     const names = needs.refNames.slice(0, 5).join(", ") + (needs.refNames.length > 5 ? ", ..." : "");
-    return invalid(
+    return invalid2(
       `workload identity reads 1Password Environments only, and ${names} ${needs.refNames.length === 1 ? "is an op:// reference" : "are op:// references"}: load them in another step, with a service account or Connect`
     );
   }
   if (mode === "workload-identity" && needs.environment === void 0) {
-    return invalid(
+    return invalid2(
       "workload identity reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)"
     );
   }
   if (mode === "connect" && needs.environment !== void 0) {
-    return invalid(
+    return invalid2(
       "Connect serves no 1Password Environments: load the environment with a service account or workload identity, or remove environment (or OP_ENVIRONMENT_ID)"
     );
   }
@@ -7425,10 +7514,9 @@ function modeProblems(mode, needs) {
 function chooseMode(inputs) {
   const connect = inputs.connectHost !== void 0 && inputs.connectToken !== void 0;
   const serviceAccount = inputs.serviceAccountToken !== void 0;
-  const workload = inputs.workloadId !== void 0 && inputs.integrationKey !== void 0;
   switch (inputs.authMode) {
     case "auto":
-      if (workload) return { mode: "workload-identity", warnings: [] };
+      if (readsEnvironmentsOnly(inputs)) return { mode: "workload-identity", warnings: [] };
       if (connect) {
         const warnings = serviceAccount ? ["both Connect and service-account credentials are set: using Connect"] : [];
         return { mode: "connect", warnings };
@@ -7496,18 +7584,28 @@ function connectUrl(host) {
   return { url, warnings };
 }
 var NO_ID_TOKEN = () => Promise.reject(new Error("no OIDC token outside workload identity"));
+var NO_STEP = {
+  env: process.env,
+  cwd: process.cwd(),
+  idToken: NO_ID_TOKEN,
+  unwritable: () => ["GITHUB_STATE: there is no step to save state in"],
+  saveState: () => {
+    throw new Error("there is no step to save state in");
+  },
+  warning: () => void 0
+};
 function malformedOps(value) {
   return !value.startsWith("ops_") || /\s/.test(value) || hasControlCharacter(value);
 }
-async function openSource(mode, inputs, door = { env: process.env, idToken: NO_ID_TOKEN }) {
+async function openSource(mode, inputs, door = NO_STEP) {
   const { env } = door;
   switch (mode) {
     case "connect": {
       const { url, warnings } = connectUrl(inputs.connectHost ?? "");
       let ca;
       if (url.protocol === "https:" || inputs.connectCa !== void 0) {
-        const trust = await import("./chunks/trust-UFXNCPSC.js");
-        const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa);
+        const trust = await import("./chunks/trust-J6T6ZH2O.js");
+        const extra = inputs.connectCa === void 0 ? [] : trust.extraCertificates(inputs.connectCa, door);
         ca = url.protocol === "https:" ? trust.trustedCertificates(extra) : void 0;
       }
       const token = inputs.connectToken ?? "";
@@ -7516,7 +7614,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the Connect token contains whitespace or control characters: check connect-token"
         );
       }
-      const { ConnectSource } = await import("./chunks/connect-AQUHQWIM.js");
+      const { ConnectSource } = await import("./chunks/connect-HVK4DJGB.js");
       return { source: new ConnectSource({ host: url, token, ...ca ? { ca } : {} }), warnings };
     }
     case "service-account": {
@@ -7527,10 +7625,11 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
         );
       }
       if (inputs.serviceAccountResolver === "cli") {
-        const { CliSource } = await import("./chunks/op-cli-Y6I45ZPK.js");
-        return { source: new CliSource({ token, env }), warnings: [] };
+        const { CliSource } = await import("./chunks/op-cli-NAOTUZWM.js");
+        const directory = () => stepDirectory(door);
+        return { source: new CliSource({ token, env, directory }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-RDXQPANX.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-LFJEKO4G.js");
       return {
         source: new SdkSource({
           auth: { kind: "service-account", token },
@@ -7551,7 +7650,7 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
           "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
         );
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-RDXQPANX.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-LFJEKO4G.js");
       return {
         source: new SdkSource({
           auth: {
@@ -7566,8 +7665,9 @@ async function openSource(mode, inputs, door = { env: process.env, idToken: NO_I
       };
     }
     case "cli": {
-      const { CliSource } = await import("./chunks/op-cli-Y6I45ZPK.js");
-      return { source: new CliSource({ account: inputs.account, env }), warnings: [] };
+      const { CliSource } = await import("./chunks/op-cli-NAOTUZWM.js");
+      const directory = () => stepDirectory(door);
+      return { source: new CliSource({ account: inputs.account, env, directory }), warnings: [] };
     }
   }
 }
@@ -7832,7 +7932,7 @@ function parseTemplate(spec, bytes) {
   for (let found = nextOpening(bytes, from); found; found = nextOpening(bytes, from)) {
     line += newlines(bytes, counted2, found.start);
     counted2 = found.start;
-    const where = `${spec.path}:${line}`;
+    const where = `${printable(spec.path)}:${line}`;
     if (found.close === -1) {
       const end = bytes.indexOf(NEWLINE, found.refStart);
       const before = end === -1 ? "the end of the file" : "the end of its line";
@@ -7851,15 +7951,16 @@ function parseTemplate(spec, bytes) {
   }
   parts.push(bytes.slice(partStart));
   if (errors.length > 0) return { template: void 0, errors };
-  return { template: { name: spec.name, path: spec.path, parts, placeholders }, errors };
+  const path = printable(spec.path);
+  return { template: { name: spec.name, path, parts, placeholders }, errors };
 }
-function readTemplate(spec, cwd) {
+function readTemplate(spec, place) {
   let bytes;
   try {
-    bytes = readInputBytes(`templates ${spec.name}`, spec.path, cwd);
+    bytes = readInputBytes(`templates ${spec.name}`, spec.path, place);
   } catch (thrown) {
     if (!(thrown instanceof SecretsError)) throw thrown;
-    return { template: void 0, errors: [thrown.forSecret(spec.name, spec.path)] };
+    return { template: void 0, errors: [thrown.forSecret(spec.name, printable(spec.path))] };
   }
   return parseTemplate(spec, bytes);
 }
@@ -7900,7 +8001,23 @@ function renderTemplate(template, outcomes) {
 }
 
 // src/entries.ts
-function collect(specs, outcomes, others = []) {
+function isWholeItem(ref) {
+  return ref.readings.some((reading) => "wholeItem" in reading);
+}
+function fieldName(spec, suffix) {
+  return `${spec.name}_${suffix}`;
+}
+function fileNameErrors(specs, templates, platform) {
+  const files = [
+    ...specs.filter((spec) => spec.file && !isWholeItem(spec.ref)).map((spec) => ({ name: spec.name, ref: spec.ref.text })),
+    ...templates.map((template) => ({ name: template.name, ref: template.path }))
+  ];
+  return files.flatMap(({ name, ref }) => {
+    const problem = fileNameProblem(name, platform);
+    return problem === void 0 ? [] : [new SecretsError(Code.configInvalid, problem, name, ref)];
+  });
+}
+function collect(specs, outcomes, others, platform) {
   const entries = [];
   const errors = [];
   const owners = new Map(
@@ -7926,18 +8043,17 @@ function collect(specs, outcomes, others = []) {
     } else {
       const named = outcome.fields.map((field) => ({
         ...field,
-        name: `${spec.name}_${field.suffix}`
+        name: fieldName(spec, field.suffix)
       }));
-      const clash = named.find(
-        (field) => nameProblem(field.name) || owners.has(nameKey(field.name))
-      );
-      if (clash) {
-        const other = owners.get(nameKey(clash.name));
-        const why = other ? `clashes with the secret ${other}` : nameProblem(clash.name);
-        fail2(
-          Code.configInvalid,
-          `field ${clash.label} becomes ${clash.name}, which ${other ? why : `is refused: ${why}`}`
-        );
+      const refused = named.flatMap((field) => {
+        const becomes = `field ${field.label} becomes ${field.name}, which`;
+        const other = owners.get(nameKey(field.name));
+        if (other !== void 0) return [`${becomes} clashes with the secret ${other}`];
+        const problem = nameProblem(field.name) ?? (spec.file ? fileNameProblem(field.name, platform) : void 0);
+        return problem === void 0 ? [] : [`${becomes} is refused: ${problem}`];
+      });
+      if (refused.length > 0) {
+        fail2(Code.configInvalid, refused.join("; "));
         continue;
       }
       for (const field of named) owners.set(nameKey(field.name), spec.name);
@@ -7952,6 +8068,9 @@ function collect(specs, outcomes, others = []) {
     }
   }
   return { entries, errors };
+}
+function shownName(name) {
+  return name === "" ? '""' : name;
 }
 function environmentLabel(id) {
   return `environment ${id}`;
@@ -7982,7 +8101,7 @@ function environmentEntries(environmentId, variables, taken) {
   const owners = new Map(taken.map((entry) => [nameKey(entry.name), `the secret ${entry.name}`]));
   const label = environmentLabel(environmentId);
   for (const variable of variables) {
-    const fail2 = (message) => errors.push(new SecretsError(Code.configInvalid, message, variable.name, label));
+    const fail2 = (message) => errors.push(new SecretsError(Code.configInvalid, message, shownName(variable.name), label));
     const problem = nameProblem(variable.name);
     if (problem !== void 0) {
       fail2(`the Environment's variable is refused: ${problem}`);
@@ -8000,7 +8119,7 @@ function environmentEntries(environmentId, variables, taken) {
 }
 
 // src/export.ts
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 function previouslyManaged(runner) {
   const names = (runner.env[MANAGED_VARIABLES] ?? "").split(",").map((name) => name.trim());
@@ -8025,46 +8144,45 @@ function timestamps(plan) {
     ["refresh-at", new Date(resolvedAt + plan.refreshAfterSeconds * 1e3).toISOString()]
   ];
 }
-function cannotWrite(what, thrown) {
-  const code = thrown.code;
-  return new SecretsError(
-    Code.configInvalid,
-    `nothing was exported: ${what} cannot be written${typeof code === "string" ? ` (${code})` : ""}`
-  );
-}
 function writeFiles(runner, files) {
   const paths = /* @__PURE__ */ new Map();
   if (files.length === 0) return paths;
-  for (const entry of files) {
-    const problem = fileNameProblem(entry.name);
-    if (problem !== void 0) {
-      throw new SecretsError(Code.configInvalid, `nothing was exported: ${problem}`, entry.name);
-    }
-  }
-  const { root, fallback } = filesRoot(runner.env);
-  if (fallback) {
-    runner.warning("RUNNER_TEMP is not set: writing secret files under the system temp directory");
-  }
-  let dir;
+  const dir = stepDirectory(runner);
   try {
-    dir = mkdtempSync(join(root, FILES_PREFIX));
-  } catch (thrown) {
-    throw cannotWrite(`the secret files directory under ${root}`, thrown);
-  }
-  try {
-    chmodSync(dir, 448);
     for (const entry of files) {
       const path = join(dir, entry.name);
       writeFileSync(path, entry.value, { mode: 384, flag: "wx" });
       chmodSync(path, 384);
       paths.set(entry.name, path);
     }
-    saveFilesDir(runner, dir);
   } catch (thrown) {
     rmSync(dir, { recursive: true, force: true });
     throw cannotWrite(`the secret files in ${dir}`, thrown);
   }
   return paths;
+}
+var MAX_ENV_BYTES = 128 * 1024;
+function envBytes(name, value) {
+  return Buffer.byteLength(name) + 1 + Buffer.byteLength(value) + 1;
+}
+function checkEnvSizes(entries, managed) {
+  const over = entries.filter(
+    (entry) => !entry.file && typeof entry.value === "string" && envBytes(entry.name, entry.value) > MAX_ENV_BYTES
+  );
+  if (over.length > 0) {
+    const names = over.map((entry) => entry.name);
+    throw new SecretsError(
+      Code.configInvalid,
+      `nothing was exported: ${names.join(", ")} ${names.length === 1 ? "is" : "are"} too large for an environment variable (NAME=value over ${MAX_ENV_BYTES / 1024} KiB, Linux's limit for one variable: every later process of the job would fail to start); give ${names.length === 1 ? "it" : "them"} file: true (the variable then holds the path of the file), or read the step output instead of export-env`,
+      names.length === 1 ? names[0] : void 0
+    );
+  }
+  if (envBytes(MANAGED_VARIABLES, managed) > MAX_ENV_BYTES) {
+    throw new SecretsError(
+      Code.configInvalid,
+      `nothing was exported: ${MANAGED_VARIABLES} would list more names than fit in one environment variable (${MAX_ENV_BYTES / 1024} KiB): export fewer variables (export-env), or set unset-previous to drop the names earlier steps exported`
+    );
+  }
 }
 function checkTargets(runner, targets) {
   const problems = runner.unwritable(targets);
@@ -8074,15 +8192,16 @@ function checkTargets(runner, targets) {
 }
 function exportAll(runner, plan) {
   mask(runner, plan.entries);
+  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
+  const managed = [.../* @__PURE__ */ new Set([...plan.stillManaged, ...exported])];
+  if (plan.exportEnv) checkEnvSizes(plan.entries, managed.join(","));
   if (plan.dryRun) {
     checkTargets(runner, ["GITHUB_OUTPUT"]);
     for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
     return [];
   }
   const files = plan.entries.filter((entry) => entry.file);
-  const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
   const unset = plan.unset.filter((name) => !exported.includes(name));
-  const managed = [.../* @__PURE__ */ new Set([...plan.stillManaged, ...exported])];
   const touchesEnv = unset.length > 0 || exported.length > 0;
   const targets = ["GITHUB_OUTPUT"];
   if (touchesEnv) targets.push("GITHUB_ENV");
@@ -8243,6 +8362,7 @@ var AUTH_MODES = [
   "cli"
 ];
 var SA_RESOLVERS = ["sdk", "cli"];
+var ENVIRONMENT_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 var InputReader = class {
   errors = [];
   #runner;
@@ -8284,6 +8404,17 @@ var InputReader = class {
     }
     return value;
   }
+  /** An Environment ID, passed on to op as an argument: an ID's characters only, never an option. */
+  environment() {
+    const value = this.optional("environment", "OP_ENVIRONMENT_ID");
+    if (value !== void 0 && !ENVIRONMENT_ID.test(value)) {
+      const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+      this.#invalid(
+        `environment (or OP_ENVIRONMENT_ID) "${shown}" is not an Environment ID: letters, digits, - and _ only, not starting with -, at most 64 characters`
+      );
+    }
+    return value;
+  }
   #invalid(message) {
     this.errors.push(new SecretsError(Code.configInvalid, message));
   }
@@ -8298,7 +8429,7 @@ function readInputs(runner) {
     account: read.optional("account"),
     workloadId: read.optional("workload-id", "OP_WORKLOAD_ID"),
     integrationKey: read.optional("integration-key", "OP_INTEGRATION_KEY"),
-    environment: read.optional("environment", "OP_ENVIRONMENT_ID"),
+    environment: read.environment(),
     connectHost: read.optional("connect-host", "OP_CONNECT_HOST"),
     connectToken: read.optional("connect-token", "OP_CONNECT_TOKEN"),
     connectCa: read.optional("connect-ca"),
@@ -8312,36 +8443,45 @@ function readInputs(runner) {
   });
   return { inputs, errors: read.errors };
 }
-async function readSpecs(inputs, runner) {
-  const { env, cwd } = runner;
+async function readSpecs(inputs, runner, envRefs = "load") {
+  const { env } = runner;
+  const leave = envRefs === "leave";
   const fromYaml = parseSecretsYaml(inputs.secrets);
-  const raw = [...fromYaml.raw, ...discoverEnvRefs(env)];
+  const fromEnv = discoverEnvRefs(env);
   const errors = [...fromYaml.errors];
   const envFile = env["OP_ENV_FILE"];
+  let unread;
   if (envFile !== void 0 && envFile !== "") {
     try {
-      const parsed = await parseEnvFile(readInputFile("OP_ENV_FILE", envFile, cwd));
-      raw.push(...parsed.raw);
-      for (const name of parsed.duplicates) {
+      const parsed = await parseEnvFile(readInputFile("OP_ENV_FILE", envFile, runner));
+      fromEnv.push(...parsed.raw);
+      for (const name of leave ? [] : parsed.duplicates) {
         errors.push(
           new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name)
         );
       }
       if (parsed.skipped.length > 0) {
         runner.info(
-          `OP_ENV_FILE: left alone ${parsed.skipped.length} entries that are not op:// references`
+          `OP_ENV_FILE: left alone ${plural(parsed.skipped.length, "entry", "entries")} without an op:// reference`
         );
       }
     } catch (thrown) {
-      errors.push(
-        thrown instanceof SecretsError ? thrown : new SecretsError(Code.configInvalid, `OP_ENV_FILE "${envFile}": ${describe(thrown)}`)
+      const error = thrown instanceof SecretsError ? thrown : new SecretsError(
+        Code.configInvalid,
+        `OP_ENV_FILE "${printable(envFile)}": ${printable(describe(thrown))}`
       );
+      if (leave) unread = error.message;
+      else errors.push(error);
     }
   }
-  const built = buildSpecs(raw, inputs.vault);
-  return { specs: built.specs, errors: [...errors, ...built.errors] };
+  const built = buildSpecs(leave ? fromYaml.raw : [...fromYaml.raw, ...fromEnv], inputs.vault);
+  return {
+    specs: built.specs,
+    errors: [...errors, ...built.errors],
+    leftAlone: leave ? [...new Set(fromEnv.map((entry) => entry.name)), ...unread === void 0 ? [] : [unread]] : []
+  };
 }
-function readTemplates(inputs, cwd, specs) {
+function readTemplates(inputs, place, specs) {
   const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
   const secrets = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
   const templates = [];
@@ -8357,7 +8497,7 @@ function readTemplates(inputs, cwd, specs) {
       );
       continue;
     }
-    const read = readTemplate(spec, cwd);
+    const read = readTemplate(spec, place);
     errors.push(...read.errors);
     if (read.template !== void 0) templates.push(read.template);
   }
@@ -8377,14 +8517,14 @@ function counted(rows2) {
   for (const row of rows2) counts.set(row.result, (counts.get(row.result) ?? 0) + 1);
   return [...counts].map(([result, count]) => `${count.toLocaleString("en")} ${result}`).join(", ");
 }
-function summarize(runner, heading, rows2) {
+function summarize(runner, heading2, rows2) {
   let listed = rows2;
   if (rows2.length > SUMMARY_ROWS) {
     listed = rows2.filter((row) => row.result.startsWith("SECRETS_")).slice(0, SUMMARY_ROWS);
   }
   const shown = new Set(listed);
   const rest = rows2.filter((row) => !shown.has(row));
-  return runner.summary(heading, [
+  return runner.summary(heading2, [
     ["Name", "Reference", "Exported as", "Result"],
     ...listed.map((row) => [row.name, row.ref, row.exported, row.result].map(redact)),
     ...rest.length > 0 ? [[`${rest.length.toLocaleString("en")} more`, "", "", counted(rest)]] : []
@@ -8392,14 +8532,14 @@ function summarize(runner, heading, rows2) {
 }
 
 // src/ssh.ts
-async function toOpenSsh(pkcs8, fieldName) {
+async function toOpenSsh(pkcs8, fieldName2) {
   const { default: sshpk } = await import("./chunks/lib-DDYHLDLA.js");
   try {
     return sshpk.parsePrivateKey(pkcs8, "pem").toString("openssh");
   } catch {
     throw new SecretsError(
       Code.refInvalid,
-      `the SSH key in field ${fieldName} cannot be converted to OpenSSH format`
+      `the SSH key in field ${fieldName2} cannot be converted to OpenSSH format`
     );
   }
 }
@@ -8413,20 +8553,48 @@ function quote(text) {
 function ambiguous(message) {
   return new SecretsError(Code.refAmbiguous, message);
 }
-function pick(candidates, segment, titleOf) {
-  const byId = candidates.filter((candidate) => candidate.id === segment);
-  if (byId.length > 0) return byId;
-  const exact = candidates.filter((candidate) => titleOf(candidate) === segment);
-  if (exact.length > 0) return exact;
-  const folded = segment.toLowerCase();
-  return candidates.filter((candidate) => titleOf(candidate).toLowerCase() === folded);
+var indexes = /* @__PURE__ */ new WeakMap();
+function indexOf(candidates, titleOf) {
+  const known = indexes.get(candidates);
+  if (known) return known;
+  const byId = /* @__PURE__ */ new Map();
+  const exact = /* @__PURE__ */ new Map();
+  const folded = /* @__PURE__ */ new Map();
+  const add = (map, key, candidate) => {
+    const bucket = map.get(key);
+    if (bucket) bucket.push(candidate);
+    else map.set(key, [candidate]);
+  };
+  for (const candidate of candidates) {
+    const title = titleOf(candidate);
+    add(byId, candidate.id, candidate);
+    add(exact, title, candidate);
+    add(folded, title.toLowerCase(), candidate);
+  }
+  const index = { byId, exact, folded };
+  indexes.set(candidates, index);
+  return index;
 }
+function pick(candidates, segment, titleOf, within = () => true) {
+  const { byId, exact, folded } = indexOf(candidates, titleOf);
+  for (const [tier, key] of [
+    [byId, segment],
+    [exact, segment],
+    [folded, segment.toLowerCase()]
+  ]) {
+    const found = (tier.get(key) ?? []).filter(within);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+var RefusedId = class extends SecretsError {
+  constructor(message) {
+    super(Code.providerUnavailable, message);
+  }
+};
 function answeredId(id, what) {
-  if (isId(id)) return id;
-  throw new SourceError(
-    "unavailable",
-    `the answer gave ${what} the ID ${quote(id)}, which is not a 1Password ID (26 characters of a-z and 0-9): not used in a request`
-  );
+  if (isAnsweredId(id)) return id;
+  throw new RefusedId(redact(`the server answered ${what} ${refusedId(id)}`));
 }
 var Resolver = class {
   #source;
@@ -8460,7 +8628,7 @@ var Resolver = class {
       return await this.resolve(ref);
     } catch (thrown) {
       const error = toSecretsError(thrown);
-      if (error.code === Code.providerUnavailable) throw error;
+      if (error.code === Code.providerUnavailable && !(error instanceof RefusedId)) throw error;
       return error;
     }
   }
@@ -8529,20 +8697,18 @@ var Resolver = class {
     const item = await this.#item(vault, reading.item);
     if ("wholeItem" in reading) return { kind: "item", fields: wholeItem(item) };
     const where = `item ${quote(item.title)} in vault ${quote(vault.title)}`;
-    let fields = item.fields;
-    let files = item.files;
+    let within = () => true;
     if (reading.section !== void 0) {
       const sections = pick(item.sections, reading.section, (section) => section.label);
       if (sections.length === 0) {
         throw new NotFound(`section ${quote(reading.section)} not found in ${where}`);
       }
       const ids = new Set(sections.map((section) => section.id));
-      fields = fields.filter((field2) => field2.sectionId !== void 0 && ids.has(field2.sectionId));
-      files = files.filter((file2) => file2.sectionId !== void 0 && ids.has(file2.sectionId));
+      within = (candidate) => candidate.sectionId !== void 0 && ids.has(candidate.sectionId);
     }
-    const field = this.#field(fields, item, reading.field, where);
+    const field = this.#field(item, reading.field, within, where);
     if (field) return { kind: "value", value: await fieldValue(field, ref) };
-    const file = this.#file(files, reading.field, where);
+    const file = this.#file(item, reading.field, within, where);
     if (file && ref.option) {
       throw new SecretsError(
         Code.refInvalid,
@@ -8561,8 +8727,8 @@ var Resolver = class {
     const inSection = reading.section === void 0 ? "" : ` in section ${quote(reading.section)}`;
     throw new NotFound(`field ${quote(reading.field)}${inSection} not found in ${where}`);
   }
-  #field(fields, item, segment, where) {
-    const found = pick(fields, segment, (field) => field.label);
+  #field(item, segment, within, where) {
+    const found = pick(item.fields, segment, (field) => field.label, within);
     if (found.length <= 1) return found[0];
     const outside = found.filter((field) => sectionLabel(item, field) === void 0);
     if (outside.length === 1) return outside[0];
@@ -8571,8 +8737,8 @@ var Resolver = class {
       `${found.length} fields are labelled ${quote(segment)} in ${where} (sections ${sections.join(", ")}): name the section, op://<vault>/<item>/<section>/<field>`
     );
   }
-  #file(files, segment, where) {
-    const found = pick(files, segment, (file) => file.name);
+  #file(item, segment, within, where) {
+    const found = pick(item.files, segment, (file) => file.name, within);
     if (found.length > 1) {
       throw ambiguous(
         `${found.length} files are named ${quote(segment)} in ${where}: use the file's ID`
@@ -8678,9 +8844,10 @@ function toSecretsError(thrown) {
 }
 
 // src/run.ts
-var HEADING = "1Password secrets";
-function plural(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+function heading(runner, outcome) {
+  const step = runner.env["GITHUB_ACTION"];
+  const title = step ? `1Password secrets (step ${step})` : "1Password secrets";
+  return outcome === void 0 ? title : `${title}: ${outcome}`;
 }
 function environmentSubjects(work, answers) {
   if (work.environment === void 0) return [];
@@ -8689,56 +8856,89 @@ function environmentSubjects(work, answers) {
   if (variables === void 0 || variables instanceof SecretsError) {
     return [{ name: label, ref: "", file: false }];
   }
-  return variables.map((variable) => ({ name: variable.name, ref: label, file: false }));
+  return variables.map((variable) => ({
+    name: shownName(variable.name),
+    ref: label,
+    file: false
+  }));
 }
-function subjects(work, answers) {
+function specSubjects(spec, answers, failed) {
+  const subject = { name: spec.name, ref: spec.ref.text, file: spec.file };
+  const outcome = answers?.outcomes.get(spec.ref.text);
+  if (failed || outcome === void 0 || outcome instanceof SecretsError || outcome.kind !== "item")
+    return [subject];
+  return outcome.fields.map((field) => ({ ...subject, name: fieldName(spec, field.suffix) }));
+}
+function subjects(work, answers, failures = []) {
+  const failed = new Set(failures.map((error) => error.secret));
   return [
-    ...work.specs.map((spec) => ({ name: spec.name, ref: spec.ref.text, file: spec.file })),
+    ...work.specs.flatMap((spec) => specSubjects(spec, answers, failed.has(spec.name))),
     ...work.templates.map((template) => ({ name: template.name, ref: template.path, file: true })),
     ...environmentSubjects(work, answers)
   ];
 }
-function rows(listed, inputs, failures) {
-  const runFailure = failures.find((error) => error.secret === void 0);
+function account(listed, failures) {
+  const own = /* @__PURE__ */ new Map();
+  for (const error of failures) {
+    if (error.secret !== void 0 && !own.has(error.secret)) own.set(error.secret, error);
+  }
   const named = new Set(listed.map((subject) => subject.name));
-  const unparsed = failures.filter((error) => error.secret !== void 0 && !named.has(error.secret)).map((error) => ({
-    name: error.secret ?? "",
-    ref: error.ref ?? "",
-    exported: "nothing",
-    result: error.code
+  const unparsed = [...own.values()].filter((error) => !named.has(error.secret ?? "")).map((error) => ({
+    subject: { name: error.secret ?? "", ref: error.ref ?? "", file: false },
+    failure: error,
+    parsed: false
   }));
+  return [
+    ...listed.map((subject) => ({ subject, failure: own.get(subject.name), parsed: true })),
+    ...unparsed
+  ];
+}
+function rows(lines, inputs, failures) {
+  const runFailure = failures.find((error) => error.secret === void 0);
   const ok = failures.length === 0;
-  const parsed = listed.map((subject) => {
-    const failure = failures.find((error) => error.secret === subject.name) ?? runFailure;
+  return lines.map(({ subject, failure, parsed }) => {
     const as = ["output", ...inputs.exportEnv ? ["env"] : [], ...subject.file ? ["file"] : []];
     return {
       name: subject.name,
       ref: subject.ref,
-      exported: !ok ? "nothing" : inputs.dryRun ? `nothing (dry run: ${as.join(", ")})` : as.join(", "),
-      result: failure?.code ?? (ok ? "resolved" : "resolved, not exported")
+      exported: !ok || !parsed ? "nothing" : inputs.dryRun ? `nothing (dry run: ${as.join(", ")})` : as.join(", "),
+      result: (failure ?? runFailure)?.code ?? (ok ? "resolved" : "resolved, not exported")
     };
   });
-  return [...parsed, ...unparsed];
 }
 function protectCredentials(runner, inputs) {
-  for (const credential of [
-    inputs.serviceAccountToken,
-    inputs.connectToken,
-    inputs.integrationKey
-  ]) {
-    if (credential === void 0) continue;
-    runner.setSecret(credential);
+  const credentials = [
+    ["service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)", inputs.serviceAccountToken, true],
+    ["connect-token (or OP_CONNECT_TOKEN)", inputs.connectToken, true],
+    ["integration-key (or OP_INTEGRATION_KEY)", inputs.integrationKey, true],
+    ["ACTIONS_ID_TOKEN_REQUEST_TOKEN", runner.env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"], false],
+    ["ACTIONS_RUNTIME_TOKEN", runner.env["ACTIONS_RUNTIME_TOKEN"], false]
+  ];
+  const errors = [];
+  for (const [name, credential, mask2] of credentials) {
+    if (credential === void 0 || credential === "") continue;
+    if (oversizedCredential(credential)) {
+      errors.push(
+        providerUnavailable(
+          `${name} is over ${MAX_CREDENTIAL_BYTES / 1024} KiB, longer than any credential: check that it holds the credential alone`
+        )
+      );
+      continue;
+    }
+    if (mask2) runner.setSecret(credential);
     registerCredential(credential);
   }
+  return errors;
 }
 async function fail(runner, errors, inputs, listed = []) {
   annotate(runner, errors);
   runner.fail();
-  const perSecret = errors.filter((error) => error.secret !== void 0).length;
+  const lines = account(listed, errors);
+  const failed = lines.filter((line) => line.failure !== void 0).length;
   runner.info(
-    perSecret > 0 ? `${perSecret} of ${plural(listed.length || perSecret, "secret")} failed; nothing was exported` : "nothing was exported"
+    failed > 0 ? `${failed} of ${plural(lines.length, "secret")} failed; nothing was exported` : "nothing was exported"
   );
-  if (inputs) await summarize(runner, `${HEADING}: failed`, rows(listed, inputs, errors));
+  if (inputs) await summarize(runner, heading(runner, "failed"), rows(lines, inputs, errors));
 }
 function refsOf(work) {
   return [
@@ -8793,10 +8993,26 @@ async function readEnvironment(opened, environment) {
     return error.forSecret(environmentLabel(environment));
   }
 }
+function needsBackend(work, inputs) {
+  return refsOf(work).length > 0 || work.environment !== void 0 || inputs.workloadId !== void 0 || inputs.integrationKey !== void 0;
+}
 async function readWork(runner, inputs) {
-  const { specs, errors: specErrors } = await readSpecs(inputs, runner);
-  const { templates, errors: templateErrors } = readTemplates(inputs, runner.cwd, specs);
-  const errors = [...specErrors, ...templateErrors];
+  const workload = readsEnvironmentsOnly(inputs);
+  const read = await readSpecs(inputs, runner, workload ? "leave" : "load");
+  const { specs, leftAlone } = read;
+  if (leftAlone.length > 0) {
+    runner.info(
+      redact(
+        `workload identity reads 1Password Environments only: left alone the op:// ${leftAlone.length === 1 ? "reference" : "references"} of the step's environment and OP_ENV_FILE: ${leftAlone.join(", ")}`
+      )
+    );
+  }
+  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
+  const errors = [
+    ...read.errors,
+    ...templateErrors,
+    ...fileNameErrors(specs, templates, runner.platform)
+  ];
   const malformed = errors.filter((error) => error.code === Code.refInvalid);
   return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
@@ -8823,7 +9039,8 @@ async function load(runner, open, inputs, work, malformed) {
   const collected = collect(
     work.specs,
     answers.outcomes,
-    work.templates.map((template) => template.name)
+    work.templates.map((template) => template.name),
+    runner.platform
   );
   const rendered = templateEntries(work.templates, answers.outcomes);
   const entries = [...collected.entries, ...rendered.entries];
@@ -8831,13 +9048,13 @@ async function load(runner, open, inputs, work, malformed) {
   const environment = variables instanceof SecretsError ? { entries: [], errors: [variables] } : environmentEntries(work.environment ?? "", variables ?? [], entries);
   entries.push(...environment.entries);
   const failures = [...malformed, ...collected.errors, ...rendered.errors, ...environment.errors];
-  const listed = subjects(work, answers);
+  const listed = subjects(work, answers, failures);
   return failures.length > 0 ? { failures, listed } : { mode, entries, listed };
 }
 async function loadSecrets(runner, open = openSource) {
   const { inputs, errors: inputErrors } = readInputs(runner);
-  protectCredentials(runner, inputs);
-  const settings = [...inputErrors, ...settingsProblems(inputs)];
+  const oversized = protectCredentials(runner, inputs);
+  const settings = [...oversized, ...inputErrors, ...settingsProblems(inputs)];
   if (settings.length > 0) return fail(runner, settings);
   if (inputs.version !== void 0) {
     runner.warning(
@@ -8855,19 +9072,21 @@ async function loadSecrets(runner, open = openSource) {
     refreshAfterSeconds: inputs.refreshAfterSeconds,
     dryRun: inputs.dryRun
   };
-  const nothing = work.specs.length === 0 && work.templates.length === 0 && work.environment === void 0 && inputs.workloadId === void 0 && inputs.integrationKey === void 0;
-  let entries = [];
+  let entries;
   let mode;
-  if (nothing) {
-    if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
-    runner.warning(
-      "no secrets to load: the secrets input is empty and no step env value is an op:// reference"
-    );
-  } else {
+  if (needsBackend(work, inputs)) {
     const loaded = await load(runner, open, inputs, work, malformed);
     listed = loaded.listed;
     if ("failures" in loaded) return fail(runner, loaded.failures, inputs, listed);
     ({ mode, entries } = loaded);
+  } else {
+    if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
+    entries = templateEntries(work.templates, /* @__PURE__ */ new Map()).entries;
+    if (entries.length === 0) {
+      runner.warning(
+        "no secrets to load: the secrets input is empty and no step env value is an op:// reference"
+      );
+    }
   }
   let exported;
   try {
@@ -8875,21 +9094,22 @@ async function loadSecrets(runner, open = openSource) {
   } catch (thrown) {
     return fail(runner, [toSecretsError(thrown)], inputs, listed);
   }
-  if (mode === void 0) return;
-  const count = plural(listed.length, "secret");
+  if (mode === void 0 && entries.length === 0) return;
+  const resolved = `resolved ${plural(listed.length, "secret")} ${mode === void 0 ? "without a request (no op:// references)" : `via ${mode}`}`;
   runner.info(
-    inputs.dryRun ? `dry run: resolved ${count} via ${mode}; nothing was exported` : `resolved ${count} via ${mode} as outputs` + (exported.length > 0 ? `, and exported ${plural(exported.length, "environment variable")}` : "")
+    inputs.dryRun ? `dry run: ${resolved}; nothing was exported` : `${resolved} as outputs` + (exported.length > 0 ? `, and exported ${plural(exported.length, "environment variable")}` : "")
   );
   await summarize(
     runner,
-    inputs.dryRun ? `${HEADING}: dry run, nothing exported` : HEADING,
-    rows(listed, inputs, [])
+    heading(runner, inputs.dryRun ? "dry run, nothing exported" : void 0),
+    rows(account(listed, []), inputs, [])
   );
 }
 
 // src/main.ts
 async function run(runner = actionsRunner(), open) {
   try {
+    if (keepTlsVerification()) runner.warning(IGNORED_WARNING);
     await loadSecrets(runner, open);
   } catch (thrown) {
     runner.error(`unexpected failure: ${redact(describe(thrown))}`, Code.providerUnavailable);
@@ -8898,5 +9118,5 @@ async function run(runner = actionsRunner(), open) {
 }
 
 // src/index.ts
-await run();
+await guarded("main", run);
 process.stdout.write("", () => process.exit());

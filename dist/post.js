@@ -2,32 +2,59 @@ import { createRequire as __createRequire } from 'node:module'; import { fileURL
 import {
   actionsRunner,
   filesDir,
-  isFilesDir
-} from "./chunks/chunk-7KODC4XL.js";
+  filesDirProblem,
+  filesRoot,
+  guarded
+} from "./chunks/chunk-2K5DEZ7L.js";
 import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
+import "./chunks/chunk-YCHVNVPF.js";
+import "./chunks/chunk-HF5DZGPA.js";
 import {
   describe
-} from "./chunks/chunk-Y3IQBPGA.js";
+} from "./chunks/chunk-Z7N6BKTX.js";
 import "./chunks/chunk-YIPELEOB.js";
 
 // src/cleanup.ts
-import { existsSync, rmSync } from "node:fs";
+import { lstatSync, realpathSync, rmSync } from "node:fs";
+import path from "node:path";
+function onDiskProblem(dir, stats, runner) {
+  if (stats.isSymbolicLink()) return "it is a link";
+  if (!stats.isDirectory()) return "it is not a directory";
+  const real = path.join(realpathSync(filesRoot(runner.env).root), path.basename(dir));
+  return realpathSync(dir) === real ? void 0 : `its real path is not ${real}`;
+}
+function refuse(runner, dir, why) {
+  runner.warning(`not removing ${dir}: it is not a directory this action created (${why})`);
+}
 function cleanup(runner) {
   const dir = filesDir(runner);
   if (dir === void 0) {
     runner.info("no secret files were written: nothing to remove");
     return;
   }
-  if (!isFilesDir(dir, runner.env)) {
-    runner.warning(`not removing ${dir}: it is not a directory this action created`);
+  const problem = filesDirProblem(dir, runner.env);
+  if (problem !== void 0) {
+    refuse(runner, dir, problem);
     return;
   }
-  if (!existsSync(dir)) {
-    runner.info(`secret files already removed (${dir})`);
+  let stats;
+  try {
+    stats = lstatSync(dir);
+  } catch (thrown) {
+    if (thrown.code === "ENOENT") {
+      runner.info(`secret files already removed (${dir})`);
+    } else {
+      runner.warning(`could not remove ${dir}: ${describe(thrown)}`);
+    }
     return;
   }
   try {
+    const found = onDiskProblem(dir, stats, runner);
+    if (found !== void 0) {
+      refuse(runner, dir, found);
+      return;
+    }
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     runner.info(`removed the secret files in ${dir}`);
   } catch (thrown) {
@@ -46,4 +73,4 @@ function run(runner = actionsRunner()) {
 }
 
 // src/post-index.ts
-await run();
+await guarded("post", run);
