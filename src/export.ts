@@ -23,8 +23,8 @@ export interface Entry {
 export interface ExportPlan {
   readonly entries: readonly Entry[];
   readonly exportEnv: boolean;
-  /** Variables an earlier run exported, to set to '' (unset-previous). */
-  readonly unset: readonly string[];
+  /** Variables an earlier run exported, to set to '' (unset-previous); undefined without it. */
+  readonly unset: readonly string[] | undefined;
   /** Variables earlier runs exported that stay managed (no unset-previous). */
   readonly stillManaged: readonly string[];
   readonly resolvedAt: Date;
@@ -140,6 +140,17 @@ function checkTargets(runner: Runner, targets: readonly ExportTarget[]): void {
   }
 }
 
+/** Names what unset-previous emptied (1Password's own action logs each), or why nothing. */
+function reportUnset(runner: Runner, previous: readonly string[], unset: readonly string[]): void {
+  runner.info(
+    unset.length > 0
+      ? `unset-previous: unset ${unset.join(', ')}`
+      : previous.length > 0
+        ? 'unset-previous: nothing to unset (every name an earlier run exported is exported again)'
+        : `unset-previous: nothing to unset (${MANAGED_VARIABLES} names no variable of an earlier run)`,
+  );
+}
+
 /** Masks and writes everything, or throws before the first write; returns the names exported to the environment. */
 export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   mask(runner, plan.entries);
@@ -150,10 +161,13 @@ export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   if (plan.dryRun) {
     checkTargets(runner, ['GITHUB_OUTPUT']);
     for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
+    if (plan.unset !== undefined && plan.unset.length > 0) {
+      runner.info(`unset-previous: dry run, left ${plan.unset.join(', ')} as they were`);
+    }
     return [];
   }
   const files = plan.entries.filter((entry) => entry.file);
-  const unset = plan.unset.filter((name) => !exported.includes(name));
+  const unset = (plan.unset ?? []).filter((name) => !exported.includes(name));
   const touchesEnv = unset.length > 0 || exported.length > 0;
 
   const targets: ExportTarget[] = ['GITHUB_OUTPUT'];
@@ -179,6 +193,7 @@ export function exportAll(runner: Runner, plan: ExportPlan): string[] {
   ];
   for (const [name, value] of outputs) runner.setOutput(name, value);
   for (const [name, value] of env) runner.exportVariable(name, value);
+  if (plan.unset !== undefined) reportUnset(runner, plan.unset, unset);
   for (const entry of plan.entries) {
     const where = [
       'output',

@@ -368,18 +368,31 @@ async function load(
   return failures.length > 0 ? { failures, listed } : { mode, entries, listed };
 }
 
+/**
+ * 1Password's action installs the `op` of `version`. Its default, `latest` (in 1Password's own
+ * workflows too), gets one line; a pinned version was chosen for a reason, so it is a warning.
+ */
+function noteVersion(runner: Runner, version: string | undefined): void {
+  if (version === undefined) return;
+  if (version === 'latest') {
+    runner.info(
+      'version "latest": this action installs no op CLI; steps that run op need 1password/install-cli-action',
+    );
+    return;
+  }
+  runner.warning(
+    `version "${version}" is accepted for compatibility with 1Password's own action, ` +
+      'but this action installs no op CLI: add 1password/install-cli-action before steps that run op',
+  );
+}
+
 /** Loads every secret the step asks for and exports them all, or reports every failure. */
 export async function loadSecrets(runner: Runner, open: Open = openSource): Promise<void> {
   const { inputs, errors: inputErrors } = readInputs(runner);
   const oversized = protectCredentials(runner, inputs);
   const settings = [...oversized, ...inputErrors, ...settingsProblems(inputs)];
   if (settings.length > 0) return fail(runner, settings);
-  if (inputs.version !== undefined) {
-    runner.warning(
-      `version "${inputs.version}" is accepted for compatibility with 1Password's own action, ` +
-        'but this action installs no op CLI: add 1password/install-cli-action before steps that run op',
-    );
-  }
+  noteVersion(runner, inputs.version);
 
   // A bad configuration stops the run before any request; malformed references are reported
   // together with what the well-formed ones resolve to, so that one run says everything.
@@ -390,7 +403,7 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
   const previous = previouslyManaged(runner);
   const plan = {
     exportEnv: inputs.exportEnv,
-    unset: inputs.unsetPrevious ? previous : [],
+    unset: inputs.unsetPrevious ? previous : undefined,
     stillManaged: inputs.unsetPrevious ? [] : previous,
     refreshAfterSeconds: inputs.refreshAfterSeconds,
     dryRun: inputs.dryRun,
@@ -406,7 +419,8 @@ export async function loadSecrets(runner: Runner, open: Open = openSource): Prom
     if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
     // Templates without placeholders: rendered with no credentials and no request.
     entries = templateEntries(work.templates, new Map()).entries;
-    if (entries.length === 0) {
+    // A step that only unsets earlier variables is an everyday step, not a mistake.
+    if (entries.length === 0 && !inputs.unsetPrevious) {
       runner.warning(
         'no secrets to load: the secrets input is empty and no step env value is an op:// reference',
       );

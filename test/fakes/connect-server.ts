@@ -53,6 +53,8 @@ export interface FakeItem {
   sections?: { id: string; label?: string }[];
   fields: FakeField[];
   files?: FakeFile[];
+  /** The item's websites: Connect lists them apart from the fields, as `urls[]`. */
+  urls?: { label?: string; primary?: boolean; href: string }[];
 }
 
 export interface FakeVault {
@@ -242,6 +244,7 @@ function fullItemJson(vault: FakeVault, item: FakeItem): Record<string, unknown>
       section.label === undefined ? { id: section.id } : { id: section.id, label: section.label },
     );
   }
+  if (item.urls !== undefined && item.urls.length > 0) json['urls'] = item.urls;
   json['fields'] = item.fields.map(fieldJson);
   if (item.files !== undefined && item.files.length > 0) {
     json['files'] = item.files.map((file) => fileJson(vault, item, file, false));

@@ -11,7 +11,13 @@ import { Code, Hint, SecretsError } from '../../src/errors.ts';
 import type { Inputs } from '../../src/inputs.ts';
 import { parseRef } from '../../src/refs.ts';
 import { type Outcome, Resolver } from '../../src/resolve.ts';
-import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
+import {
+  type FakeConnect,
+  type FakeField,
+  type FakeItem,
+  startFakeConnect,
+  TLS,
+} from '../fakes/connect-server.ts';
 import { totp } from '../fakes/totp.ts';
 import { CONNECT_TOKEN, IDS, MFA_OTP_URI, VALUES, VAULTS } from '../fixtures/vault-data.ts';
 import { inputsWith } from '../support/inputs.ts';
@@ -100,6 +106,35 @@ describe('Connect backend over HTTP', () => {
       assert.equal(expectValue(await resolveOne(server, ref)), expected);
     });
   }
+
+  it("reads no website: an item's URL label is not a field (README, References)", async () => {
+    const website = { label: 'website', primary: true, href: 'www.test.com' };
+    const item = (fields: FakeField[]): FakeItem => ({
+      id: 'websiteitem000000000000000',
+      title: 'test-secret',
+      urls: [website],
+      fields,
+    });
+    const vault = { id: 'websitevault00000000000000', name: 'Sites', items: [item([])] };
+    server.setVaults([vault]);
+    try {
+      const missing = failure(await resolveOne(server, 'op://Sites/test-secret/website'));
+      assert.equal(missing.code, Code.refNotFound);
+      const field: FakeField = {
+        id: 'websitefield',
+        type: 'STRING',
+        label: 'website',
+        value: 'a field',
+      };
+      server.setVaults([{ ...vault, items: [item([field])] }]);
+      assert.equal(
+        expectValue(await resolveOne(server, 'op://Sites/test-secret/website')),
+        'a field',
+      );
+    } finally {
+      server.setVaults(VAULTS);
+    }
+  });
 
   it('gives the current one-time code for ?attribute=otp, and the seed without it', async () => {
     const code = expectValue(

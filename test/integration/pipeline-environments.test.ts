@@ -436,6 +436,16 @@ describe('the version input', () => {
       /version "2\.30\.0".*installs no op CLI.*install-cli-action/,
     );
   });
+
+  it("latest (1Password's default) gets one log line and no warning", async () => {
+    const runner = workloadStep({ version: 'latest' });
+    await run(runner, sdkOpen);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(runner.warnings, []);
+    const lines = runner.infos.filter((line) => line.startsWith('version '));
+    assert.equal(lines.length, 1, runner.infos.join('\n'));
+    assert.match(lines[0] ?? '', /version "latest".*installs no op CLI.*install-cli-action/);
+  });
 });
 
 describe('dry run', () => {

@@ -553,6 +553,79 @@ describe('unset-previous', () => {
     await run(runner);
     assert.equal(runner.failed, false, JSON.stringify(runner.errors));
     assert.deepEqual(runner.exported, { OLD: '', OP_MANAGED_VARIABLES: '' });
+  });
+
+  it('alone: no warning, and the log names what it unset', async () => {
+    const runner = new MemoryRunner({
+      inputs: { 'unset-previous': 'true' },
+      env: { OP_MANAGED_VARIABLES: 'OLD_ONE,OLD_TWO', RUNNER_TEMP: runnerTemp },
+    });
+    await run(runner);
+    assert.deepEqual(runner.warnings, []);
+    assert.deepEqual(runner.errors, []);
+    assert.ok(
+      runner.infos.includes('unset-previous: unset OLD_ONE, OLD_TWO'),
+      runner.infos.join('\n'),
+    );
+  });
+
+  it('alone with nothing to unset: no warning, and the log says there was nothing', async () => {
+    const runner = new MemoryRunner({
+      inputs: { 'unset-previous': 'true' },
+      env: { RUNNER_TEMP: runnerTemp },
+    });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.deepEqual(runner.warnings, []);
+    assert.deepEqual(runner.exported, {});
+    assert.match(runner.infos.join('\n'), /unset-previous: nothing to unset/);
+  });
+
+  it('names only what it emptied: not a name exported again', async () => {
+    const runner = step(
+      {
+        secrets: 'TOKEN: op://Engineering/deploy/token',
+        'unset-previous': 'true',
+        'export-env': 'true',
+      },
+      { env: { OP_MANAGED_VARIABLES: 'TOKEN' } },
+    );
+    await run(runner);
+    assert.deepEqual(runner.warnings, []);
+    assert.match(runner.infos.join('\n'), /unset-previous: nothing to unset \(every name/);
+  });
+
+  it('in a dry run, says it left the names as they were', async () => {
+    const runner = step(
+      {
+        secrets: 'TOKEN: op://Engineering/deploy/token',
+        'unset-previous': 'true',
+        'dry-run': 'true',
+      },
+      { env: { OP_MANAGED_VARIABLES: 'OLD' } },
+    );
+    await run(runner);
+    assert.deepEqual(runner.exported, {});
+    assert.ok(runner.infos.includes('unset-previous: dry run, left OLD as they were'));
+  });
+
+  it('not asked for: no line about it', async () => {
+    const runner = step(
+      { secrets: 'TOKEN: op://Engineering/deploy/token' },
+      { env: { OP_MANAGED_VARIABLES: 'OLD' } },
+    );
+    await run(runner);
+    assert.deepEqual(
+      runner.infos.filter((line) => line.includes('unset-previous')),
+      [],
+    );
+  });
+
+  it('nothing at all and no unset-previous: still the warning', async () => {
+    const runner = new MemoryRunner({ env: { RUNNER_TEMP: runnerTemp } });
+    await run(runner);
+    assert.equal(runner.failed, false, JSON.stringify(runner.errors));
+    assert.equal(runner.warnings.length, 1);
     assert.match(runner.warnings[0] ?? '', /no secrets to load/);
   });
 });
