@@ -3,7 +3,7 @@
  * them. The project's own workflows keep no credentials in the checkout and run each check once.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { WORKFLOW_FILES as files, workflowLinter } from '../../scripts/lint-workflows.ts';
@@ -69,5 +69,30 @@ describe("the project's workflows", () => {
       Object.values(workflow(file).jobs).some((job) => job.uses === './.github/workflows/e2e.yml'),
     );
     assert.deepEqual(callers, ['.github/workflows/ci.yml']);
+  });
+});
+
+describe('the commands the docs and workflows show run on any Node (through npm scripts)', () => {
+  const shown = ['README.md', 'SECURITY.md', 'CHANGELOG.md', ...files];
+  const scripts = (
+    JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+
+  for (const file of shown) {
+    it(file, () => {
+      const text = readFileSync(new URL(file, root), 'utf8');
+      // Node 20 cannot run a .ts file: the project's Node 24 runs it, through npm.
+      assert.deepEqual(text.match(/\bnode (?:scripts|test|bench)\/\S*/g) ?? [], []);
+      for (const [, name] of text.matchAll(/npm run (?:--silent )?([\w:-]+)/g))
+        assert.ok(scripts[name ?? ''], `npm run ${name}`);
+    });
+  }
+
+  it('finds the project files it names', () => {
+    assert.ok(readdirSync(new URL('scripts/', root)).includes('release.ts'));
+    assert.equal(scripts['release:notes'], 'node scripts/release.ts notes');
+    assert.equal(scripts['fake-connect'], 'node test/fakes/serve-connect.ts');
   });
 });
