@@ -1,12 +1,14 @@
 /**
- * Releases, in two commands:
+ * Releases, in two commands (and one to take the first back):
  *
  * - `npm run release:prepare -- X.Y.Z` (a maintainer, on a clean tree) checks that X.Y.Z is a
  *   version greater than package.json's, moves the `[Unreleased]` entries of CHANGELOG.md into
  *   a `## [X.Y.Z] - YYYY-MM-DD` section, sets the version in package.json and
  *   package-lock.json, rebuilds dist/ and prints the git commands that commit, tag and push.
- *   It pushes nothing.
- * - `node scripts/release.ts notes X.Y.Z` (the release workflow) prints the CHANGELOG section
+ *   It pushes nothing; when the build fails, it undoes its changes.
+ * - `npm run release:undo` puts back what release:prepare changed (its files, and dist/ with
+ *   any new chunk files removed), so that it can run again.
+ * - `npm run release:notes -- X.Y.Z` (the release workflow) prints the CHANGELOG section
  *   of X.Y.Z, the notes of the GitHub release; it fails when there is none or it is empty.
  *
  * The pure parts are exported for test/unit/release.test.ts.
@@ -163,11 +165,14 @@ export function setPackageVersion(packageText: string, version: string): string 
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
+/** What release:prepare writes: the release commit holds these, release:undo restores them. */
+export const PREPARED_PATHS = ['package.json', 'package-lock.json', 'CHANGELOG.md', 'dist'];
+
 /** The commands that commit the release, tag it and push both (dist/ may gain new chunk files). */
 export function gitCommands(version: string): string {
   const tag = `v${version}`;
   return [
-    'git add package.json package-lock.json CHANGELOG.md dist',
+    `git add ${PREPARED_PATHS.join(' ')}`,
     `git commit -m "Release ${tag}"`,
     `git tag -a ${tag} -m ${tag}`,
     'git push --follow-tags',
@@ -206,13 +211,46 @@ export function prepare(root: string, version: string, options: PrepareOptions =
   writeFileSync(file('CHANGELOG.md'), changelog);
   writeFileSync(file('package.json'), setPackageVersion(packageText, version));
   writeFileSync(file('package-lock.json'), lock);
-  build(root);
+  try {
+    build(root);
+  } catch (error) {
+    undo(root);
+    throw new Error(
+      `the build failed, so the changes were undone: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 
   log(`\nPrepared v${version}: review the changes (git diff), then run:\n`);
   log(`  ${gitCommands(version)}\n`);
+  log('or take them back with: npm run release:undo\n');
   log(
     `The tag starts .github/workflows/release.yml, which checks dist/, runs the tests, publishes the release and moves v${version.split('.')[0]}.`,
   );
+}
+
+/**
+ * The whole of `npm run release:undo`: restores release:prepare's files to the last commit,
+ * staged or not, and removes the untracked files it left in dist/ (new chunk names), so that
+ * the tree is as release:prepare found it. Nothing else is touched. It refuses when
+ * package.json's version is the last commit's: then there is no prepared release, and the
+ * changes to those files are someone's work.
+ */
+export function undo(root: string, log: (line: string) => void = () => {}): void {
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const version = (text: string) => (JSON.parse(text) as { version?: string }).version;
+  const committed = version(git('show', 'HEAD:package.json'));
+  if (version(readFileSync(resolve(root, 'package.json'), 'utf8')) === committed)
+    throw new Error(
+      `no prepared release to undo: package.json's version ${String(committed)} is the last commit's, so nothing was changed`,
+    );
+  const changed = git('status', '--porcelain', '--', ...PREPARED_PATHS).trimEnd();
+  // git restore refuses a path the last commit does not have.
+  const tracked = PREPARED_PATHS.filter((path) => git('ls-files', '--', path) !== '');
+  git('restore', '--source=HEAD', '--staged', '--worktree', '--', ...tracked);
+  git('clean', '-fdq', '--', 'dist');
+  log(`Undone:\n${changed}`);
 }
 
 function main(args: readonly string[]): void {
@@ -221,11 +259,13 @@ function main(args: readonly string[]): void {
     process.stdout.write(
       releaseNotes(readFileSync(resolve(root, 'CHANGELOG.md'), 'utf8'), args[1] ?? ''),
     );
+  } else if (args[0] === 'undo' && args.length === 1) {
+    undo(root, (line) => console.log(line));
   } else if (args.length === 1 && args[0] !== 'notes') {
     prepare(root, args[0] ?? '');
   } else {
     throw new Error(
-      'usage: npm run release:prepare -- X.Y.Z | node scripts/release.ts notes X.Y.Z',
+      'usage: npm run release:prepare -- X.Y.Z | npm run release:undo | npm run release:notes -- X.Y.Z',
     );
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Runs the fake Connect server on its own, for workflows (`uses: ./` against it) and manual
- * tries: `node test/fakes/serve-connect.ts [--port 8080] [--host 127.0.0.1] [--tls]`.
+ * tries: `npm run fake-connect -- [--port 8080] [--host 127.0.0.1] [--tls]`.
  * The token it accepts is FAKE_CONNECT_TOKEN, else the fixtures' CONNECT_TOKEN.
  */
 import { parseArgs } from 'node:util';

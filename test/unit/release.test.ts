@@ -1,7 +1,7 @@
 /** scripts/release.ts, the release workflow and the README's "Releasing" section agree. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -16,6 +16,7 @@ import {
   releaseNotes,
   setLockVersion,
   setPackageVersion,
+  undo,
 } from '../../scripts/release.ts';
 
 const root = new URL('../../', import.meta.url);
@@ -281,6 +282,9 @@ describe('prepare (in a scratch git repository)', () => {
       '{\n  "name": "x",\n  "version": "0.1.0",\n  "lockfileVersion": 3,\n  "packages": {\n    "": {\n      "name": "x",\n      "version": "0.1.0"\n    }\n  }\n}\n',
     );
     writeFileSync(join(dir, 'CHANGELOG.md'), changelog);
+    mkdirSync(join(dir, 'dist', 'chunks'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'index.js'), 'import "./chunks/main-AAAA.js";\n');
+    writeFileSync(join(dir, 'dist', 'chunks', 'main-AAAA.js'), 'export {};\n');
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
     git('init', '-q');
     git('add', '.');
@@ -308,6 +312,63 @@ describe('prepare (in a scratch git repository)', () => {
         `${HEAD}## [Unreleased]\n\n## [1.0.0] - 2026-12-03\n\n- A.\n`,
       );
       assert.ok(lines.some((line) => line.includes(gitCommands('1.0.0'))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const status = (dir: string) =>
+    execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' });
+  /** A build as esbuild does one after a version change: a chunk renamed, the entry rewritten. */
+  const rebuild = (cwd: string) => {
+    rmSync(join(cwd, 'dist', 'chunks', 'main-AAAA.js'));
+    writeFileSync(join(cwd, 'dist', 'chunks', 'main-BBBB.js'), 'export {};\n');
+    writeFileSync(join(cwd, 'dist', 'index.js'), 'import "./chunks/main-BBBB.js";\n');
+  };
+
+  it('release:undo takes a prepared release back, new chunks too, so that prepare runs again', () => {
+    const dir = scratch(`${HEAD}## [Unreleased]\n\n- A.\n`);
+    try {
+      prepare(dir, '1.0.0', { build: rebuild, log: () => {} });
+      assert.match(status(dir), /\?\? dist\/chunks\/main-BBBB\.js/);
+      execFileSync('git', ['add', 'package.json'], { cwd: dir });
+      writeFileSync(join(dir, 'notes.txt'), 'mine');
+      const lines: string[] = [];
+      undo(dir, (line) => lines.push(line));
+      assert.equal(status(dir), '?? notes.txt\n');
+      assert.match(lines.join('\n'), /^Undone:\n[^]*\?\? dist\/chunks\/main-BBBB\.js$/);
+      rmSync(join(dir, 'notes.txt'));
+      prepare(dir, '1.0.0', { build: rebuild, log: () => {} });
+      assert.equal(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version, '1.0.0');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('release:undo refuses when no release is prepared, and leaves the work alone', () => {
+    const dir = scratch(`${HEAD}## [Unreleased]\n\n- A.\n`);
+    try {
+      writeFileSync(join(dir, 'CHANGELOG.md'), `${HEAD}## [Unreleased]\n\n- A.\n- B.\n`);
+      writeFileSync(join(dir, 'dist', 'new.js'), 'mine');
+      assert.throws(() => undo(dir), /no prepared release to undo: .*0\.1\.0/);
+      assert.equal(status(dir), ' M CHANGELOG.md\n?? dist/new.js\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('undoes its own changes when the build fails', () => {
+    const dir = scratch(`${HEAD}## [Unreleased]\n\n- A.\n`);
+    try {
+      const failing = (cwd: string) => {
+        rebuild(cwd);
+        throw new Error('esbuild: syntax error');
+      };
+      assert.throws(
+        () => prepare(dir, '1.0.0', { build: failing, log: () => {} }),
+        /the build failed, so the changes were undone: esbuild: syntax error/,
+      );
+      assert.equal(status(dir), '');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -370,18 +431,88 @@ describe('the command line', () => {
 });
 
 describe('the release workflow', () => {
+  type Step = { uses?: string; run?: string; with?: Record<string, string> };
+  type Job = { needs?: string; permissions?: Record<string, string>; steps: Step[] };
   const workflow = parse(read('.github/workflows/release.yml')) as {
     on: { push: { tags: string[]; branches?: unknown } };
     permissions: Record<string, string>;
-    jobs: Record<string, { steps: { uses?: string; run?: string }[] }>;
+    jobs: Record<string, Job>;
   };
-  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-  const runs = steps.map((step) => step.run ?? '').join('\n');
+  const jobs = Object.entries(workflow.jobs);
+  const steps = jobs.flatMap(([, job]) => job.steps);
+  const runs = (job: Job) => job.steps.map((step) => step.run ?? '').join('\n');
+  const publishing = jobs.filter(([, job]) => runs(job).includes('gh release create'));
+  const [publishName, publish] = publishing[0] ?? ['', { steps: [] }];
+  /** The index of the first step of `job` whose run: or uses: holds `needle`; -1 when none does. */
+  const at = (job: Job, needle: string) =>
+    job.steps.findIndex((step) => (step.run ?? step.uses ?? '').includes(needle));
 
-  it('runs on vX.Y.Z tags only, with contents: write', () => {
+  it('runs on vX.Y.Z tags only, with a read-only token at the top', () => {
     assert.deepEqual(workflow.on.push.tags, ['v[0-9]+.[0-9]+.[0-9]+']);
     assert.equal(workflow.on.push.branches, undefined);
-    assert.deepEqual(workflow.permissions, { contents: 'write' });
+    assert.deepEqual(workflow.permissions, { contents: 'read' });
+  });
+
+  it('grants write only to the one job that publishes, and only what it needs', () => {
+    assert.equal(publishing.length, 1);
+    assert.deepEqual(publish.permissions, {
+      contents: 'write',
+      'id-token': 'write',
+      attestations: 'write',
+    });
+    for (const [name, job] of jobs) {
+      if (name === publishName) continue;
+      for (const [scope, level] of Object.entries(job.permissions ?? {}))
+        assert.notEqual(level, 'write', `${name}: ${scope}`);
+    }
+  });
+
+  it('publishes only after the checks, installing and running no dependency itself', () => {
+    const [checkName, check] = jobs.find(([, job]) => runs(job).includes('npm test')) ?? ['', null];
+    assert.ok(check, 'no job runs npm test');
+    assert.equal(publish.needs, checkName);
+    assert.doesNotMatch(runs(publish), /npm (ci|install|i|test)\b|npm run build/);
+    const order = [
+      'npm ci',
+      "require('./package.json').version",
+      'npm test',
+      'git status --porcelain -- dist',
+    ].map((needle) => at(check, needle));
+    assert.ok(!order.includes(-1), String(order));
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+    );
+  });
+
+  it('attests dist/ with a SHA-pinned attest-build-provenance', () => {
+    const attest = publish.steps.find((step) =>
+      step.uses?.startsWith('actions/attest-build-provenance@'),
+    );
+    assert.ok(attest, 'no attest-build-provenance step in the publishing job');
+    assert.match(attest.uses ?? '', /@[0-9a-f]{40}$/);
+    const subjects = (attest.with?.['subject-path'] ?? '').split('\n').map((line) => line.trim());
+    assert.ok(subjects.includes('dist/**'), subjects.join(', '));
+    assert.ok(subjects.some((subject) => subject.endsWith('-dist.tar.gz')));
+  });
+
+  it('creates a draft, attests and uploads, then publishes it, then moves the major tag', () => {
+    const order = [
+      'npm run --silent release:notes',
+      'git archive',
+      'actions/attest-build-provenance@',
+      'gh release create "$TAG" --draft',
+      'gh release upload "$TAG"',
+      'gh release edit "$TAG" --draft=false',
+      'git/refs/tags/$major',
+    ].map((needle) => at(publish, needle));
+    assert.ok(!order.includes(-1), String(order));
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+    );
+    for (const create of runs(publish).match(/gh release create[^\n]*/g) ?? [])
+      assert.match(create, /--draft/);
   });
 
   it('pins every action to a full commit SHA, with its version in a comment', () => {
@@ -392,26 +523,6 @@ describe('the release workflow', () => {
       assert.match(ref ?? '', /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, ref);
       assert.match(comment ?? '', /# v\d+\.\d+\.\d+$/, ref);
     }
-  });
-
-  it('checks the tag, tests, checks dist/, publishes and moves the major tag, in order', () => {
-    const order = [
-      'npm ci',
-      "require('./package.json').version",
-      'npm test',
-      'git status --porcelain -- dist',
-      'node scripts/release.ts notes',
-      'gh release create "$TAG"',
-      'git push -f origin',
-    ].map((needle) => {
-      const at = runs.indexOf(needle);
-      assert.notEqual(at, -1, needle);
-      return at;
-    });
-    assert.deepEqual(
-      order,
-      [...order].sort((a, b) => a - b),
-    );
   });
 
   it('interpolates no expression into a run: script', () => {
