@@ -10,7 +10,12 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
+  // configure/action.yml runs dist/configure.js: one dist/, one set of chunks.
+  entryPoints: {
+    index: 'src/index.ts',
+    post: 'src/post-index.ts',
+    configure: 'src/configure-index.ts',
+  },
   outdir: 'dist',
   bundle: true,
   // Each backend in its own chunk, loaded only when its mode runs.
