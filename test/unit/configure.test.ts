@@ -205,3 +205,76 @@ describe('configure', () => {
     assert.equal(runner.failed, false);
   });
 });
+
+describe('README and examples/configure.yml say what the sub-action does', () => {
+  const readme = readFileSync(new URL('README.md', root), 'utf8');
+  const declared = Object.keys(actionYml('configure/action.yml').inputs);
+  const section = readme.slice(
+    readme.indexOf('\n## Configuring once for the job\n'),
+    readme.indexOf('\n## Inputs\n'),
+  );
+
+  /** The `with:` of every step that uses the configure sub-action in `workflow` (YAML text). */
+  function configureInputs(workflow: string): Record<string, unknown>[] {
+    const found: Record<string, unknown>[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node !== null && typeof node === 'object') {
+        const step = node as { uses?: unknown; with?: Record<string, unknown> };
+        if (typeof step.uses === 'string' && step.uses.startsWith('OWNER/REPO/configure@')) {
+          found.push(step.with ?? {});
+        }
+        Object.values(node).forEach(visit);
+      }
+    };
+    visit(parse(workflow));
+    return found;
+  }
+
+  it('has a table of each input, its variable, the name exported and whether it is masked', () => {
+    const start = section.indexOf('<!-- configure:start -->');
+    const end = section.indexOf('<!-- configure:end -->');
+    assert.ok(start !== -1 && end > start, 'README has no configure table');
+    const rows = section
+      .slice(start, end)
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .slice(2)
+      .map((line) =>
+        line
+          .slice(1, -1)
+          .split('|')
+          .map((cell) => cell.trim().replace(/^`|`$/g, '')),
+      );
+    assert.deepEqual(
+      rows,
+      SETTINGS.map(({ input, variable, credential }) => [
+        input,
+        variable,
+        variable,
+        credential ? 'yes' : 'no',
+      ]),
+    );
+  });
+
+  it('uses only the inputs configure/action.yml declares, in the README and the example', () => {
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    const example = readFileSync(new URL('examples/configure.yml', root), 'utf8');
+    const steps = [...blocks, example].flatMap(configureInputs);
+    assert.equal(steps.length, 2, 'one configure step in the README and one in the example');
+    for (const given of steps) {
+      for (const name of Object.keys(given)) assert.ok(declared.includes(name), name);
+    }
+  });
+
+  it('says nothing set is a warning; the migration section names the sub-action and its inputs', () => {
+    assert.match(section, /Nothing set .* is a warning/);
+    const migration = readme.slice(
+      readme.indexOf('\n## Migrating from 1Password/load-secrets-action\n'),
+    );
+    assert.ok(
+      migration.includes('**`load-secrets-action/configure` is `OWNER/REPO/configure@v1`**'),
+    );
+    for (const { input } of SETTINGS) assert.ok(migration.includes(`\`${input}\``), input);
+  });
+});
