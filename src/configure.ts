@@ -72,8 +72,9 @@ export function plan(settings: readonly Setting[]): Plan {
     );
     return false;
   });
-  const value = (variable: Variable) => kept.find((one) => one.variable === variable)?.value;
-  const host = value('OP_CONNECT_HOST');
+  // Which settings are given counts the refused ones too: one refused is not one missing.
+  const value = (variable: Variable) => settings.find((one) => one.variable === variable)?.value;
+  const host = kept.find((one) => one.variable === 'OP_CONNECT_HOST')?.value;
   if (host !== undefined) {
     try {
       warnings.push(...connectUrl(host).warnings);
@@ -85,7 +86,7 @@ export function plan(settings: readonly Setting[]): Plan {
     ...settingsProblems({
       authMode: 'auto',
       serviceAccountToken: value('OP_SERVICE_ACCOUNT_TOKEN'),
-      connectHost: host,
+      connectHost: value('OP_CONNECT_HOST'),
       connectToken: value('OP_CONNECT_TOKEN'),
       workloadId: value('OP_WORKLOAD_ID'),
       integrationKey: value('OP_INTEGRATION_KEY'),

@@ -118,18 +118,23 @@ describe('plan', () => {
     assert.match(half.errors[0]?.message ?? '', /set integration-key \(or OP_INTEGRATION_KEY\)/);
   });
 
-  it('refuses a setting over 64 KiB before it is masked', () => {
+  it('refuses a setting over 64 KiB before it is masked, and only that', () => {
     const huge = `ops_${'a'.repeat(MAX_CREDENTIAL_BYTES)}`;
     const result = plan([
-      setting('OP_SERVICE_ACCOUNT_TOKEN', huge),
-      setting('OP_WORKLOAD_ID', 'x'.repeat(70_000)),
+      setting('OP_WORKLOAD_ID', 'w'),
+      setting('OP_INTEGRATION_KEY', huge),
+      setting('OP_ENVIRONMENT_ID', 'x'.repeat(70_000)),
     ]);
     assert.deepEqual(result.credentials, []);
     assert.deepEqual(
+      result.settings.map((one) => one.variable),
+      ['OP_WORKLOAD_ID'],
+    );
+    assert.deepEqual(
       result.errors.map((error) => error.message),
       [
-        'service-account-token (or OP_SERVICE_ACCOUNT_TOKEN) is over 64 KiB, longer than any credential: check that it holds the credential alone',
-        'workload-id (or OP_WORKLOAD_ID) is over 64 KiB, longer than any setting: check that it holds the setting alone',
+        'integration-key (or OP_INTEGRATION_KEY) is over 64 KiB, longer than any credential: check that it holds the credential alone',
+        'environment (or OP_ENVIRONMENT_ID) is over 64 KiB, longer than any setting: check that it holds the setting alone',
       ],
     );
   });
