@@ -1,8 +1,12 @@
-/** Bundles the entries into dist/ (ESM, Node 24), so that the action runs with no node_modules. */
-import { copyFileSync, rmSync } from 'node:fs';
+/**
+ * Bundles the entries into dist/ (ESM, Node 24), so that the action runs with no node_modules,
+ * with dist/licenses.txt naming every package bundled.
+ */
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundledPackageDirs, describePackage, licensesText } from './licenses.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -10,7 +14,12 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', post: 'src/post-index.ts' },
+  // configure/action.yml runs dist/configure.js: one dist/, one set of chunks.
+  entryPoints: {
+    index: 'src/index.ts',
+    post: 'src/post-index.ts',
+    configure: 'src/configure-index.ts',
+  },
   outdir: 'dist',
   bundle: true,
   // Each backend in its own chunk, loaded only when its mode runs.
@@ -30,7 +39,8 @@ const { metafile } = await build({
     ].join(' '),
   },
   metafile: true,
-  legalComments: 'linked',
+  // Collected into dist/licenses.txt below, not left as a file per chunk.
+  legalComments: 'external',
   logLevel: 'warning',
 });
 
@@ -43,4 +53,18 @@ if (glue.length !== 1)
 copyFileSync(
   join(root, dirname(glue[0] as string), 'core_bg.wasm'),
   join(dist, 'chunks', 'core_bg.wasm'),
+);
+
+// Every package with code in the bundle, with its licence text; the legal comments esbuild found.
+const legalFiles = Object.keys(metafile.outputs)
+  .filter((output) => output.endsWith('.LEGAL.txt'))
+  .sort();
+const legal = [...new Set(legalFiles.map((file) => readFileSync(join(root, file), 'utf8').trim()))];
+for (const file of legalFiles) rmSync(join(root, file));
+writeFileSync(
+  join(dist, 'licenses.txt'),
+  licensesText(
+    bundledPackageDirs(metafile).map((dir) => describePackage(root, dir)),
+    legal.join('\n\n'),
+  ),
 );

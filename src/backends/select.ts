@@ -13,11 +13,22 @@ export type Mode = 'connect' | 'service-account' | 'workload-identity' | 'cli';
 const WORKLOAD_ID = 'workload-id (or OP_WORKLOAD_ID)';
 const INTEGRATION_KEY = 'integration-key (or OP_INTEGRATION_KEY)';
 
+/** The settings that say how to reach 1Password (the configure sub-action checks them too). */
+export type Settings = Pick<
+  Inputs,
+  | 'authMode'
+  | 'serviceAccountToken'
+  | 'connectHost'
+  | 'connectToken'
+  | 'workloadId'
+  | 'integrationKey'
+>;
+
 /**
  * Workload-identity settings beside a service-account token or Connect settings, only some of
  * them, or beside another explicit auth-mode: the step is ambiguous, so it stops before anything.
  */
-export function settingsProblems(inputs: Inputs): SecretsError[] {
+export function settingsProblems(inputs: Settings): SecretsError[] {
   const workload = [
     inputs.workloadId === undefined ? undefined : WORKLOAD_ID,
     inputs.integrationKey === undefined ? undefined : INTEGRATION_KEY,

@@ -56,6 +56,11 @@ const UNSUPPORTED_STOP_COMMAND_TOKEN_DISABLED =
   "You cannot use a endToken that is an empty string, the string 'pause-logging', or another workflow command. For more information see: https://docs.github.com/actions/learn-github-actions/workflow-commands-for-github-actions#example-stopping-and-starting-workflow-commands or opt into insecure command execution by setting the `ACTIONS_ALLOW_UNSECURE_STOPCOMMAND_TOKENS` environment variable to `true`.";
 
 export interface StepOptions {
+  /**
+   * A sub-action of the repository, as its directory under the action's root (`configure` for
+   * `uses: OWNER/REPO/configure@v1`): its action.yml gives the entries and the inputs.
+   */
+  uses?: string;
   /** The `with:` map, keys as in the workflow (e.g. `connect-host`). */
   inputs?: Record<string, string>;
   /** The step's `env:`, merged over the job env. */
@@ -768,7 +773,7 @@ export class Job {
   readonly #prependPath: string[] = [];
   readonly #posts: PostRegistration[] = [];
   readonly #runnerEnv: Record<string, string>;
-  #action: ActionDefinition | undefined;
+  readonly #actions = new Map<string, ActionDefinition>();
   #stepCount = 0;
   #failed = false;
 
@@ -832,16 +837,17 @@ export class Job {
 
   /** Runs the action's main entry point as one step, and registers its post step. */
   async step(options: StepOptions = {}): Promise<StepResult> {
-    const action = this.#loadAction();
+    const action = this.#loadAction(options.uses);
+    const actionDir = path.join(this.#actionDir, options.uses ?? '');
     this.#stepCount++;
     const id = options.id ?? (this.#stepCount === 1 ? '__self' : `__self_${this.#stepCount}`);
-    const entry = path.resolve(this.#actionDir, options.entry ?? action.main);
+    // Path.Combine, as the runner does: `../dist/x.js` reaches outside the sub-action's directory.
+    const entry = path.resolve(actionDir, options.entry ?? action.main);
     let postEntry: string | undefined;
     if (options.postEntry === undefined) {
-      postEntry =
-        action.post === undefined ? undefined : path.resolve(this.#actionDir, action.post);
+      postEntry = action.post === undefined ? undefined : path.resolve(actionDir, action.post);
     } else if (options.postEntry !== null) {
-      postEntry = path.resolve(this.#actionDir, options.postEntry);
+      postEntry = path.resolve(actionDir, options.postEntry);
     }
     // The runner registers the post step before it runs the main one.
     const registration: PostRegistration | undefined =
@@ -857,10 +863,9 @@ export class Job {
    * `afterEach` sees each one's result before the next starts.
    */
   async post(afterEach?: (result: StepResult) => void): Promise<StepResult[]> {
-    const action = this.#loadAction();
     const results: StepResult[] = [];
     for (let registration = this.#posts.pop(); registration; registration = this.#posts.pop()) {
-      if (!this.#evaluatePostIf(action.postIf)) continue;
+      if (!this.#evaluatePostIf(this.#loadAction(registration.options.uses).postIf)) continue;
       const result = await this.#run(
         'post',
         registration.postEntry,
@@ -879,9 +884,13 @@ export class Job {
     await rm(this.#root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 
-  #loadAction(): ActionDefinition {
-    this.#action ??= loadActionDefinition(this.#actionDir);
-    return this.#action;
+  #loadAction(uses = ''): ActionDefinition {
+    let action = this.#actions.get(uses);
+    if (action === undefined) {
+      action = loadActionDefinition(path.join(this.#actionDir, uses));
+      this.#actions.set(uses, action);
+    }
+    return action;
   }
 
   #evaluatePostIf(condition: string): boolean {
@@ -910,7 +919,7 @@ export class Job {
     id: string,
     state: Record<string, string>,
   ): Promise<StepResult> {
-    const action = this.#loadAction();
+    const action = this.#loadAction(options.uses);
 
     // The env context: job env, then the step's env.
     const envContext: Record<string, string> = { ...this.env };
