@@ -7629,7 +7629,7 @@ async function openSource(mode, inputs, door = NO_STEP) {
         const directory = () => stepDirectory(door);
         return { source: new CliSource({ token, env, directory }), warnings: [] };
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-LFJEKO4G.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-JEWYDVIM.js");
       return {
         source: new SdkSource({
           auth: { kind: "service-account", token },
@@ -7650,7 +7650,7 @@ async function openSource(mode, inputs, door = NO_STEP) {
           "the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY"
         );
       }
-      const { realConnector, SdkSource } = await import("./chunks/sdk-LFJEKO4G.js");
+      const { realConnector, SdkSource } = await import("./chunks/sdk-JEWYDVIM.js");
       return {
         source: new SdkSource({
           auth: {
@@ -8190,6 +8190,11 @@ function checkTargets(runner, targets) {
     throw new SecretsError(Code.configInvalid, `nothing was exported: ${problems.join("; ")}`);
   }
 }
+function reportUnset(runner, previous, unset) {
+  runner.info(
+    unset.length > 0 ? `unset-previous: unset ${unset.join(", ")}` : previous.length > 0 ? "unset-previous: nothing to unset (every name an earlier run exported is exported again)" : `unset-previous: nothing to unset (${MANAGED_VARIABLES} names no variable of an earlier run)`
+  );
+}
 function exportAll(runner, plan) {
   mask(runner, plan.entries);
   const exported = plan.exportEnv ? plan.entries.map((entry) => entry.name) : [];
@@ -8198,10 +8203,13 @@ function exportAll(runner, plan) {
   if (plan.dryRun) {
     checkTargets(runner, ["GITHUB_OUTPUT"]);
     for (const [name, value] of timestamps(plan)) runner.setOutput(name, value);
+    if (plan.unset !== void 0 && plan.unset.length > 0) {
+      runner.info(`unset-previous: dry run, left ${plan.unset.join(", ")} as they were`);
+    }
     return [];
   }
   const files = plan.entries.filter((entry) => entry.file);
-  const unset = plan.unset.filter((name) => !exported.includes(name));
+  const unset = (plan.unset ?? []).filter((name) => !exported.includes(name));
   const touchesEnv = unset.length > 0 || exported.length > 0;
   const targets = ["GITHUB_OUTPUT"];
   if (touchesEnv) targets.push("GITHUB_ENV");
@@ -8225,6 +8233,7 @@ function exportAll(runner, plan) {
   ];
   for (const [name, value] of outputs) runner.setOutput(name, value);
   for (const [name, value] of env) runner.exportVariable(name, value);
+  if (plan.unset !== void 0) reportUnset(runner, plan.unset, unset);
   for (const entry of plan.entries) {
     const where = [
       "output",
@@ -9051,23 +9060,31 @@ async function load(runner, open, inputs, work, malformed) {
   const listed = subjects(work, answers, failures);
   return failures.length > 0 ? { failures, listed } : { mode, entries, listed };
 }
+function noteVersion(runner, version) {
+  if (version === void 0) return;
+  if (version === "latest") {
+    runner.info(
+      'version "latest": this action installs no op CLI; steps that run op need 1password/install-cli-action'
+    );
+    return;
+  }
+  runner.warning(
+    `version "${version}" is accepted for compatibility with 1Password's own action, but this action installs no op CLI: add 1password/install-cli-action before steps that run op`
+  );
+}
 async function loadSecrets(runner, open = openSource) {
   const { inputs, errors: inputErrors } = readInputs(runner);
   const oversized = protectCredentials(runner, inputs);
   const settings = [...oversized, ...inputErrors, ...settingsProblems(inputs)];
   if (settings.length > 0) return fail(runner, settings);
-  if (inputs.version !== void 0) {
-    runner.warning(
-      `version "${inputs.version}" is accepted for compatibility with 1Password's own action, but this action installs no op CLI: add 1password/install-cli-action before steps that run op`
-    );
-  }
+  noteVersion(runner, inputs.version);
   const { work, malformed, errors } = await readWork(runner, inputs);
   let listed = subjects(work, void 0);
   if (malformed.length < errors.length) return fail(runner, errors, inputs, listed);
   const previous = previouslyManaged(runner);
   const plan = {
     exportEnv: inputs.exportEnv,
-    unset: inputs.unsetPrevious ? previous : [],
+    unset: inputs.unsetPrevious ? previous : void 0,
     stillManaged: inputs.unsetPrevious ? [] : previous,
     refreshAfterSeconds: inputs.refreshAfterSeconds,
     dryRun: inputs.dryRun
@@ -9082,7 +9099,7 @@ async function loadSecrets(runner, open = openSource) {
   } else {
     if (malformed.length > 0) return fail(runner, malformed, inputs, listed);
     entries = templateEntries(work.templates, /* @__PURE__ */ new Map()).entries;
-    if (entries.length === 0) {
+    if (entries.length === 0 && !inputs.unsetPrevious) {
       runner.warning(
         "no secrets to load: the secrets input is empty and no step env value is an op:// reference"
       );
