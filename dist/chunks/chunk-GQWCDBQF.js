@@ -18884,4 +18884,3 @@ var require_undici = __commonJS({
 export {
   require_undici
 };
-/*! For license information please see chunk-GQWCDBQF.js.LEGAL.txt */
