@@ -211,13 +211,9 @@ describe('configure', () => {
   });
 });
 
-describe('README and examples/configure.yml say what the sub-action does', () => {
-  const readme = readFileSync(new URL('README.md', root), 'utf8');
+describe('docs/configure.md and examples/configure.yml say what the sub-action does', () => {
+  const section = readFileSync(new URL('docs/configure.md', root), 'utf8');
   const declared = Object.keys(actionYml('configure/action.yml').inputs);
-  const section = readme.slice(
-    readme.indexOf('\n## Configuring once for the job\n'),
-    readme.indexOf('\n## Inputs\n'),
-  );
 
   /** The `with:` of every step that uses the configure sub-action in `workflow` (YAML text). */
   function configureInputs(workflow: string): Record<string, unknown>[] {
@@ -239,7 +235,7 @@ describe('README and examples/configure.yml say what the sub-action does', () =>
   it('has a table of each input, its variable, the name exported and whether it is masked', () => {
     const start = section.indexOf('<!-- configure:start -->');
     const end = section.indexOf('<!-- configure:end -->');
-    assert.ok(start !== -1 && end > start, 'README has no configure table');
+    assert.ok(start !== -1 && end > start, 'docs/configure.md has no configure table');
     const rows = section
       .slice(start, end)
       .split('\n')
@@ -262,21 +258,19 @@ describe('README and examples/configure.yml say what the sub-action does', () =>
     );
   });
 
-  it('uses only the inputs configure/action.yml declares, in the README and the example', () => {
+  it('uses only the inputs configure/action.yml declares, in the page and the example', () => {
     const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
     const example = readFileSync(new URL('examples/configure.yml', root), 'utf8');
     const steps = [...blocks, example].flatMap(configureInputs);
-    assert.equal(steps.length, 2, 'one configure step in the README and one in the example');
+    assert.equal(steps.length, 2, 'one configure step in the page and one in the example');
     for (const given of steps) {
       for (const name of Object.keys(given)) assert.ok(declared.includes(name), name);
     }
   });
 
-  it('says nothing set is a warning; the migration section names the sub-action and its inputs', () => {
+  it('says nothing set is a warning; the migration guide names the sub-action and its inputs', () => {
     assert.match(section, /Nothing set .* is a warning/);
-    const migration = readme.slice(
-      readme.indexOf('\n## Migrating from 1Password/load-secrets-action\n'),
-    );
+    const migration = readFileSync(new URL('docs/migration.md', root), 'utf8');
     assert.ok(
       migration.includes('**`load-secrets-action/configure` is `OWNER/REPO/configure@v1`**'),
     );

@@ -1,8 +1,9 @@
 /**
- * The README's inputs and outputs tables say exactly what action.yml declares; its reserved names
- * are the code's; what the comparison table and the migration section say of this action's inputs,
- * defaults and names is true; the messages it quotes are the ones the pipeline gives; its
- * workload-identity quick start asks for the permission that mode needs.
+ * The README's inputs and outputs tables say exactly what action.yml declares; the reserved names
+ * of docs/what-to-load.md are the code's; what the comparison table (docs/modes.md) and the
+ * migration guide (docs/migration.md) say of this action's inputs, defaults and names is true; the
+ * messages they quote are the ones the pipeline gives; the README's workload-identity quick start
+ * asks for the permission that mode needs.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,14 +20,16 @@ const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
   inputs: Record<string, { description: string; default?: string }>;
   outputs: Record<string, { description: string }>;
 };
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+/** A Markdown file of the repository: README.md, or a page of docs/. */
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const readme = read('README.md');
 
-/** The rows of the Markdown table between `<!-- name:start -->` and `<!-- name:end -->`. */
-function table(name: string): string[][] {
-  const start = readme.indexOf(`<!-- ${name}:start -->`);
-  const end = readme.indexOf(`<!-- ${name}:end -->`);
-  assert.ok(start !== -1 && end > start, `README has no ${name} table`);
-  return readme
+/** The rows of the Markdown table between `<!-- name:start -->` and `<!-- name:end -->` in `text`. */
+function table(name: string, text = readme): string[][] {
+  const start = text.indexOf(`<!-- ${name}:start -->`);
+  const end = text.indexOf(`<!-- ${name}:end -->`);
+  assert.ok(start !== -1 && end > start, `no ${name} table`);
+  return text
     .slice(start, end)
     .split('\n')
     .filter((line) => line.startsWith('|'))
@@ -82,13 +85,14 @@ describe('README tables match action.yml', () => {
   });
 });
 
-describe('README reserved names match src/names.ts', () => {
+describe('docs/what-to-load.md reserved names match src/names.ts', () => {
+  const page = read('docs/what-to-load.md');
   /** Every `NAME` or `PREFIX_*` between `<!-- reserved:start -->` and `<!-- reserved:end -->`. */
   function listed(): string[] {
-    const start = readme.indexOf('<!-- reserved:start -->');
-    const end = readme.indexOf('<!-- reserved:end -->');
-    assert.ok(start !== -1 && end > start, 'README has no reserved list');
-    return [...readme.slice(start, end).matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '');
+    const start = page.indexOf('<!-- reserved:start -->');
+    const end = page.indexOf('<!-- reserved:end -->');
+    assert.ok(start !== -1 && end > start, 'docs/what-to-load.md has no reserved list');
+    return [...page.slice(start, end).matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '');
   }
 
   it('lists exactly the reserved names, each once', () => {
@@ -106,7 +110,7 @@ describe('README reserved names match src/names.ts', () => {
   });
 
   it('says which names stay allowed despite a reserved prefix', () => {
-    const after = readme.slice(readme.indexOf('<!-- reserved:end -->'));
+    const after = page.slice(page.indexOf('<!-- reserved:end -->'));
     for (const name of ALLOWED_NAMES) {
       assert.ok(after.startsWith(`<!-- reserved:end -->\n\n\`${name}\` is allowed`), name);
     }
@@ -121,8 +125,8 @@ function section(heading: string): string {
   return readme.slice(start, end === -1 ? undefined : end);
 }
 
-describe("README comparison with 1Password's action: this action's column is true", () => {
-  const rows = table('compare');
+describe("docs/modes.md comparison with 1Password's action: this action's column is true", () => {
+  const rows = table('compare', read('docs/modes.md'));
   /** This action's cell of the row whose first cell starts with `label`. */
   const ours = (label: string): string => {
     const row = rows.find(([first]) => first?.startsWith(label));
@@ -185,8 +189,8 @@ describe("README comparison with 1Password's action: this action's column is tru
   });
 });
 
-describe('README migration section: what it says of this action is true', () => {
-  const text = section('## Migrating from 1Password/load-secrets-action');
+describe('docs/migration.md: what it says of this action is true', () => {
+  const text = read('docs/migration.md');
 
   it('states the defaults that action.yml gives', () => {
     const stated = [...text.matchAll(/`([a-z][a-z-]*)` \(default `([^`]*)`/g)];
@@ -215,7 +219,7 @@ describe('README migration section: what it says of this action is true', () => 
     await loadSecrets(runner);
     const warning = runner.warnings.find((message) => message.startsWith('version '));
     assert.ok(warning, 'the pipeline warns about version');
-    assert.ok(text.includes(`\n  ${warning}\n`), `the README quotes: ${warning}`);
+    assert.ok(text.includes(`\n  ${warning}\n`), `the page quotes: ${warning}`);
   });
 
   it('says workload identity works exactly while the code has the mode', () => {
@@ -226,7 +230,7 @@ describe('README migration section: what it says of this action is true', () => 
 
   it('the names it says are refused are reserved, and GITHUB_TOKEN is not', () => {
     const refused = text.slice(text.indexOf('**Reserved names are refused.**'));
-    assert.ok(refused.includes('](#what-to-load)'), 'links to the reserved list');
+    assert.ok(refused.includes('](what-to-load.md)'), 'links to the reserved list');
     for (const name of ['PATH', 'NODE_OPTIONS', 'GITHUB_X']) assert.ok(isReserved(name), name);
     for (const name of ['OP_WORKLOAD_ID', 'OP_INTEGRATION_KEY', 'OP_ENVIRONMENT_ID']) {
       assert.ok(text.includes(`\`${name}\``), name);
@@ -268,8 +272,8 @@ describe('README quick start for workload identity: the workflow can work', () =
   });
 });
 
-describe('README dry runs: the heading and the column it quotes are what a dry run gives', () => {
-  const text = section('## Checking references');
+describe('docs/dry-runs.md: the heading and the column it quotes are what a dry run gives', () => {
+  const text = read('docs/dry-runs.md');
   /** A backend with one Environment of one variable. */
   const open: Open = () =>
     Promise.resolve({

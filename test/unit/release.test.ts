@@ -1,4 +1,4 @@
-/** scripts/release.ts, the release workflow and the README's "Releasing" section agree. */
+/** scripts/release.ts, the release workflow and the "Releasing" section of CONTRIBUTING.md agree. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -530,10 +530,11 @@ describe('the release workflow', () => {
   });
 });
 
-describe('README "Releasing" is current', () => {
-  const readme = read('README.md');
-  const start = readme.indexOf('\n## Releasing\n');
-  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+describe('CONTRIBUTING.md "Releasing" is current', () => {
+  const contributing = read('CONTRIBUTING.md');
+  const start = contributing.indexOf('\n## Releasing\n');
+  const end = contributing.indexOf('\n## ', start + 1);
+  const section = contributing.slice(start, end === -1 ? undefined : end);
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 
   it('exists', () => {

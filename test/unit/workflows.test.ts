@@ -81,7 +81,10 @@ describe("the project's workflows", () => {
 });
 
 describe('the commands the docs and workflows show run on any Node (through npm scripts)', () => {
-  const shown = ['README.md', 'SECURITY.md', 'CHANGELOG.md', ...files];
+  const docs = readdirSync(new URL('docs/', root))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`);
+  const shown = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'CHANGELOG.md', ...docs, ...files];
   const scripts = (
     JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
       scripts: Record<string, string>;
