@@ -1,6 +1,6 @@
 /**
  * Which names a secret may take: it becomes an output and, with export-env, an environment
- * variable. The reserved names are data, printed in the README (a test keeps the two equal).
+ * variable. The reserved names are data, printed in docs/what-to-load.md (a test keeps the two equal).
  */
 import { Hint } from './errors.ts';
 
