@@ -510,10 +510,15 @@ describe('fake Connect server: timing, concurrency, connections', { timeout: 30_
   });
 
   it('counts parallel requests and keep-alive connections', async () => {
-    const fake = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, latencyMs: 100 });
+    const fake = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
     const wide = new http.Agent({ keepAlive: true, maxSockets: 16 });
     const narrow = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
+      // Each held until all six are in, however slowly a busy machine sends them.
+      fake.fault(
+        { path: '/v1/vaults' },
+        Array.from({ length: 6 }, () => ({ holdUntilInFlight: 6 })),
+      );
       const responses = await Promise.all(
         Array.from({ length: 6 }, () => request(fake.url, '/v1/vaults', { agent: wide })),
       );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { redact, registerCredential } from '../../src/redact.ts';
+import { cpuBounded } from '../support/cpu-bounded.ts';
 
 const JWT =
   'eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjb25uZWN0IiwiaWF0IjoxNjAwMDAwMDAwfQ.MEUCIQDx-abc_123';
@@ -204,9 +205,7 @@ describe('redact: encoded and partial credentials', () => {
 
   it('a long message is handled in one pass', () => {
     const filler = 'x'.repeat(200_000);
-    const started = performance.now();
-    const out = redact(`${filler}${CONNECT.slice(5, 30)}${filler}`);
+    const out = cpuBounded(() => redact(`${filler}${CONNECT.slice(5, 30)}${filler}`));
     assert.equal(out, `${filler}***${filler}`);
-    assert.ok(performance.now() - started < 2_000, 'redact took too long');
   });
 });
