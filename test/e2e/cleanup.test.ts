@@ -183,7 +183,7 @@ describe('the post step removes the files', () => {
     const killed = await job.step({
       inputs: { secrets: FILE_SECRETS, 'export-env': 'true' },
       // Long enough for the step to start and reach the hung request on a busy machine.
-      timeoutMs: 5_000,
+      timeoutMs: 15_000,
     });
     assert.equal(killed.timedOut, true, 'the step was not killed');
     assert.deepEqual(killed.outputs, {});

@@ -170,7 +170,9 @@ describe('service account through the SDK (offline: the real SDK against a loopb
       errorsOf(result)[0]?.message ?? '',
       /could not sign in: invalid service account token/,
     );
-    assert.ok(Date.now() - started < 10_000);
+    // At once is what the message shows (a timeout would say so); the bound only catches a hang,
+    // wide for a Node.js step that loads the SDK on a busy machine.
+    assert.ok(Date.now() - started < 60_000);
     assertNoLeak(result, [token]);
   });
 

@@ -74,6 +74,11 @@ export type Fault =
   | { hang: true }
   /** Extra delay, then serve normally. */
   | { delayMs: number }
+  /**
+   * Held until this many requests have been in flight together (this one, those in flight when
+   * it came, those that come while it waits), then served normally.
+   */
+  | { holdUntilInFlight: number }
   /** Reply with this body (status default 200, content type default `application/json`). */
   | { rawBody: string; contentType?: string; status?: number }
   /**
@@ -93,6 +98,8 @@ export interface FakeConnectOptions {
   port?: number;
   /** Waited before every answer (faults included); counted as in flight. */
   latencyMs?: number;
+  /** Clock for OTP codes (epoch ms). Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface RequestLogEntry {
@@ -203,7 +210,7 @@ function itemOverviewJson(vault: FakeVault, item: FakeItem): Record<string, unkn
   return json;
 }
 
-function fieldJson(field: FakeField): Record<string, unknown> {
+function fieldJson(field: FakeField, now: number): Record<string, unknown> {
   const json: Record<string, unknown> = { id: field.id, type: field.type };
   if (field.purpose !== undefined) json['purpose'] = field.purpose;
   if (field.section !== undefined) json['section'] = { id: field.section.id };
@@ -211,7 +218,7 @@ function fieldJson(field: FakeField): Record<string, unknown> {
   if (field.value !== undefined) json['value'] = field.value;
   if (field.type === 'OTP' && field.value !== undefined && field.value !== '') {
     try {
-      json['totp'] = totp(field.value);
+      json['totp'] = totp(field.value, now);
     } catch {
       // An unparsable seed: Connect gives no code.
     }
@@ -237,7 +244,7 @@ function fileJson(
   return json;
 }
 
-function fullItemJson(vault: FakeVault, item: FakeItem): Record<string, unknown> {
+function fullItemJson(vault: FakeVault, item: FakeItem, now: number): Record<string, unknown> {
   const json = itemOverviewJson(vault, item);
   if (item.sections !== undefined && item.sections.length > 0) {
     json['sections'] = item.sections.map((section) =>
@@ -245,7 +252,7 @@ function fullItemJson(vault: FakeVault, item: FakeItem): Record<string, unknown>
     );
   }
   if (item.urls !== undefined && item.urls.length > 0) json['urls'] = item.urls;
-  json['fields'] = item.fields.map(fieldJson);
+  json['fields'] = item.fields.map((field) => fieldJson(field, now));
   if (item.files !== undefined && item.files.length > 0) {
     json['files'] = item.files.map((file) => fileJson(vault, item, file, false));
   }
@@ -336,6 +343,7 @@ function ruleMatches(match: FaultMatch, method: string, rawPath: string): boolea
 export async function startFakeConnect(options: FakeConnectOptions): Promise<FakeConnect> {
   let vaults = options.vaults;
   const latencyMs = options.latencyMs ?? 0;
+  const otpNow = options.now ?? Date.now;
   const requests: RequestLogEntry[] = [];
   const rules: FaultRule[] = [];
   const sockets = new Set<Socket>();
@@ -345,6 +353,9 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
   let maxConcurrency = 0;
   let connections = 0;
   let streamed = 0;
+  /** Requests received, and told of each one (`holdUntilInFlight` waits on them). */
+  let arrived = 0;
+  const arrivals = new EventTarget();
   let closing: Promise<void> | undefined;
 
   const takeFault = (method: string, rawPath: string): Fault | undefined => {
@@ -436,7 +447,8 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
     if (!ID_PATTERN.test(itemId)) return errorReply(400, 'Invalid Item UUID');
     const item = vault.items.find((candidate) => candidate.id === itemId);
     if (item === undefined) return errorReply(404, `item ${itemId} not found`);
-    if (filesSegment === undefined) return { status: 200, json: fullItemJson(vault, item) };
+    if (filesSegment === undefined)
+      return { status: 200, json: fullItemJson(vault, item, otpNow()) };
     if (filesSegment !== 'files') return errorReply(404, 'Not Found');
 
     const inline = query.get('inline_files') === 'true';
@@ -483,6 +495,8 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
     requests.push(entry);
     inFlight += 1;
     maxConcurrency = Math.max(maxConcurrency, inFlight);
+    arrived += 1;
+    arrivals.dispatchEvent(new Event('arrival'));
 
     const abort = new AbortController();
     pending.add(abort);
@@ -549,6 +563,10 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
         }
         if ('delayMs' in fault) {
           await sleep(fault.delayMs, undefined, { signal: abort.signal });
+        } else if ('holdUntilInFlight' in fault) {
+          // Counted, not re-read: a request that came and went while this one waited still met it.
+          const until = arrived + fault.holdUntilInFlight - inFlight;
+          while (arrived < until) await once(arrivals, 'arrival', { signal: abort.signal });
         } else if ('rawBody' in fault) {
           send({
             status: fault.status ?? 200,

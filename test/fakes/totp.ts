@@ -123,6 +123,19 @@ export function totp(secretOrUri: string, now: number = Date.now()): string {
   return hotp(key, Math.floor(now / 1000 / period), digits, algorithm);
 }
 
+/**
+ * Every code current at some instant of [from, to] (milliseconds since the epoch): what a fake
+ * on the real clock may answer between two readings of it, however long it took.
+ */
+export function totpsBetween(secretOrUri: string, from: number, to: number): string[] {
+  const periodMs = parseOtp(secretOrUri).period * 1000;
+  const codes: string[] = [];
+  for (let step = Math.floor(from / periodMs); step <= Math.floor(to / periodMs); step++) {
+    codes.push(totp(secretOrUri, step * periodMs));
+  }
+  return codes;
+}
+
 /** Milliseconds until the code current at `now` expires (to avoid racing a step boundary). */
 export function totpMsLeft(secretOrUri: string, now: number = Date.now()): number {
   const { period } = parseOtp(secretOrUri);

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import sshpk from 'sshpk';
 import { ConnectSource } from '../../src/backends/connect.ts';
 import { CliSource } from '../../src/backends/op-cli.ts';
+import { DEFAULT_POLICY, type RetryPolicy } from '../../src/backends/retry.ts';
 import { SdkSource } from '../../src/backends/sdk.ts';
 import type { SecretSource } from '../../src/backends/source.ts';
 import { Code, SecretsError } from '../../src/errors.ts';
@@ -51,11 +52,20 @@ interface Backend {
   open(): SecretSource;
 }
 
+/** Every fake computes OTP codes for this instant: one expected code, whenever the test runs. */
+const OTP_AT = Date.UTC(2030, 0, 1, 12, 0, 10);
+
+/**
+ * Deadlines far wider than the defaults: each op is a Node.js process, and on a busy machine
+ * `op --version` was seen to take over 15 s to start.
+ */
+const PATIENT: RetryPolicy = { ...DEFAULT_POLICY, attemptTimeoutMs: 120_000, budgetMs: 300_000 };
+
 let connect: FakeConnect;
 const opEnv = (extra: Record<string, string>) => ({
   PATH: fakeOpPath(),
   HOME: process.env['HOME'] ?? '',
-  ...fakeOpEnv({ signedIn: ['my-team'] }),
+  ...fakeOpEnv({ signedIn: ['my-team'], now: OTP_AT }),
   ...extra,
 });
 
@@ -64,19 +74,21 @@ const findOp = () => Promise.resolve(join(FAKE_OP_BIN_DIR, 'op'));
 const backends: Backend[] = [
   {
     name: 'connect',
-    open: () => new ConnectSource({ host: new URL(connect.url), token: CONNECT_TOKEN }),
+    open: () =>
+      new ConnectSource({ host: new URL(connect.url), token: CONNECT_TOKEN, policy: PATIENT }),
   },
   {
     name: 'sdk',
     open: () =>
       new SdkSource({
         auth: { kind: 'service-account', token: SERVICE_ACCOUNT_TOKEN },
-        connect: createFakeSdkClient().connector,
+        connect: createFakeSdkClient({ now: () => OTP_AT }).connector,
       }),
   },
   {
     name: 'op (service account)',
-    open: () => new CliSource({ token: SERVICE_ACCOUNT_TOKEN, env: opEnv({}), findOp }),
+    open: () =>
+      new CliSource({ token: SERVICE_ACCOUNT_TOKEN, env: opEnv({}), findOp, policy: PATIENT }),
   },
   {
     name: 'op (account session)',
@@ -86,6 +98,7 @@ const backends: Backend[] = [
         account: 'my-team',
         env: opEnv({ OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN, OP_CONNECT_HOST: 'x' }),
         findOp,
+        policy: PATIENT,
       }),
   },
 ];
@@ -112,8 +125,7 @@ const CASES: Record<string, Expected> = {
   'op://Équipe ☃/team-config/token': { value: VALUES.equipeToken },
   'op://Engineering/mfa/one-time password': { value: MFA_OTP_URI },
   'op://Engineering/mfa/one-time password?attribute=otp': {
-    check: (code) =>
-      assert.ok([totp(MFA_OTP_URI), totp(MFA_OTP_URI, Date.now() - 30_000)].includes(code)),
+    check: (code) => assert.equal(code, totp(MFA_OTP_URI, OTP_AT)),
   },
   'op://Engineering/ssh/private key?ssh-format=openssh': {
     check: (key) =>
@@ -128,7 +140,7 @@ const CASES: Record<string, Expected> = {
   'op://Engineering/certs/config.json': { value: VALUES.certsConfigField },
   'op://Engineering/whole/*': { fields: WHOLE_EXPORT },
   'op://Engineering/mfa/*': {
-    fields: { USERNAME: VALUES.mfaUsername, ONE_TIME_PASSWORD: /^\d{6}$/ },
+    fields: { USERNAME: VALUES.mfaUsername, ONE_TIME_PASSWORD: totp(MFA_OTP_URI, OTP_AT) },
   },
   'op://Engineering/clash/*': { code: Code.configInvalid, message: /"api key" and "api-key"/ },
   'op://Nowhere/deploy/password': { code: Code.refNotFound, message: /vault "Nowhere"/ },
@@ -176,7 +188,7 @@ function check(ref: string, outcome: Outcome | undefined, expected: Expected): v
 }
 
 before(async () => {
-  connect = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
+  connect = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, now: () => OTP_AT });
 });
 after(() => connect.close());
 
@@ -274,6 +286,7 @@ describe('conformance: the native batch reads simple references as the resolver 
             token: SERVICE_ACCOUNT_TOKEN,
             env: { ...opEnv({}), ...fakeOpEnv({ logFile: log }) },
             findOp,
+            policy: PATIENT,
           })
         : backend.open();
       let outcomes: Map<string, Outcome>;
@@ -395,6 +408,7 @@ describe('conformance: an Environment reads the same through every backend that 
             ...fakeOpEnv({ signedIn: ['my-team'], version: FAKE_OP_ENVIRONMENT_READ_VERSION }),
           },
           findOp,
+          policy: PATIENT,
         }),
     })),
   ];

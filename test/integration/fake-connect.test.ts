@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServerIdentity } from 'node:tls';
 import { type FakeConnect, startFakeConnect, TLS } from '../fakes/connect-server.ts';
-import { base32Encode, hotp, totp } from '../fakes/totp.ts';
+import { base32Encode, hotp, totp, totpsBetween } from '../fakes/totp.ts';
 import {
   ALL_VALUES,
   BINARY_FILE_BYTES,
@@ -357,13 +357,13 @@ describe('fake Connect server (http)', { timeout: 30_000 }, () => {
   });
 
   it('gives OTP fields the current code in totp', async () => {
-    const before = totp(MFA_OTP_URI);
+    const from = Date.now();
     const mfa = asObject(json(await request(fake.url, `/v1/vaults/${E}/items/${IDS.items.mfa}`)));
-    const afterCode = totp(MFA_OTP_URI);
+    const to = Date.now();
     const otp = asArray(mfa['fields']).find((field) => field['type'] === 'OTP');
     assert.equal(otp?.['value'], MFA_OTP_URI);
     assert.match(String(otp?.['totp']), /^\d{6}$/);
-    assert.ok([before, afterCode].includes(String(otp?.['totp'])));
+    assert.ok(totpsBetween(MFA_OTP_URI, from, to).includes(String(otp?.['totp'])));
     const username = asArray(mfa['fields']).find((field) => field['label'] === 'username');
     assert.ok(username !== undefined && !('totp' in username));
   });
@@ -510,10 +510,15 @@ describe('fake Connect server: timing, concurrency, connections', { timeout: 30_
   });
 
   it('counts parallel requests and keep-alive connections', async () => {
-    const fake = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN, latencyMs: 100 });
+    const fake = await startFakeConnect({ vaults: VAULTS, token: CONNECT_TOKEN });
     const wide = new http.Agent({ keepAlive: true, maxSockets: 16 });
     const narrow = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
+      // Each held until all six are in, however slowly a busy machine sends them.
+      fake.fault(
+        { path: '/v1/vaults' },
+        Array.from({ length: 6 }, () => ({ holdUntilInFlight: 6 })),
+      );
       const responses = await Promise.all(
         Array.from({ length: 6 }, () => request(fake.url, '/v1/vaults', { agent: wide })),
       );

@@ -26,7 +26,7 @@ import {
   writeOpData,
   writeOpEnvironments,
 } from '../fakes/op/index.ts';
-import { totp } from '../fakes/totp.ts';
+import { totp, totpsBetween } from '../fakes/totp.ts';
 import {
   BINARY_FILE_BYTES,
   ENVIRONMENT_IDS,
@@ -55,6 +55,8 @@ function opEnv(
 }
 
 const SA = { OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN };
+/** An instant for FAKE_OP_NOW: its OTP code is known whenever the test runs. */
+const OTP_AT = Date.UTC(2030, 0, 1, 12, 0, 10);
 
 function op(
   args: string[],
@@ -251,7 +253,11 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
     it('gets a full item with values, references, OTP codes and files', async () => {
       const [deploy, mfa, api, certs, equipe] = (await Promise.all([
         op(['item', 'get', 'deploy', '--vault', 'Engineering', '--format', 'json']),
-        op(['item', 'get', IDS.items.mfa, '--vault', IDS.vaults.engineering, '--format', 'json']),
+        op(
+          ['item', 'get', IDS.items.mfa, '--vault', IDS.vaults.engineering, '--format', 'json'],
+          SA,
+          { now: OTP_AT },
+        ),
         op(['item', 'get', 'api', '--vault', 'Platform', '--format', 'json']),
         op(['item', 'get', 'certs', '--vault', 'Engineering', '--format', 'json']),
         op(['item', 'get', 'team-config', '--vault', 'Équipe ☃', '--format', 'json']),
@@ -269,11 +275,7 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
 
       const otp = (mfa?.['fields'] as Json[]).find((f) => f['type'] === 'OTP');
       assert.equal(otp?.['value'], MFA_OTP_URI);
-      assert.ok(
-        [totp(MFA_OTP_URI), totp(MFA_OTP_URI, Date.now() - 30_000)].includes(
-          otp?.['totp'] as string,
-        ),
-      );
+      assert.equal(otp?.['totp'], totp(MFA_OTP_URI, OTP_AT));
       assert.equal(otp?.['reference'], 'op://Engineering/mfa/one-time password?attribute=otp');
 
       assert.deepEqual(api?.['sections'], [
@@ -343,11 +345,12 @@ describe('fake op', { skip: !posix && 'POSIX launcher', concurrency: 4 }, () => 
     });
 
     it('gives the current one-time code with ?attribute=otp', async () => {
-      const code = ok(
-        await op(['read', '--no-newline', 'op://Engineering/mfa/one-time password?attribute=otp']),
-      );
-      const now = Date.now();
-      assert.ok([totp(MFA_OTP_URI, now), totp(MFA_OTP_URI, now - 30_000)].includes(code), code);
+      const args = ['read', '--no-newline', 'op://Engineering/mfa/one-time password?attribute=otp'];
+      const from = Date.now();
+      const code = ok(await op(args));
+      assert.ok(totpsBetween(MFA_OTP_URI, from, Date.now()).includes(code), code);
+      // FAKE_OP_NOW: the code of that instant.
+      assert.equal(ok(await op(args, SA, { now: OTP_AT })), totp(MFA_OTP_URI, OTP_AT));
     });
 
     it('converts an SSH key with ?ssh-format=openssh', async () => {

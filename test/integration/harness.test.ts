@@ -601,7 +601,7 @@ console.log('started');
 setInterval(() => {}, 1000);
 `),
         // Long enough for the step to start and log on a busy machine.
-        timeoutMs: 5_000,
+        timeoutMs: 15_000,
         postEntry: script("core.info('post ran');"),
       });
       assert.equal(result.timedOut, true);

@@ -504,7 +504,9 @@ describe('workload identity with the real @1password/sdk, offline', () => {
     const source = new SdkSource({
       auth: { kind: 'workload-identity', workloadId, integrationKey, idToken: endpoint.idToken },
       connect: realConnector(2_000),
-      policy: { ...POLICY, attemptTimeoutMs: 2_000 },
+      // Wide: the SDK's checks take a while on a busy machine, and a deadline passed first
+      // would end the attempt with another message.
+      policy: { ...POLICY, attemptTimeoutMs: 60_000, budgetMs: 120_000 },
     });
     const started = performance.now();
     try {
@@ -558,8 +560,8 @@ describe('workload identity with the real @1password/sdk, offline', () => {
       assert.doesNotMatch(error.message, /service account/i);
       if (key.length > 8) assert.ok(!error.message.includes(key.slice(4, 20)), error.message);
       assert.deepEqual(asked, []);
-      // Fails at once (a few ms when quiet): never waits out an attempt.
-      assert.ok(elapsedMs < 2_000, `${elapsedMs} ms`);
+      // Fails by itself (a few ms when quiet), not by waiting out an attempt.
+      assert.doesNotMatch(error.message, /no answer within/);
     });
   }
 

@@ -426,7 +426,10 @@ describe('SdkSource with the real @1password/sdk, offline', () => {
 
   for (const token of ['ops_', 'ops_!!!', `ops_${Buffer.from('{}').toString('base64url')}`]) {
     it(`a malformed token ${JSON.stringify(token)}: SECRETS_PROVIDER_UNAVAILABLE before any timeout, token not shown`, async (t) => {
-      const { error, elapsedMs } = await realFailure(token);
+      // Wide: the SDK's checks take a while on a busy machine, and a deadline passed first would
+      // end the attempt with another message.
+      const patient = { ...REAL_POLICY, attemptTimeoutMs: 60_000, budgetMs: 120_000 };
+      const { error, elapsedMs } = await realFailure(token, patient);
       t.diagnostic(
         `malformed token ${JSON.stringify(token)}: failed in ${elapsedMs.toFixed(1)} ms`,
       );
@@ -434,8 +437,8 @@ describe('SdkSource with the real @1password/sdk, offline', () => {
       assert.equal(error.secret, undefined);
       assert.match(error.message, /service account/);
       if (token.length > 4) assert.ok(!error.message.includes(token), error.message);
-      // Fails at once (a few ms when quiet): never waits for an attempt's timeout.
-      assert.ok(elapsedMs < REAL_TIMEOUT_MS, `${elapsedMs} ms`);
+      // Fails by itself (a few ms when quiet), not by waiting out an attempt.
+      assert.doesNotMatch(error.message, /no answer within/);
     });
   }
 

@@ -139,8 +139,8 @@ describe('input files: regular files of at most 1 MiB', () => {
       const message = parsed.errors[0]?.message ?? '';
       assert.match(message, /^OP_ENV_FILE "/);
       assert.match(message, says);
-      // Refused by stat, not by reading: well under a second even on a busy CI box.
-      assert.ok(ms < 2000, `took ${Math.round(ms)} ms`);
+      // Refused by stat, not by reading: well under a second here; wide for a busy machine.
+      assert.ok(ms < 15_000, `took ${Math.round(ms)} ms`);
     });
 
     it(`connect-ca naming ${why} is SECRETS_CONFIG_INVALID at once`, { skip }, () => {

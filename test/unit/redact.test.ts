@@ -216,10 +216,8 @@ describe('redact: encoded and partial credentials', () => {
 
   it('a long message is handled in one pass', () => {
     const filler = 'x'.repeat(200_000);
-    const started = performance.now();
-    const out = redact(`${filler}${CONNECT.slice(5, 30)}${filler}`);
+    const out = cpuBounded(() => redact(`${filler}${CONNECT.slice(5, 30)}${filler}`));
     assert.equal(out, `${filler}***${filler}`);
-    assert.ok(performance.now() - started < 2_000, 'redact took too long');
   });
 });
 

@@ -66,6 +66,14 @@ let stdinBytes = 0;
 /** The process the `orphan` fault left holding op's stdout and stderr. */
 let orphanPid: number | undefined;
 
+/** The instant OTP codes are computed for: `FAKE_OP_NOW` (epoch ms), else the real time. */
+function otpNow(): number {
+  const knob = env['FAKE_OP_NOW'];
+  if (knob === undefined) return Date.now();
+  if (!/^\d+$/.test(knob)) throw new OpError(`fake op: FAKE_OP_NOW ${knob} is not epoch ms`, 3);
+  return Number(knob);
+}
+
 const DEFAULT_VERSION = '2.30.3';
 /** The first op with `op environment read` (a beta build; 1Password's CLI reference). */
 const ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
@@ -869,7 +877,7 @@ interface Resolved {
 }
 
 async function resolveRef(data: Data, ref: Reference): Promise<Resolved> {
-  const outcome = await resolveReference(visibleVaults(data), ref);
+  const outcome = await resolveReference(visibleVaults(data), ref, { now: otpNow() });
   if (outcome.ok) {
     const { resolved } = outcome;
     return resolved.kind === 'file'
@@ -987,7 +995,7 @@ function fieldJson(vault: FakeVault, item: FakeItem, field: FakeField): Record<s
   if (field.value !== undefined && field.value !== '') json['value'] = field.value;
   if (field.type === 'OTP' && field.value !== undefined && field.value !== '') {
     try {
-      json['totp'] = totp(field.value);
+      json['totp'] = totp(field.value, otpNow());
     } catch {
       // op shows no code for a seed it cannot read
     }
@@ -1286,7 +1294,7 @@ function cmdItemGet(parsed: Parsed, data: Data): void {
     if (otp === undefined) {
       throw new OpError(`item "${item.title}" doesn't have a one-time password field`);
     }
-    print(`${totp(otp.value ?? '')}\n`);
+    print(`${totp(otp.value ?? '', otpNow())}\n`);
     return;
   }
   const fieldsFlag = parsed.flags.get('fields');
@@ -1330,7 +1338,7 @@ function cmdItemGet(parsed: Parsed, data: Data): void {
       const shown = hidden
         ? `[use 'op item get ${item.id} --reveal' to reveal]`
         : f.type === 'OTP'
-          ? totp(f.value ?? '')
+          ? totp(f.value ?? '', otpNow())
           : (f.value ?? '');
       return `  ${f.label ?? f.id}:${' '.repeat(Math.max(1, 12 - (f.label ?? f.id).length))}${shown}`;
     }),

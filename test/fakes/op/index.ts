@@ -24,7 +24,8 @@
  * invocations only, counted in that file), `FAKE_OP_SIGNED_IN`, `FAKE_OP_DATA` (JSON vaults,
  * see `writeOpData`), `FAKE_OP_ENVIRONMENT_DATA` (JSON Environments instead of `ENVIRONMENTS`,
  * see `writeOpEnvironments`), `FAKE_OP_ENVIRONMENT_COMMAND=0` (no `op environment` even in a
- * version that has it: a stable build without Environments).
+ * version that has it: a stable build without Environments), `FAKE_OP_NOW` (epoch ms: the
+ * instant OTP codes are computed for).
  *
  * `op environment read <id>` exists from version 2.33.0-beta.02 on (`FAKE_OP_ENVIRONMENT_READ_VERSION`);
  * the default version, 2.30.3, answers `unknown command "environment" for "op"` like a real
@@ -72,6 +73,8 @@ export interface FakeOpOptions {
   environmentDataFile?: string;
   /** false: no `op environment` whatever the version (a build without Environments). */
   environmentCommand?: boolean;
+  /** The instant (epoch ms) OTP codes are computed for, instead of the real time. */
+  now?: number;
 }
 
 /** The `FAKE_OP_*` variables for these options, with `FAKE_OP_NODE` = this Node.js. */
@@ -93,6 +96,7 @@ export function fakeOpEnv(options: FakeOpOptions = {}): Record<string, string> {
   if (options.environmentCommand !== undefined) {
     env['FAKE_OP_ENVIRONMENT_COMMAND'] = options.environmentCommand ? '1' : '0';
   }
+  if (options.now !== undefined) env['FAKE_OP_NOW'] = String(options.now);
   return env;
 }
 
