@@ -16,6 +16,7 @@ import { SecretsError } from '../../src/errors.ts';
 import { parseRef } from '../../src/refs.ts';
 import { envSuffix, type Outcome, Resolver } from '../../src/resolve.ts';
 import { cpuBoundedAsync } from '../support/cpu-bounded.ts';
+import { field, file, item, type ItemSpec, vault, type VaultSpec } from '../support/vaults.ts';
 
 // ---------------------------------------------------------------------------------------------
 // An in-memory backend that counts its calls.
@@ -25,37 +26,6 @@ let counter = 0;
 function newId(prefix: string): string {
   counter++;
   return `${prefix}${String(counter).padStart(26 - prefix.length, '0')}`;
-}
-
-interface FieldSpec {
-  label: string;
-  value: string;
-  type?: string;
-  section?: string;
-  totp?: string;
-  id?: string;
-}
-
-interface FileSpec {
-  name: string;
-  content: Uint8Array | string;
-  section?: string;
-  id?: string;
-}
-
-interface ItemSpec {
-  title: string;
-  id?: string;
-  /** Section id -> label. */
-  sections?: Record<string, string>;
-  fields?: FieldSpec[];
-  files?: FileSpec[];
-}
-
-interface VaultSpec {
-  title: string;
-  id?: string;
-  items: ItemSpec[];
 }
 
 type Failures = Partial<{
@@ -263,35 +233,21 @@ describe('envSuffix', () => {
 describe('Resolver: cost', () => {
   it('lists vaults once, each vault’s items once, and fetches each item once', async () => {
     const source = new MemorySource([
-      {
-        title: 'Engineering',
-        items: [
-          {
-            title: 'deploy',
-            fields: [
-              { label: 'token', value: 'deploy-token' },
-              { label: 'user', value: 'deployer' },
-              { label: 'url', value: 'https://deploy' },
-            ],
-          },
-          { title: 'db', fields: [{ label: 'password', value: 'db-pass' }] },
-          { title: 'unused', fields: [{ label: 'x', value: 'y' }] },
-        ],
-      },
-      {
-        title: 'Platform',
-        items: [
-          {
-            title: 'tls',
-            sections: { s1: 'prod' },
-            fields: [
-              { label: 'cert', value: 'CERT' },
-              { label: 'key', value: 'KEY', section: 's1' },
-            ],
-          },
-        ],
-      },
-      { title: 'Untouched', items: [{ title: 'x', fields: [{ label: 'y', value: 'z' }] }] },
+      vault('Engineering', [
+        item('deploy', [
+          field('token', 'deploy-token'),
+          field('user', 'deployer'),
+          field('url', 'https://deploy'),
+        ]),
+        item('db', [field('password', 'db-pass')]),
+        item('unused', [field('x', 'y')]),
+      ]),
+      vault('Platform', [
+        item('tls', [field('cert', 'CERT'), field('key', 'KEY', { section: 's1' })], {
+          sections: { s1: 'prod' },
+        }),
+      ]),
+      vault('Untouched', [item('x', [field('y', 'z')])]),
     ]);
     const raws = [
       'op://Engineering/deploy/token',
@@ -332,18 +288,7 @@ describe('Resolver: cost', () => {
 
   it('a vault named by title in one ref and by ID in another is listed once', async () => {
     const source = new MemorySource([
-      {
-        title: 'Engineering',
-        items: [
-          {
-            title: 'deploy',
-            fields: [
-              { label: 'token', value: 't' },
-              { label: 'user', value: 'u' },
-            ],
-          },
-        ],
-      },
+      vault('Engineering', [item('deploy', [field('token', 't'), field('user', 'u')])]),
     ]);
     const vaultId = source.vaultId('Engineering');
     const itemId = source.itemId('Engineering', 'deploy');
@@ -360,11 +305,8 @@ describe('Resolver: cost', () => {
   });
 
   it('fetches an item once for a hundred refs', async () => {
-    const fields = Array.from({ length: 100 }, (_, index) => ({
-      label: `f${index}`,
-      value: `v${index}`,
-    }));
-    const source = new MemorySource([{ title: 'V', items: [{ title: 'big', fields }] }]);
+    const fields = Array.from({ length: 100 }, (_, index) => field(`f${index}`, `v${index}`));
+    const source = new MemorySource([vault('V', [item('big', fields)])]);
     const refs = fields.map((field) => parseRef(`op://V/big/${field.label}`));
     const outcomes = await new Resolver(source).resolveAll(refs);
     assert.equal(outcomes.size, 100);
@@ -381,13 +323,11 @@ describe('Resolver: cost', () => {
   const MANY = 10_000;
 
   it(`${MANY} refs into one item of ${MANY} fields, half of them in a section: linear CPU`, async () => {
-    const fields = Array.from({ length: MANY }, (_, index) => ({
-      label: `f${index}`,
-      value: `v${index}`,
-      ...(index % 2 === 0 ? {} : { section: 's1' }),
-    }));
+    const fields = Array.from({ length: MANY }, (_, index) =>
+      field(`f${index}`, `v${index}`, index % 2 === 0 ? {} : { section: 's1' }),
+    );
     const source = new MemorySource([
-      { title: 'V', items: [{ title: 'big', sections: { s1: 'sec' }, fields }] },
+      vault('V', [item('big', fields, { sections: { s1: 'sec' } })]),
     ]);
     const refs = fields.map((field, index) =>
       parseRef(index % 2 === 0 ? `op://V/big/${field.label}` : `op://V/big/sec/${field.label}`),
@@ -399,11 +339,10 @@ describe('Resolver: cost', () => {
   });
 
   it(`${MANY} refs into ${MANY} items of one vault: linear CPU`, async () => {
-    const items = Array.from({ length: MANY }, (_, index) => ({
-      title: `item${index}`,
-      fields: [{ label: 'password', value: `v${index}` }],
-    }));
-    const source = new MemorySource([{ title: 'V', items }]);
+    const items = Array.from({ length: MANY }, (_, index) =>
+      item(`item${index}`, [field('password', `v${index}`)]),
+    );
+    const source = new MemorySource([vault('V', items)]);
     const refs = items.map((item) => parseRef(`op://V/${item.title}/password`));
     const outcomes = await cpuBoundedAsync(() => new Resolver(source).resolveAll(refs));
     refs.forEach((ref, index) =>
@@ -412,20 +351,7 @@ describe('Resolver: cost', () => {
   });
 
   it('a Resolver reused for a second batch does not fetch again', async () => {
-    const source = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            fields: [
-              { label: 'a', value: '1' },
-              { label: 'b', value: '2' },
-            ],
-          },
-        ],
-      },
-    ]);
+    const source = new MemorySource([vault('V', [item('I', [field('a', '1'), field('b', '2')])])]);
     const resolver = new Resolver(source);
     await resolver.resolveAll([parseRef('op://V/I/a')]);
     await resolver.resolveAll([parseRef('op://V/I/b')]);
@@ -437,15 +363,12 @@ describe('Resolver: cost', () => {
 describe('Resolver: vaults and items', () => {
   function twoItems(): MemorySource {
     return new MemorySource([
-      {
-        title: 'Engineering',
-        items: [
-          { title: 'deploy', fields: [{ label: 'token', value: 'by-title' }] },
-          { title: 'services/loom/deploy', fields: [{ label: 'token', value: 'multi-segment' }] },
-          { title: "Clé d'accès (prod)", fields: [{ label: 'token', value: 'unicode' }] },
-        ],
-      },
-      { title: 'Équipe ☃', items: [{ title: 'x', fields: [{ label: 'y', value: 'snow' }] }] },
+      vault('Engineering', [
+        item('deploy', [field('token', 'by-title')]),
+        item('services/loom/deploy', [field('token', 'multi-segment')]),
+        item("Clé d'accès (prod)", [field('token', 'unicode')]),
+      ]),
+      vault('Équipe ☃', [item('x', [field('y', 'snow')])]),
     ]);
   }
 
@@ -477,13 +400,7 @@ describe('Resolver: vaults and items', () => {
     assert.equal(await value(twoItems(), 'op://Engineering/Deploy/token'), 'by-title');
     assert.equal(await value(twoItems(), 'op://engineering/DEPLOY/TOKEN'), 'by-title');
     const cased = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          { title: 'Deploy', fields: [{ label: 'f', value: 'upper' }] },
-          { title: 'deploy', fields: [{ label: 'f', value: 'lower' }] },
-        ],
-      },
+      vault('V', [item('Deploy', [field('f', 'upper')]), item('deploy', [field('f', 'lower')])]),
     ]);
     assert.equal(await value(cased, 'op://V/deploy/f'), 'lower');
     assert.equal(await value(cased, 'op://V/Deploy/f'), 'upper');
@@ -493,32 +410,25 @@ describe('Resolver: vaults and items', () => {
   it('an ID wins over a title that looks like another item’s ID', async () => {
     const wanted = newId('i');
     const source = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          { title: 'decoy', id: newId('i'), fields: [{ label: 'f', value: 'by-title' }] },
-          { title: 'real', id: wanted, fields: [{ label: 'f', value: 'by-id' }] },
-        ],
-      },
+      vault('V', [
+        item('decoy', [field('f', 'by-title')], { id: newId('i') }),
+        item('real', [field('f', 'by-id')], { id: wanted }),
+      ]),
     ]);
     // Rename the decoy to carry the wanted ID as its title.
-    const vault = source.vaults[0];
-    assert.ok(vault);
-    const decoy = vault.items[0];
+    const listed = source.vaults[0];
+    assert.ok(listed);
+    const decoy = listed.items[0];
     assert.ok(decoy);
-    vault.items[0] = { ...decoy, title: wanted };
+    listed.items[0] = { ...decoy, title: wanted };
     assert.equal(await value(source, `op://V/${wanted}/f`), 'by-id');
   });
 
   it('an ID wins over a vault titled like another vault’s ID', async () => {
     const wanted = newId('v');
     const source = new MemorySource([
-      { title: 'decoy', items: [{ title: 'I', fields: [{ label: 'f', value: 'decoy' }] }] },
-      {
-        title: 'real',
-        id: wanted,
-        items: [{ title: 'I', fields: [{ label: 'f', value: 'real' }] }],
-      },
+      vault('decoy', [item('I', [field('f', 'decoy')])]),
+      vault('real', [item('I', [field('f', 'real')])], { id: wanted }),
     ]);
     const decoy = source.vaults[0];
     assert.ok(decoy);
@@ -528,13 +438,7 @@ describe('Resolver: vaults and items', () => {
 
   it('two items with the same title are SECRETS_REF_AMBIGUOUS', async () => {
     const source = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          { title: 'dup', fields: [{ label: 'f', value: '1' }] },
-          { title: 'dup', fields: [{ label: 'f', value: '2' }] },
-        ],
-      },
+      vault('V', [item('dup', [field('f', '1')]), item('dup', [field('f', '2')])]),
     ]);
     const error = await failure(source, 'op://V/dup/f', 'SECRETS_REF_AMBIGUOUS');
     assert.ok(!error.message.includes('"1"') && !error.message.includes('"2"'));
@@ -545,8 +449,8 @@ describe('Resolver: vaults and items', () => {
 
   it('two vaults with the same title are SECRETS_REF_AMBIGUOUS', async () => {
     const source = new MemorySource([
-      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: '1' }] }] },
-      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: '2' }] }] },
+      vault('V', [item('I', [field('f', '1')])]),
+      vault('V', [item('I', [field('f', '2')])]),
     ]);
     await failure(source, 'op://V/I/f', 'SECRETS_REF_AMBIGUOUS');
   });
@@ -587,16 +491,12 @@ describe('Resolver: vaults and items', () => {
 
   it('values are exact: never trimmed', async () => {
     const exact = '  leading\nmiddle\r\ntrailing  \n\n';
-    const source = new MemorySource([
-      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: exact }] }] },
-    ]);
+    const source = new MemorySource([vault('V', [item('I', [field('f', exact)])])]);
     assert.equal(await value(source, 'op://V/I/f'), exact);
   });
 
   it('an empty field value resolves to the empty string', async () => {
-    const source = new MemorySource([
-      { title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: '' }] }] },
-    ]);
+    const source = new MemorySource([vault('V', [item('I', [field('f', '')])])]);
     assert.equal(await value(source, 'op://V/I/f'), '');
   });
 
@@ -614,20 +514,17 @@ describe('Resolver: vaults and items', () => {
 describe('Resolver: four-segment readings', () => {
   function source(options: { path: boolean; section: boolean; itemA?: boolean }): MemorySource {
     const items: ItemSpec[] = [];
-    if (options.path) items.push({ title: 'a/b', fields: [{ label: 'F', value: 'from-path' }] });
+    if (options.path) items.push(item('a/b', [field('F', 'from-path')]));
     if (options.section) {
-      items.push({
-        title: 'a',
-        sections: { sb: 'b' },
-        fields: [
-          { label: 'F', value: 'from-section', section: 'sb' },
-          { label: 'other', value: 'x' },
-        ],
-      });
+      items.push(
+        item('a', [field('F', 'from-section', { section: 'sb' }), field('other', 'x')], {
+          sections: { sb: 'b' },
+        }),
+      );
     } else if (options.itemA) {
-      items.push({ title: 'a', sections: { sc: 'c' }, fields: [{ label: 'F', value: 'outside' }] });
+      items.push(item('a', [field('F', 'outside')], { sections: { sc: 'c' } }));
     }
-    return new MemorySource([{ title: 'V', items }]);
+    return new MemorySource([vault('V', items)]);
   }
 
   it('only the item path matches', async () => {
@@ -659,7 +556,7 @@ describe('Resolver: four-segment readings', () => {
 
   it('neither matches: SECRETS_REF_NOT_FOUND mentioning both readings', async () => {
     const error = await failure(
-      new MemorySource([{ title: 'V', items: [{ title: 'other', fields: [] }] }]),
+      new MemorySource([vault('V', [item('other')])]),
       'op://V/a/b/F',
       'SECRETS_REF_NOT_FOUND',
     );
@@ -669,17 +566,10 @@ describe('Resolver: four-segment readings', () => {
 
   it('neither matches although both items exist: NOT_FOUND mentioning field and section', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          { title: 'a/b', fields: [{ label: 'G', value: '1' }] },
-          {
-            title: 'a',
-            sections: { sb: 'b' },
-            fields: [{ label: 'G', value: '2', section: 'sb' }],
-          },
-        ],
-      },
+      vault('V', [
+        item('a/b', [field('G', '1')]),
+        item('a', [field('G', '2', { section: 'sb' })], { sections: { sb: 'b' } }),
+      ]),
     ]);
     const error = await failure(data, 'op://V/a/b/F', 'SECRETS_REF_NOT_FOUND');
     assert.match(error.message, /a\/b/);
@@ -688,19 +578,11 @@ describe('Resolver: four-segment readings', () => {
 
   it('the section reading only sees the fields of that section', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'a',
-            sections: { sb: 'b', sc: 'c' },
-            fields: [
-              { label: 'F', value: 'outside' },
-              { label: 'F', value: 'in-c', section: 'sc' },
-            ],
-          },
-        ],
-      },
+      vault('V', [
+        item('a', [field('F', 'outside'), field('F', 'in-c', { section: 'sc' })], {
+          sections: { sb: 'b', sc: 'c' },
+        }),
+      ]),
     ]);
     const error = await failure(data, 'op://V/a/b/F', 'SECRETS_REF_NOT_FOUND');
     assert.match(error.message, /F/);
@@ -709,17 +591,10 @@ describe('Resolver: four-segment readings', () => {
 
   it('five segments have only the item-path reading', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          { title: 'a/b/c', fields: [{ label: 'F', value: 'deep' }] },
-          {
-            title: 'a/b',
-            sections: { sc: 'c' },
-            fields: [{ label: 'F', value: 'no', section: 'sc' }],
-          },
-        ],
-      },
+      vault('V', [
+        item('a/b/c', [field('F', 'deep')]),
+        item('a/b', [field('F', 'no', { section: 'sc' })], { sections: { sc: 'c' } }),
+      ]),
     ]);
     assert.equal(await value(data, 'op://V/a/b/c/F'), 'deep');
   });
@@ -736,19 +611,15 @@ describe('Resolver: four-segment readings', () => {
 describe('Resolver: fields', () => {
   it('the field outside any section wins over one in a section', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
+      vault('V', [
+        item(
+          'I',
+          [field('password', 'in-section', { section: 's1' }), field('password', 'outside')],
           {
-            title: 'I',
             sections: { s1: 'extra' },
-            fields: [
-              { label: 'password', value: 'in-section', section: 's1' },
-              { label: 'password', value: 'outside' },
-            ],
           },
-        ],
-      },
+        ),
+      ]),
     ]);
     assert.equal(await value(data, 'op://V/I/password'), 'outside');
     assert.equal(await value(data, 'op://V/I/extra/password'), 'in-section');
@@ -756,19 +627,13 @@ describe('Resolver: fields', () => {
 
   it('same label in two sections, none outside: SECRETS_REF_AMBIGUOUS', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            sections: { s1: 'one', s2: 'two' },
-            fields: [
-              { label: 'password', value: 'a', section: 's1' },
-              { label: 'password', value: 'b', section: 's2' },
-            ],
-          },
-        ],
-      },
+      vault('V', [
+        item(
+          'I',
+          [field('password', 'a', { section: 's1' }), field('password', 'b', { section: 's2' })],
+          { sections: { s1: 'one', s2: 'two' } },
+        ),
+      ]),
     ]);
     await failure(data, 'op://V/I/password', 'SECRETS_REF_AMBIGUOUS');
     assert.equal(await value(data, 'op://V/I/one/password'), 'a');
@@ -776,37 +641,18 @@ describe('Resolver: fields', () => {
 
   it('same label twice outside sections: SECRETS_REF_AMBIGUOUS', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            fields: [
-              { label: 'password', value: 'a' },
-              { label: 'password', value: 'b' },
-            ],
-          },
-        ],
-      },
+      vault('V', [item('I', [field('password', 'a'), field('password', 'b')])]),
     ]);
     await failure(data, 'op://V/I/password', 'SECRETS_REF_AMBIGUOUS');
   });
 
   it('same label twice in one section: SECRETS_REF_AMBIGUOUS', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            sections: { s1: 'sec' },
-            fields: [
-              { label: 'key', value: 'a', section: 's1' },
-              { label: 'key', value: 'b', section: 's1' },
-            ],
-          },
-        ],
-      },
+      vault('V', [
+        item('I', [field('key', 'a', { section: 's1' }), field('key', 'b', { section: 's1' })], {
+          sections: { s1: 'sec' },
+        }),
+      ]),
     ]);
     await failure(data, 'op://V/I/sec/key', 'SECRETS_REF_AMBIGUOUS');
   });
@@ -814,18 +660,7 @@ describe('Resolver: fields', () => {
   it('a field may be named by its ID', async () => {
     const fieldId = newId('f');
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            fields: [
-              { label: 'dup', value: 'a', id: fieldId },
-              { label: 'dup', value: 'b' },
-            ],
-          },
-        ],
-      },
+      vault('V', [item('I', [field('dup', 'a', { id: fieldId }), field('dup', 'b')])]),
     ]);
     assert.equal(await value(data, `op://V/I/${fieldId}`), 'a');
   });
@@ -837,26 +672,21 @@ describe('Resolver: query options', () => {
 
   function data(): MemorySource {
     return new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            fields: [
-              { label: 'password', value: 'pw' },
-              {
-                label: 'one-time password',
-                value: 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP',
-                type: 'OTP',
-                totp: '123456',
-              },
-              { label: 'private key', value: pkcs8, type: 'SSHKEY' },
-              { label: 'broken key', value: 'not a key', type: 'SSHKEY' },
-            ],
-            files: [{ name: 'notes.txt', content: 'hello' }],
-          },
-        ],
-      },
+      vault('V', [
+        item(
+          'I',
+          [
+            field('password', 'pw'),
+            field('one-time password', 'otpauth://totp/x?secret=JBSWY3DPEHPK3PXP', {
+              type: 'OTP',
+              totp: '123456',
+            }),
+            field('private key', pkcs8, { type: 'SSHKEY' }),
+            field('broken key', 'not a key', { type: 'SSHKEY' }),
+          ],
+          { files: [file('notes.txt', 'hello')] },
+        ),
+      ]),
     ]);
   }
 
@@ -912,25 +742,24 @@ describe('Resolver: query options', () => {
 describe('Resolver: whole items', () => {
   it('names each field, with sections, skipping empty values', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
+      vault('V', [
+        item(
+          'service',
+          [
+            field('api key', 'k'),
+            field('username', 'me', { type: 'STRING' }),
+            field('host name', 'db.local', { section: 's1' }),
+            field('port', '5432', { section: 's1' }),
+            field('in unlabelled', 'u', { section: 's2' }),
+            field('empty', ''),
+            field('one-time password', 'otpauth://x', { type: 'OTP', totp: '654321' }),
+          ],
           {
-            title: 'service',
             sections: { s1: 'Database Info', s2: '' },
-            fields: [
-              { label: 'api key', value: 'k' },
-              { label: 'username', value: 'me', type: 'STRING' },
-              { label: 'host name', value: 'db.local', section: 's1' },
-              { label: 'port', value: '5432', section: 's1' },
-              { label: 'in unlabelled', value: 'u', section: 's2' },
-              { label: 'empty', value: '' },
-              { label: 'one-time password', value: 'otpauth://x', type: 'OTP', totp: '654321' },
-            ],
-            files: [{ name: 'attachment.txt', content: 'not exported' }],
+            files: [file('attachment.txt', 'not exported')],
           },
-        ],
-      },
+        ),
+      ]),
     ]);
     const fields = itemFields(await resolveOne(data, 'op://V/service/*'));
     assert.deepEqual(
@@ -949,9 +778,7 @@ describe('Resolver: whole items', () => {
 
   it('values of a whole item are exact', async () => {
     const pem = '-----BEGIN X-----\nabc\n-----END X-----\n';
-    const data = new MemorySource([
-      { title: 'V', items: [{ title: 'I', fields: [{ label: 'pem', value: pem }] }] },
-    ]);
+    const data = new MemorySource([vault('V', [item('I', [field('pem', pem)])])]);
     assert.deepEqual(itemFields(await resolveOne(data, 'op://V/I/*')), [
       { suffix: 'PEM', value: pem },
     ]);
@@ -959,17 +786,10 @@ describe('Resolver: whole items', () => {
 
   it('the item path before * is every segment (no section reading)', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          { title: 'a/b', fields: [{ label: 'x', value: 'path' }] },
-          {
-            title: 'a',
-            sections: { sb: 'b' },
-            fields: [{ label: 'x', value: 'section', section: 'sb' }],
-          },
-        ],
-      },
+      vault('V', [
+        item('a/b', [field('x', 'path')]),
+        item('a', [field('x', 'section', { section: 'sb' })], { sections: { sb: 'b' } }),
+      ]),
     ]);
     assert.deepEqual(itemFields(await resolveOne(data, 'op://V/a/b/*')), [
       { suffix: 'X', value: 'path' },
@@ -979,47 +799,30 @@ describe('Resolver: whole items', () => {
   const collisions: { why: string; item: ItemSpec; names: string[] }[] = [
     {
       why: 'two labels that map to one name',
-      item: {
-        title: 'I',
-        fields: [
-          { label: 'api key', value: '1' },
-          { label: 'api-key', value: '2' },
-        ],
-      },
+      item: item('I', [field('api key', '1'), field('api-key', '2')]),
       names: ['api key', 'api-key'],
     },
     {
       why: 'a section and label against a plain label',
-      item: {
-        title: 'I',
+      item: item('I', [field('db host', '1'), field('host', '2', { section: 's1' })], {
         sections: { s1: 'db' },
-        fields: [
-          { label: 'db host', value: '1' },
-          { label: 'host', value: '2', section: 's1' },
-        ],
-      },
+      }),
       names: ['db host', 'host'],
     },
     {
       why: 'the same label twice',
-      item: {
-        title: 'I',
-        fields: [
-          { label: 'password', value: '1' },
-          { label: 'password', value: '2' },
-        ],
-      },
+      item: item('I', [field('password', '1'), field('password', '2')]),
       names: ['password'],
     },
     {
       why: 'a label that maps to nothing',
-      item: { title: 'I', fields: [{ label: '***', value: '1' }] },
+      item: item('I', [field('***', '1')]),
       names: ['***'],
     },
   ];
   for (const c of collisions) {
     it(`${c.why}: SECRETS_CONFIG_INVALID naming the fields`, async () => {
-      const data = new MemorySource([{ title: 'V', items: [c.item] }]);
+      const data = new MemorySource([vault('V', [c.item])]);
       const error = await failure(data, 'op://V/I/*', 'SECRETS_CONFIG_INVALID');
       for (const name of c.names) assert.ok(error.message.includes(name), `names ${name}`);
     });
@@ -1027,37 +830,18 @@ describe('Resolver: whole items', () => {
 
   it('a field in an unlabelled section collides with the same label outside sections', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            sections: { s0: '' },
-            fields: [
-              { label: 'token', value: '1' },
-              { label: 'token', value: '2', section: 's0' },
-            ],
-          },
-        ],
-      },
+      vault('V', [
+        item('I', [field('token', '1'), field('token', '2', { section: 's0' })], {
+          sections: { s0: '' },
+        }),
+      ]),
     ]);
     await failure(data, 'op://V/I/*', 'SECRETS_CONFIG_INVALID');
   });
 
   it('empty fields do not collide', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            fields: [
-              { label: 'api key', value: 'k' },
-              { label: 'api-key', value: '' },
-            ],
-          },
-        ],
-      },
+      vault('V', [item('I', [field('api key', 'k'), field('api-key', '')])]),
     ]);
     assert.deepEqual(itemFields(await resolveOne(data, 'op://V/I/*')), [
       { suffix: 'API_KEY', value: 'k' },
@@ -1070,7 +854,7 @@ describe('Resolver: attached files', () => {
 
   it('a file resolves to its bytes, exactly', async () => {
     const data = new MemorySource([
-      { title: 'V', items: [{ title: 'I', files: [{ name: 'bundle.pem', content: bytes }] }] },
+      vault('V', [item('I', [], { files: [file('bundle.pem', bytes)] })]),
     ]);
     const resolved = await value(data, 'op://V/I/bundle.pem');
     assert.ok(resolved instanceof Uint8Array);
@@ -1080,10 +864,7 @@ describe('Resolver: attached files', () => {
   it('a file may be named by its ID', async () => {
     const fileId = newId('a');
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [{ title: 'I', files: [{ name: 'x.pem', content: 'pem', id: fileId }] }],
-      },
+      vault('V', [item('I', [], { files: [file('x.pem', 'pem', { id: fileId })] })]),
     ]);
     assert.deepEqual(
       Buffer.from((await value(data, `op://V/I/${fileId}`)) as Uint8Array).toString(),
@@ -1093,16 +874,11 @@ describe('Resolver: attached files', () => {
 
   it('a field of the same label wins over the file', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            fields: [{ label: 'cert.pem', value: 'field-value' }],
-            files: [{ name: 'cert.pem', content: 'file-content' }],
-          },
-        ],
-      },
+      vault('V', [
+        item('I', [field('cert.pem', 'field-value')], {
+          files: [file('cert.pem', 'file-content')],
+        }),
+      ]),
     ]);
     assert.equal(await value(data, 'op://V/I/cert.pem'), 'field-value');
     assert.equal(data.calls.getFile.size, 0);
@@ -1110,34 +886,19 @@ describe('Resolver: attached files', () => {
 
   it('two files with the same name are SECRETS_REF_AMBIGUOUS', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            files: [
-              { name: 'dup.txt', content: '1' },
-              { name: 'dup.txt', content: '2' },
-            ],
-          },
-        ],
-      },
+      vault('V', [item('I', [], { files: [file('dup.txt', '1'), file('dup.txt', '2')] })]),
     ]);
     await failure(data, 'op://V/I/dup.txt', 'SECRETS_REF_AMBIGUOUS');
   });
 
   it('a file in a section through the four-segment form', async () => {
     const data = new MemorySource([
-      {
-        title: 'V',
-        items: [
-          {
-            title: 'I',
-            sections: { s1: 'certs' },
-            files: [{ name: 'ca.pem', content: 'CA', section: 's1' }],
-          },
-        ],
-      },
+      vault('V', [
+        item('I', [], {
+          sections: { s1: 'certs' },
+          files: [file('ca.pem', 'CA', { section: 's1' })],
+        }),
+      ]),
     ]);
     assert.equal(
       Buffer.from((await value(data, 'op://V/I/certs/ca.pem')) as Uint8Array).toString(),
@@ -1146,9 +907,7 @@ describe('Resolver: attached files', () => {
   });
 
   it('each file is fetched once for several refs', async () => {
-    const data = new MemorySource([
-      { title: 'V', items: [{ title: 'I', files: [{ name: 'f.txt', content: 'x' }] }] },
-    ]);
+    const data = new MemorySource([vault('V', [item('I', [], { files: [file('f.txt', 'x')] })])]);
     const id = data.vaults[0]?.items[0]?.files[0]?.id ?? '';
     await new Resolver(data).resolveAll([parseRef('op://V/I/f.txt'), parseRef(`op://V/I/${id}`)]);
     assert.deepEqual([...data.calls.getFile.values()], [1]);
@@ -1157,10 +916,7 @@ describe('Resolver: attached files', () => {
 
 describe('Resolver: backend failures', () => {
   function data(failures: Failures): MemorySource {
-    return new MemorySource(
-      [{ title: 'V', items: [{ title: 'I', fields: [{ label: 'f', value: 'v' }] }] }],
-      failures,
-    );
+    return new MemorySource([vault('V', [item('I', [field('f', 'v')])])], failures);
   }
 
   it("SourceError('unavailable') makes resolveAll reject with SECRETS_PROVIDER_UNAVAILABLE", async () => {
