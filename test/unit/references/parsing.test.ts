@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SecretsError } from '../../src/errors.ts';
+import { SecretsError } from '../../../src/errors.ts';
 import {
   hasControlCharacter,
   isId,
@@ -8,7 +8,7 @@ import {
   parseRef,
   type Reading,
   type RefOption,
-} from '../../src/refs.ts';
+} from '../../../src/refs.ts';
 
 function refInvalid(raw: string, defaultVault?: string): void {
   assert.throws(

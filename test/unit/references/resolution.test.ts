@@ -11,12 +11,12 @@ import {
   SourceError,
   type SourceFailure,
   type VaultSummary,
-} from '../../src/backends/source.ts';
-import { SecretsError } from '../../src/errors.ts';
-import { parseRef } from '../../src/refs.ts';
-import { envSuffix, type Outcome, Resolver } from '../../src/resolve.ts';
-import { cpuBoundedAsync } from '../support/cpu-bounded.ts';
-import { field, file, item, type ItemSpec, vault, type VaultSpec } from '../support/vaults.ts';
+} from '../../../src/backends/source.ts';
+import { SecretsError } from '../../../src/errors.ts';
+import { parseRef } from '../../../src/refs.ts';
+import { envSuffix, type Outcome, Resolver } from '../../../src/resolve.ts';
+import { cpuBoundedAsync } from '../../support/cpu-bounded.ts';
+import { field, file, item, type ItemSpec, vault, type VaultSpec } from '../../support/vaults.ts';
 
 // ---------------------------------------------------------------------------------------------
 // An in-memory backend that counts its calls.
