@@ -298,7 +298,7 @@ describe(`properties (seed ${SEED}): parseRef round trip`, () => {
       fc.property(
         generatedRef.filter(
           // A first segment shaped like a scheme (`db:prod`) is read as one and refused: see
-          // nasties.test.ts. That is the one documented exception.
+          // references/parsing.test.ts. That is the one documented exception.
           (generated) => !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(bodyOf(generated)),
         ),
         (generated) => {
