@@ -4,7 +4,8 @@
  * runs it.
  */
 import { actionsRunner } from './actions-runner.ts';
-import { connectUrl, settingsProblems } from './backends/select.ts';
+import { connectUrl } from './backends/connect-host.ts';
+import { settingsProblems } from './backends/select.ts';
 import { Code, describe, SecretsError } from './errors.ts';
 import { MAX_CREDENTIAL_BYTES, oversizedCredential, registerCredential } from './redact.ts';
 import { annotate } from './report.ts';

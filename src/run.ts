@@ -2,12 +2,10 @@
  * The pipeline: inputs -> what to load (secrets, templates, an Environment) -> backend ->
  * resolve -> entries -> export (masked inside; nothing in a dry run) -> report.
  */
+import type { Door, Mode, Opened } from './backends/modes.ts';
 import {
   chooseMode,
-  type Door,
-  type Mode,
   modeProblems,
-  type Opened,
   openSource,
   readsEnvironmentsOnly,
   settingsProblems,

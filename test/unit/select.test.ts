@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { connectUrl } from '../../src/backends/connect-host.ts';
+import type { Mode } from '../../src/backends/modes.ts';
 import {
   chooseMode,
-  connectUrl,
-  type Mode,
   modeProblems,
   openSource,
   readsEnvironmentsOnly,
