@@ -1,5 +1,6 @@
 /** The only module that reads the action's inputs; returns one typed, frozen object. */
 import { inputDefault } from './action-metadata.ts';
+import { AUTH_MODES, SETTINGS, type Settings } from './backends/modes.ts';
 import { Code, describe, SecretsError } from './errors.ts';
 import { type Place, readInputFile } from './input-file.ts';
 import { nameKey } from './names.ts';
@@ -15,32 +16,11 @@ import {
 import { parseTemplatesYaml, readTemplate, type Template } from './templates.ts';
 import { plural, printable } from './text.ts';
 
-export const AUTH_MODES = [
-  'auto',
-  'service-account',
-  'connect',
-  'workload-identity',
-  'cli',
-] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-
-export const SA_RESOLVERS = ['sdk', 'cli'] as const;
-export type SaResolver = (typeof SA_RESOLVERS)[number];
-
-export interface Inputs {
+/** The action's inputs: how to reach 1Password (every mode's settings, from src/backends/modes.ts), and what to do. */
+export interface Inputs extends Settings {
   readonly secrets: string;
-  readonly authMode: AuthMode;
-  readonly serviceAccountToken: string | undefined;
-  readonly serviceAccountResolver: SaResolver;
-  readonly account: string | undefined;
-  readonly workloadId: string | undefined;
-  /** Workload identity's credential (`ops_...`). */
-  readonly integrationKey: string | undefined;
   /** A 1Password Environment whose variables are all loaded. */
   readonly environment: string | undefined;
-  readonly connectHost: string | undefined;
-  readonly connectToken: string | undefined;
-  readonly connectCa: string | undefined;
   readonly vault: string | undefined;
   readonly exportEnv: boolean;
   readonly unsetPrevious: boolean;
@@ -75,6 +55,17 @@ class InputReader {
   optional(input: string, variable?: string): string | undefined {
     const value = this.text(input) || (variable ? this.#runner.env[variable]?.trim() : undefined);
     return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** Every mode's settings, as the table of modes declares them. */
+  settings(): Omit<Settings, 'authMode'> {
+    const read = SETTINGS.map((setting) => [
+      setting.name,
+      setting.choices === undefined
+        ? this.optional(setting.input, setting.variable)
+        : this.oneOf(setting.input, setting.choices),
+    ]);
+    return Object.fromEntries(read) as Omit<Settings, 'authMode'>;
   }
 
   oneOf<T extends string>(input: string, allowed: readonly T[]): T {
@@ -131,15 +122,8 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
   const inputs: Inputs = Object.freeze({
     secrets: read.text('secrets'),
     authMode: read.oneOf('auth-mode', AUTH_MODES),
-    serviceAccountToken: read.optional('service-account-token', 'OP_SERVICE_ACCOUNT_TOKEN'),
-    serviceAccountResolver: read.oneOf('service-account-resolver', SA_RESOLVERS),
-    account: read.optional('account'),
-    workloadId: read.optional('workload-id', 'OP_WORKLOAD_ID'),
-    integrationKey: read.optional('integration-key', 'OP_INTEGRATION_KEY'),
+    ...read.settings(),
     environment: read.environment(),
-    connectHost: read.optional('connect-host', 'OP_CONNECT_HOST'),
-    connectToken: read.optional('connect-token', 'OP_CONNECT_TOKEN'),
-    connectCa: read.optional('connect-ca'),
     vault: read.vault(),
     exportEnv: read.flag('export-env'),
     unsetPrevious: read.flag('unset-previous'),

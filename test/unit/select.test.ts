@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectUrl } from '../../src/backends/connect-host.ts';
-import type { Mode } from '../../src/backends/modes.ts';
+import { AUTH_MODES, type AuthMode, type Mode } from '../../src/backends/modes.ts';
 import {
   chooseMode,
   modeProblems,
@@ -15,7 +15,6 @@ import {
 } from '../../src/backends/select.ts';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { AUTH_MODES, type AuthMode } from '../../src/inputs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 import { inputsWith } from '../support/inputs.ts';
 
