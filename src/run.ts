@@ -2,9 +2,11 @@
  * The pipeline: inputs -> what to load (secrets, templates, an Environment) -> backend ->
  * resolve -> entries -> export (masked inside; nothing in a dry run) -> report.
  */
-import type { Door, Mode, Opened } from './backends/modes.ts';
+import type { Door, Mode, Opened, Settings } from './backends/modes.ts';
 import {
+  asksForEnvironment,
   chooseMode,
+  credentials,
   modeProblems,
   openSource,
   readsEnvironmentsOnly,
@@ -32,7 +34,7 @@ import type { Template } from './templates.ts';
 import { plural } from './text.ts';
 
 /** Opens the backend of a mode; tests pass one built on their fakes. */
-export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
+export type Open = (mode: Mode, settings: Settings, door: Door) => Promise<Opened>;
 
 /** The summary's heading; it names the step (its id) so that several steps' tables can be told apart. */
 function heading(runner: Runner, outcome?: string): string {
@@ -153,21 +155,21 @@ function rows(lines: readonly Line[], inputs: Inputs, failures: readonly Secrets
   });
 }
 
+/** The runner's own tokens: masked by the runner, scrubbed from this action's messages too. */
+const RUNNER_TOKENS = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN'] as const;
+
 /**
  * Masks credentials from the start, so that no message can show them; the runner's own tokens
  * (which the runner masks) are scrubbed too. One over 64 KiB is no credential: it is refused
  * before anything else is done with it, since registering it costs in proportion to its size.
  */
 function protectCredentials(runner: Runner, inputs: Inputs): SecretsError[] {
-  const credentials = [
-    ['service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)', inputs.serviceAccountToken, true],
-    ['connect-token (or OP_CONNECT_TOKEN)', inputs.connectToken, true],
-    ['integration-key (or OP_INTEGRATION_KEY)', inputs.integrationKey, true],
-    ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', runner.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'], false],
-    ['ACTIONS_RUNTIME_TOKEN', runner.env['ACTIONS_RUNTIME_TOKEN'], false],
-  ] as const;
+  const given = [
+    ...credentials(inputs).map(({ name, value }) => [name, value, true] as const),
+    ...RUNNER_TOKENS.map((name) => [name, runner.env[name], false] as const),
+  ];
   const errors: SecretsError[] = [];
-  for (const [name, credential, mask] of credentials) {
+  for (const [name, credential, mask] of given) {
     if (credential === undefined || credential === '') continue;
     if (oversizedCredential(credential)) {
       errors.push(
@@ -273,16 +275,11 @@ async function readEnvironment(
 }
 
 /**
- * Whether the step needs a backend: references to resolve, an Environment, or workload-identity
- * settings (they ask for an Environment: without one, the step says so).
+ * Whether the step needs a backend: references to resolve, an Environment, or settings that ask
+ * for an Environment (without one, the step says so).
  */
 function needsBackend(work: Work, inputs: Inputs): boolean {
-  return (
-    refsOf(work).length > 0 ||
-    work.environment !== undefined ||
-    inputs.workloadId !== undefined ||
-    inputs.integrationKey !== undefined
-  );
+  return refsOf(work).length > 0 || work.environment !== undefined || asksForEnvironment(inputs);
 }
 
 /**
