@@ -9,7 +9,6 @@ import {
   credentials,
   modeProblems,
   openSource,
-  readsEnvironmentsOnly,
   settingsProblems,
 } from './backends/select.ts';
 import type { EnvironmentVariable } from './backends/source.ts';
@@ -18,20 +17,19 @@ import {
   environmentEntries,
   environmentLabel,
   fieldName,
-  fileNameErrors,
   shownName,
   templateEntries,
 } from './entries.ts';
 import { Code, providerUnavailable, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
-import { type Inputs, readInputs, readSpecs, readTemplates } from './inputs.ts';
+import { type Inputs, readInputs } from './inputs.ts';
 import { MAX_CREDENTIAL_BYTES, oversizedCredential, redact, registerCredential } from './redact.ts';
 import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
 import type { Runner } from './runner.ts';
 import type { SecretSpec } from './secret-specs.ts';
-import type { Template } from './templates.ts';
 import { plural } from './text.ts';
+import { readWork, type Work } from './work.ts';
 
 /** Opens the backend of a mode; tests pass one built on their fakes. */
 export type Open = (mode: Mode, settings: Settings, door: Door) => Promise<Opened>;
@@ -41,13 +39,6 @@ function heading(runner: Runner, outcome?: string): string {
   const step = runner.env['GITHUB_ACTION'];
   const title = step ? `1Password secrets (step ${step})` : '1Password secrets';
   return outcome === undefined ? title : `${title}: ${outcome}`;
-}
-
-/** Everything a step asks for. */
-interface Work {
-  readonly specs: readonly SecretSpec[];
-  readonly templates: readonly Template[];
-  readonly environment: string | undefined;
 }
 
 /** What the backend answered: each reference's outcome, and the Environment's variables. */
@@ -280,36 +271,6 @@ async function readEnvironment(
  */
 function needsBackend(work: Work, inputs: Inputs): boolean {
   return refsOf(work).length > 0 || work.environment !== undefined || asksForEnvironment(inputs);
-}
-
-/**
- * Everything the step asks for, or the configuration errors that stop it before any request:
- * all of them, the names the runner's OS refuses for a file included, in dry runs too.
- */
-async function readWork(
-  runner: Runner,
-  inputs: Inputs,
-): Promise<{ work: Work; malformed: SecretsError[]; errors: SecretsError[] }> {
-  const workload = readsEnvironmentsOnly(inputs);
-  const read = await readSpecs(inputs, runner, workload ? 'leave' : 'load');
-  const { specs, leftAlone } = read;
-  if (leftAlone.length > 0) {
-    runner.info(
-      redact(
-        `workload identity reads 1Password Environments only: left alone the op:// ` +
-          `${leftAlone.length === 1 ? 'reference' : 'references'} of the step's environment ` +
-          `and OP_ENV_FILE: ${leftAlone.join(', ')}`,
-      ),
-    );
-  }
-  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
-  const errors = [
-    ...read.errors,
-    ...templateErrors,
-    ...fileNameErrors(specs, templates, runner.platform),
-  ];
-  const malformed = errors.filter((error) => error.code === Code.refInvalid);
-  return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
 }
 
 /** What a step's work came to: the entries to export, or every failure. */

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { SETTINGS } from '../../src/backends/modes.ts';
 import { chooseMode } from '../../src/backends/select.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { type Inputs, readInputs, readSpecs } from '../../src/inputs.ts';
+import { type Inputs, readInputs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 /** Reads inputs as given in `with:` (defaults from action.yml), with the step's environment. */
