@@ -4,7 +4,9 @@
  * runs it.
  */
 import { actionsRunner } from './actions-runner.ts';
-import { connectUrl, settingsProblems } from './backends/select.ts';
+import { connectUrl } from './backends/connect-host.ts';
+import { SETTINGS as MODE_SETTINGS, type Settings } from './backends/modes.ts';
+import { settingsProblems } from './backends/select.ts';
 import { Code, describe, SecretsError } from './errors.ts';
 import { MAX_CREDENTIAL_BYTES, oversizedCredential, registerCredential } from './redact.ts';
 import { annotate } from './report.ts';
@@ -72,8 +74,6 @@ export function plan(settings: readonly Setting[]): Plan {
     );
     return false;
   });
-  // Which settings are given counts the refused ones too: one refused is not one missing.
-  const value = (variable: Variable) => settings.find((one) => one.variable === variable)?.value;
   const host = kept.find((one) => one.variable === 'OP_CONNECT_HOST')?.value;
   if (host !== undefined) {
     try {
@@ -82,22 +82,23 @@ export function plan(settings: readonly Setting[]): Plan {
       invalid(`${describe(thrown)}: check connect-host or OP_CONNECT_HOST`);
     }
   }
-  errors.push(
-    ...settingsProblems({
-      authMode: 'auto',
-      serviceAccountToken: value('OP_SERVICE_ACCOUNT_TOKEN'),
-      connectHost: value('OP_CONNECT_HOST'),
-      connectToken: value('OP_CONNECT_TOKEN'),
-      workloadId: value('OP_WORKLOAD_ID'),
-      integrationKey: value('OP_INTEGRATION_KEY'),
-    }),
-  );
+  // Which settings are given counts the refused ones too: one refused is not one missing.
+  errors.push(...settingsProblems({ authMode: 'auto', ...byName(settings) }));
   return {
     credentials: kept.filter((setting) => setting.credential).map((setting) => setting.value),
     settings: kept,
     errors,
     warnings,
   };
+}
+
+/** The settings given, under their names in the table of modes. */
+function byName(settings: readonly Setting[]): Partial<Settings> {
+  const given = MODE_SETTINGS.flatMap(({ name, variable }) => {
+    const value = settings.find((one) => one.variable === variable)?.value;
+    return variable === undefined || value === undefined ? [] : [[name, value] as const];
+  });
+  return Object.fromEntries(given);
 }
 
 /** Said when nothing is set: the load steps would find no credentials, most likely a missing secret. */

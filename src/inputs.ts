@@ -1,46 +1,17 @@
-/** The only module that reads the action's inputs; returns one typed, frozen object. */
+/**
+ * The only module that reads the action's inputs, and the OP_* variables they fall back to: one
+ * typed, frozen object, and its problems.
+ */
 import { inputDefault } from './action-metadata.ts';
-import { Code, describe, SecretsError } from './errors.ts';
-import { type Place, readInputFile } from './input-file.ts';
-import { nameKey } from './names.ts';
+import { AUTH_MODES, SETTINGS, type Settings } from './backends/modes.ts';
+import { Code, SecretsError } from './errors.ts';
 import type { Runner } from './runner.ts';
-import {
-  buildSpecs,
-  discoverEnvRefs,
-  type ParsedSpecs,
-  parseEnvFile,
-  parseSecretsYaml,
-  type SecretSpec,
-} from './secret-specs.ts';
-import { parseTemplatesYaml, readTemplate, type Template } from './templates.ts';
-import { plural, printable } from './text.ts';
 
-export const AUTH_MODES = [
-  'auto',
-  'service-account',
-  'connect',
-  'workload-identity',
-  'cli',
-] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-
-export const SA_RESOLVERS = ['sdk', 'cli'] as const;
-export type SaResolver = (typeof SA_RESOLVERS)[number];
-
-export interface Inputs {
+/** The action's inputs: how to reach 1Password (every mode's settings, from src/backends/modes.ts), and what to do. */
+export interface Inputs extends Settings {
   readonly secrets: string;
-  readonly authMode: AuthMode;
-  readonly serviceAccountToken: string | undefined;
-  readonly serviceAccountResolver: SaResolver;
-  readonly account: string | undefined;
-  readonly workloadId: string | undefined;
-  /** Workload identity's credential (`ops_...`). */
-  readonly integrationKey: string | undefined;
   /** A 1Password Environment whose variables are all loaded. */
   readonly environment: string | undefined;
-  readonly connectHost: string | undefined;
-  readonly connectToken: string | undefined;
-  readonly connectCa: string | undefined;
   readonly vault: string | undefined;
   readonly exportEnv: boolean;
   readonly unsetPrevious: boolean;
@@ -75,6 +46,17 @@ class InputReader {
   optional(input: string, variable?: string): string | undefined {
     const value = this.text(input) || (variable ? this.#runner.env[variable]?.trim() : undefined);
     return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** Every mode's settings, as the table of modes declares them. */
+  settings(): Omit<Settings, 'authMode'> {
+    const read = SETTINGS.map((setting) => [
+      setting.name,
+      setting.choices === undefined
+        ? this.optional(setting.input, setting.variable)
+        : this.oneOf(setting.input, setting.choices),
+    ]);
+    return Object.fromEntries(read) as Omit<Settings, 'authMode'>;
   }
 
   oneOf<T extends string>(input: string, allowed: readonly T[]): T {
@@ -131,15 +113,8 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
   const inputs: Inputs = Object.freeze({
     secrets: read.text('secrets'),
     authMode: read.oneOf('auth-mode', AUTH_MODES),
-    serviceAccountToken: read.optional('service-account-token', 'OP_SERVICE_ACCOUNT_TOKEN'),
-    serviceAccountResolver: read.oneOf('service-account-resolver', SA_RESOLVERS),
-    account: read.optional('account'),
-    workloadId: read.optional('workload-id', 'OP_WORKLOAD_ID'),
-    integrationKey: read.optional('integration-key', 'OP_INTEGRATION_KEY'),
+    ...read.settings(),
     environment: read.environment(),
-    connectHost: read.optional('connect-host', 'OP_CONNECT_HOST'),
-    connectToken: read.optional('connect-token', 'OP_CONNECT_TOKEN'),
-    connectCa: read.optional('connect-ca'),
     vault: read.vault(),
     exportEnv: read.flag('export-env'),
     unsetPrevious: read.flag('unset-previous'),
@@ -149,86 +124,4 @@ export function readInputs(runner: Runner): { inputs: Inputs; errors: SecretsErr
     version: read.optional('version'),
   });
   return { inputs, errors: read.errors };
-}
-
-/**
- * Everything to load: the secrets input, step env references and OP_ENV_FILE entries. With
- * `envRefs: 'leave'` (workload identity) the references of the step's environment and of
- * OP_ENV_FILE are not loaded, nor checked: `leftAlone` names them.
- */
-export async function readSpecs(
-  inputs: Inputs,
-  runner: Runner,
-  envRefs: 'load' | 'leave' = 'load',
-): Promise<ParsedSpecs & { readonly leftAlone: readonly string[] }> {
-  const { env } = runner;
-  const leave = envRefs === 'leave';
-  const fromYaml = parseSecretsYaml(inputs.secrets);
-  const fromEnv = discoverEnvRefs(env);
-  const errors = [...fromYaml.errors];
-  const envFile = env['OP_ENV_FILE'];
-  let unread: string | undefined;
-  if (envFile !== undefined && envFile !== '') {
-    try {
-      const parsed = await parseEnvFile(readInputFile('OP_ENV_FILE', envFile, runner));
-      fromEnv.push(...parsed.raw);
-      for (const name of leave ? [] : parsed.duplicates) {
-        errors.push(
-          new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name),
-        );
-      }
-      if (parsed.skipped.length > 0) {
-        runner.info(
-          `OP_ENV_FILE: left alone ${plural(parsed.skipped.length, 'entry', 'entries')} without an op:// reference`,
-        );
-      }
-    } catch (thrown) {
-      const error =
-        thrown instanceof SecretsError
-          ? thrown
-          : new SecretsError(
-              Code.configInvalid,
-              `OP_ENV_FILE "${printable(envFile)}": ${printable(describe(thrown))}`,
-            );
-      // Left alone, the file need not exist: a step written for 1Password's v5 still runs.
-      if (leave) unread = error.message;
-      else errors.push(error);
-    }
-  }
-  const built = buildSpecs(leave ? fromYaml.raw : [...fromYaml.raw, ...fromEnv], inputs.vault);
-  return {
-    specs: built.specs,
-    errors: [...errors, ...built.errors],
-    leftAlone: leave
-      ? [...new Set(fromEnv.map((entry) => entry.name)), ...(unread === undefined ? [] : [unread])]
-      : [],
-  };
-}
-
-/** The templates input: each file read and parsed. A template takes no secret's name. */
-export function readTemplates(
-  inputs: Inputs,
-  place: Place,
-  specs: readonly SecretSpec[],
-): { templates: Template[]; errors: SecretsError[] } {
-  const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
-  const secrets = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
-  const templates: Template[] = [];
-  for (const spec of listed) {
-    const secret = secrets.get(nameKey(spec.name));
-    if (secret !== undefined) {
-      errors.push(
-        new SecretsError(
-          Code.configInvalid,
-          `"${spec.name}" names both a template and the secret ${secret}; names are case-insensitive`,
-          spec.name,
-        ),
-      );
-      continue;
-    }
-    const read = readTemplate(spec, place);
-    errors.push(...read.errors);
-    if (read.template !== undefined) templates.push(read.template);
-  }
-  return { templates, errors };
 }

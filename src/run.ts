@@ -2,14 +2,13 @@
  * The pipeline: inputs -> what to load (secrets, templates, an Environment) -> backend ->
  * resolve -> entries -> export (masked inside; nothing in a dry run) -> report.
  */
+import type { Door, Mode, Opened, Settings } from './backends/modes.ts';
 import {
+  asksForEnvironment,
   chooseMode,
-  type Door,
-  type Mode,
+  credentials,
   modeProblems,
-  type Opened,
   openSource,
-  readsEnvironmentsOnly,
   settingsProblems,
 } from './backends/select.ts';
 import type { EnvironmentVariable } from './backends/source.ts';
@@ -18,36 +17,28 @@ import {
   environmentEntries,
   environmentLabel,
   fieldName,
-  fileNameErrors,
   shownName,
   templateEntries,
 } from './entries.ts';
 import { Code, providerUnavailable, SecretsError } from './errors.ts';
 import { type Entry, exportAll, previouslyManaged } from './export.ts';
-import { type Inputs, readInputs, readSpecs, readTemplates } from './inputs.ts';
+import { type Inputs, readInputs } from './inputs.ts';
 import { MAX_CREDENTIAL_BYTES, oversizedCredential, redact, registerCredential } from './redact.ts';
 import { annotate, type Row, summarize } from './report.ts';
 import { type Outcome, Resolver, toSecretsError } from './resolve.ts';
 import type { Runner } from './runner.ts';
 import type { SecretSpec } from './secret-specs.ts';
-import type { Template } from './templates.ts';
 import { plural } from './text.ts';
+import { readWork, type Work } from './work.ts';
 
 /** Opens the backend of a mode; tests pass one built on their fakes. */
-export type Open = (mode: Mode, inputs: Inputs, door: Door) => Promise<Opened>;
+export type Open = (mode: Mode, settings: Settings, door: Door) => Promise<Opened>;
 
 /** The summary's heading; it names the step (its id) so that several steps' tables can be told apart. */
 function heading(runner: Runner, outcome?: string): string {
   const step = runner.env['GITHUB_ACTION'];
   const title = step ? `1Password secrets (step ${step})` : '1Password secrets';
   return outcome === undefined ? title : `${title}: ${outcome}`;
-}
-
-/** Everything a step asks for. */
-interface Work {
-  readonly specs: readonly SecretSpec[];
-  readonly templates: readonly Template[];
-  readonly environment: string | undefined;
 }
 
 /** What the backend answered: each reference's outcome, and the Environment's variables. */
@@ -155,21 +146,21 @@ function rows(lines: readonly Line[], inputs: Inputs, failures: readonly Secrets
   });
 }
 
+/** The runner's own tokens: masked by the runner, scrubbed from this action's messages too. */
+const RUNNER_TOKENS = ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN'] as const;
+
 /**
  * Masks credentials from the start, so that no message can show them; the runner's own tokens
  * (which the runner masks) are scrubbed too. One over 64 KiB is no credential: it is refused
  * before anything else is done with it, since registering it costs in proportion to its size.
  */
 function protectCredentials(runner: Runner, inputs: Inputs): SecretsError[] {
-  const credentials = [
-    ['service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)', inputs.serviceAccountToken, true],
-    ['connect-token (or OP_CONNECT_TOKEN)', inputs.connectToken, true],
-    ['integration-key (or OP_INTEGRATION_KEY)', inputs.integrationKey, true],
-    ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', runner.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'], false],
-    ['ACTIONS_RUNTIME_TOKEN', runner.env['ACTIONS_RUNTIME_TOKEN'], false],
-  ] as const;
+  const given = [
+    ...credentials(inputs).map(({ name, value }) => [name, value, true] as const),
+    ...RUNNER_TOKENS.map((name) => [name, runner.env[name], false] as const),
+  ];
   const errors: SecretsError[] = [];
-  for (const [name, credential, mask] of credentials) {
+  for (const [name, credential, mask] of given) {
     if (credential === undefined || credential === '') continue;
     if (oversizedCredential(credential)) {
       errors.push(
@@ -275,46 +266,11 @@ async function readEnvironment(
 }
 
 /**
- * Whether the step needs a backend: references to resolve, an Environment, or workload-identity
- * settings (they ask for an Environment: without one, the step says so).
+ * Whether the step needs a backend: references to resolve, an Environment, or settings that ask
+ * for an Environment (without one, the step says so).
  */
 function needsBackend(work: Work, inputs: Inputs): boolean {
-  return (
-    refsOf(work).length > 0 ||
-    work.environment !== undefined ||
-    inputs.workloadId !== undefined ||
-    inputs.integrationKey !== undefined
-  );
-}
-
-/**
- * Everything the step asks for, or the configuration errors that stop it before any request:
- * all of them, the names the runner's OS refuses for a file included, in dry runs too.
- */
-async function readWork(
-  runner: Runner,
-  inputs: Inputs,
-): Promise<{ work: Work; malformed: SecretsError[]; errors: SecretsError[] }> {
-  const workload = readsEnvironmentsOnly(inputs);
-  const read = await readSpecs(inputs, runner, workload ? 'leave' : 'load');
-  const { specs, leftAlone } = read;
-  if (leftAlone.length > 0) {
-    runner.info(
-      redact(
-        `workload identity reads 1Password Environments only: left alone the op:// ` +
-          `${leftAlone.length === 1 ? 'reference' : 'references'} of the step's environment ` +
-          `and OP_ENV_FILE: ${leftAlone.join(', ')}`,
-      ),
-    );
-  }
-  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
-  const errors = [
-    ...read.errors,
-    ...templateErrors,
-    ...fileNameErrors(specs, templates, runner.platform),
-  ];
-  const malformed = errors.filter((error) => error.code === Code.refInvalid);
-  return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
+  return refsOf(work).length > 0 || work.environment !== undefined || asksForEnvironment(inputs);
 }
 
 /** What a step's work came to: the entries to export, or every failure. */

@@ -1,78 +1,113 @@
-/** Picks the way to reach 1Password from the inputs, and opens it. */
-
+/**
+ * Picks the way to reach 1Password from its settings, and opens it: every rule here is read off
+ * the table of modes (src/backends/modes.ts).
+ */
 import { Code, providerUnavailable, SecretsError } from '../errors.ts';
-import { type DirectoryDoor, stepDirectory } from '../files.ts';
-import type { Inputs } from '../inputs.ts';
-import { hasControlCharacter } from '../refs.ts';
-import type { Runner } from '../runner.ts';
-import { DEFAULT_POLICY } from './retry.ts';
-import type { SecretSource } from './source.ts';
+import {
+  type Door,
+  type Mode,
+  type ModeRow,
+  modeRow,
+  type Opened,
+  ROWS,
+  type Setting,
+  SETTINGS,
+  type Settings,
+} from './modes.ts';
 
-export type Mode = 'connect' | 'service-account' | 'workload-identity' | 'cli';
+/** Settings as far as they are known: auth-mode, and the ones given. */
+export type Given = Pick<Settings, 'authMode'> & Partial<Settings>;
 
-const WORKLOAD_ID = 'workload-id (or OP_WORKLOAD_ID)';
-const INTEGRATION_KEY = 'integration-key (or OP_INTEGRATION_KEY)';
+/** A setting as messages name it: `connect-token (or OP_CONNECT_TOKEN)`. */
+function label(setting: Setting): string {
+  return setting.variable === undefined
+    ? setting.input
+    : `${setting.input} (or ${setting.variable})`;
+}
 
-/** The settings that say how to reach 1Password (the configure sub-action checks them too). */
-export type Settings = Pick<
-  Inputs,
-  | 'authMode'
-  | 'serviceAccountToken'
-  | 'connectHost'
-  | 'connectToken'
-  | 'workloadId'
-  | 'integrationKey'
->;
+function needed(row: ModeRow) {
+  return SETTINGS.filter((setting) => setting.mode === row.mode && setting.needed === true);
+}
+
+/** Whether every setting `row` needs is given. */
+function complete(row: ModeRow, settings: Given): boolean {
+  return needed(row).every((setting) => settings[setting.name] !== undefined);
+}
+
+/** The modes `auto` may choose, in the order it tries them. */
+const AUTO = ROWS.filter((row) => row.auto !== undefined).sort(
+  (a, b) => (a.auto ?? 0) - (b.auto ?? 0),
+);
+
+const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
 
 /**
- * Workload-identity settings beside a service-account token or Connect settings, only some of
- * them, or beside another explicit auth-mode: the step is ambiguous, so it stops before anything.
+ * A mode whose settings stand alone (workload identity), given beside another mode's settings,
+ * only some of them, or beside another explicit auth-mode: the step is ambiguous, so it stops
+ * before anything.
  */
-export function settingsProblems(inputs: Settings): SecretsError[] {
-  const workload = [
-    inputs.workloadId === undefined ? undefined : WORKLOAD_ID,
-    inputs.integrationKey === undefined ? undefined : INTEGRATION_KEY,
-  ].filter((name) => name !== undefined);
-  if (workload.length === 0) return [];
-  const others = [
-    inputs.serviceAccountToken === undefined
-      ? undefined
-      : 'service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)',
-    inputs.connectHost === undefined ? undefined : 'connect-host (or OP_CONNECT_HOST)',
-    inputs.connectToken === undefined ? undefined : 'connect-token (or OP_CONNECT_TOKEN)',
-  ].filter((name) => name !== undefined);
-  const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
+function standAloneProblems(row: ModeRow, settings: Given): SecretsError[] {
+  const own = needed(row);
+  const set = own.filter((setting) => settings[setting.name] !== undefined);
+  if (set.length === 0) return [];
+  const others = SETTINGS.filter(
+    (setting) =>
+      setting.mode !== row.mode && setting.needed === true && settings[setting.name] !== undefined,
+  );
+  const named = set.map(label).join(', ');
   if (others.length > 0) {
     return invalid(
-      `workload identity (${workload.join(', ')}) cannot be combined with ${others.join(', ')}: ` +
+      `${row.name} (${named}) cannot be combined with ${others.map(label).join(', ')}: ` +
         'keep one way to reach 1Password in this step',
     );
   }
-  if (inputs.authMode !== 'auto' && inputs.authMode !== 'workload-identity') {
+  if (settings.authMode !== 'auto' && settings.authMode !== row.mode) {
     return invalid(
-      `auth-mode ${inputs.authMode} does not use ${workload.join(', ')}: ` +
-        'remove them, or set auth-mode workload-identity',
+      `auth-mode ${settings.authMode} does not use ${named}: ` +
+        `remove them, or set auth-mode ${row.mode}`,
     );
   }
-  if (workload.length === 1 && inputs.authMode === 'auto') {
-    const missing = inputs.workloadId === undefined ? WORKLOAD_ID : INTEGRATION_KEY;
-    return invalid(`workload identity needs ${WORKLOAD_ID} and ${INTEGRATION_KEY}: set ${missing}`);
+  if (set.length < own.length && settings.authMode === 'auto') {
+    const missing = own.filter((setting) => !set.includes(setting));
+    return invalid(
+      `${row.name} needs ${own.map(label).join(' and ')}: set ${missing.map(label).join(' and ')}`,
+    );
   }
   return [];
 }
 
+/** What makes the settings ambiguous, found before anything else is done (the configure sub-action checks them too). */
+export function settingsProblems(settings: Given): SecretsError[] {
+  return ROWS.filter((row) => row.exclusive === true).flatMap((row) =>
+    standAloneProblems(row, settings),
+  );
+}
+
+/** The mode the settings name, or `auto` would choose; undefined when `auto` finds none. */
+function chosenRow(settings: Settings): ModeRow | undefined {
+  return settings.authMode === 'auto'
+    ? AUTO.find((row) => complete(row, settings))
+    : modeRow(settings.authMode);
+}
+
 /**
- * Whether the step reads through workload identity, as chooseMode will choose, known before the
- * step's secrets are read: it reads Environments only, and leaves the op:// values of the step's
- * environment (which holds the job's `env:`, so a step cannot tell them apart) and of
- * OP_ENV_FILE alone, as 1Password's own action v5 does.
+ * Whether the step reads through a mode that serves Environments only (workload identity), as
+ * chooseMode will choose, known before the step's secrets are read: it leaves the op:// values
+ * of the step's environment (which holds the job's `env:`, so a step cannot tell them apart) and
+ * of OP_ENV_FILE alone, as 1Password's own action v5 does.
  */
-export function readsEnvironmentsOnly(inputs: Inputs): boolean {
-  return (
-    inputs.authMode === 'workload-identity' ||
-    (inputs.authMode === 'auto' &&
-      inputs.workloadId !== undefined &&
-      inputs.integrationKey !== undefined)
+export function readsEnvironmentsOnly(settings: Settings): boolean {
+  return chosenRow(settings)?.environments === 'only';
+}
+
+/**
+ * Whether any setting of a mode that serves Environments only is given: it asks for an
+ * Environment, so a step without one still needs its backend, to say so.
+ */
+export function asksForEnvironment(settings: Given): boolean {
+  return SETTINGS.some(
+    (setting) =>
+      modeRow(setting.mode).environments === 'only' && settings[setting.name] !== undefined,
   );
 }
 
@@ -83,27 +118,35 @@ export interface Needs {
   readonly environment: string | undefined;
 }
 
+/** The names of the modes `auto` may choose that pass `test`: `a service account or Connect`. */
+function alternatives(test: (row: ModeRow) => boolean): string {
+  return ROWS.filter((row) => row.auto !== undefined && test(row))
+    .map((row) => row.name)
+    .join(' or ');
+}
+
 /** What `mode` cannot do for this step, said before any request. */
 export function modeProblems(mode: Mode, needs: Needs): SecretsError[] {
-  const invalid = (message: string) => [new SecretsError(Code.configInvalid, message)];
-  if (mode === 'workload-identity' && needs.refNames.length > 0) {
-    const names =
-      needs.refNames.slice(0, 5).join(', ') + (needs.refNames.length > 5 ? ', ...' : '');
+  const row = modeRow(mode);
+  const { refNames } = needs;
+  if (row.environments === 'only' && refNames.length > 0) {
+    const names = refNames.slice(0, 5).join(', ') + (refNames.length > 5 ? ', ...' : '');
     return invalid(
-      `workload identity reads 1Password Environments only, and ${names} ` +
-        `${needs.refNames.length === 1 ? 'is an op:// reference' : 'are op:// references'}: ` +
-        'load them in another step, with a service account or Connect',
+      `${row.name} reads 1Password Environments only, and ${names} ` +
+        `${refNames.length === 1 ? 'is an op:// reference' : 'are op:// references'}: ` +
+        `load them in another step, with ${alternatives((other) => other.environments !== 'only')}`,
     );
   }
-  if (mode === 'workload-identity' && needs.environment === undefined) {
+  if (row.environments === 'only' && needs.environment === undefined) {
     return invalid(
-      'workload identity reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)',
+      `${row.name} reads 1Password Environments only: set environment (or OP_ENVIRONMENT_ID)`,
     );
   }
-  if (mode === 'connect' && needs.environment !== undefined) {
+  if (row.environments === false && needs.environment !== undefined) {
     return invalid(
-      'Connect serves no 1Password Environments: load the environment with a service account ' +
-        'or workload identity, or remove environment (or OP_ENVIRONMENT_ID)',
+      `${row.name} serves no 1Password Environments: load the environment with ` +
+        `${alternatives((other) => other.environments !== false)}, ` +
+        'or remove environment (or OP_ENVIRONMENT_ID)',
     );
   }
   return [];
@@ -114,101 +157,39 @@ export interface Choice {
   readonly warnings: readonly string[];
 }
 
-/** `auto` prefers workload identity, then Connect when it is fully configured, then a service account. */
-export function chooseMode(inputs: Inputs): Choice {
-  const connect = inputs.connectHost !== undefined && inputs.connectToken !== undefined;
-  const serviceAccount = inputs.serviceAccountToken !== undefined;
-  switch (inputs.authMode) {
-    case 'auto':
-      if (readsEnvironmentsOnly(inputs)) return { mode: 'workload-identity', warnings: [] };
-      if (connect) {
-        const warnings = serviceAccount
-          ? ['both Connect and service-account credentials are set: using Connect']
-          : [];
-        return { mode: 'connect', warnings };
-      }
-      if (serviceAccount) return { mode: 'service-account', warnings: [] };
-      throw providerUnavailable(
-        'no credentials: set OP_CONNECT_HOST and OP_CONNECT_TOKEN (or connect-host and connect-token), ' +
-          'or OP_SERVICE_ACCOUNT_TOKEN (or service-account-token), ' +
-          'or OP_WORKLOAD_ID and OP_INTEGRATION_KEY (or workload-id and integration-key)',
-      );
-    case 'connect': {
-      const missing = [
-        inputs.connectHost === undefined ? 'connect-host (or OP_CONNECT_HOST)' : undefined,
-        inputs.connectToken === undefined ? 'connect-token (or OP_CONNECT_TOKEN)' : undefined,
-      ].filter((entry) => entry !== undefined);
-      if (missing.length > 0)
-        throw providerUnavailable(`auth-mode connect needs ${missing.join(' and ')}`);
-      return { mode: 'connect', warnings: [] };
+/** An explicit auth-mode needs all of its settings; `auto` takes the first mode that has them. */
+export function chooseMode(settings: Settings): Choice {
+  if (settings.authMode !== 'auto') {
+    const row = modeRow(settings.authMode);
+    const missing = needed(row).filter((setting) => settings[setting.name] === undefined);
+    if (missing.length > 0) {
+      throw providerUnavailable(`auth-mode ${row.mode} needs ${missing.map(label).join(' and ')}`);
     }
-    case 'service-account':
-      if (!serviceAccount) {
-        throw providerUnavailable(
-          'auth-mode service-account needs service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)',
-        );
-      }
-      return { mode: 'service-account', warnings: [] };
-    case 'workload-identity': {
-      const missing = [
-        inputs.workloadId === undefined ? WORKLOAD_ID : undefined,
-        inputs.integrationKey === undefined ? INTEGRATION_KEY : undefined,
-      ].filter((entry) => entry !== undefined);
-      if (missing.length > 0) {
-        throw providerUnavailable(`auth-mode workload-identity needs ${missing.join(' and ')}`);
-      }
-      return { mode: 'workload-identity', warnings: [] };
-    }
-    case 'cli':
-      return { mode: 'cli', warnings: [] };
+    return { mode: row.mode, warnings: [] };
   }
+  const [chosen, ...others] = AUTO.filter((row) => complete(row, settings));
+  if (chosen === undefined) {
+    const ways = ROWS.filter((row) => row.auto !== undefined).map((row) => {
+      const own = needed(row);
+      return `${own.map((setting) => setting.variable).join(' and ')} (or ${own.map((setting) => setting.input).join(' and ')})`;
+    });
+    throw providerUnavailable(`no credentials: set ${ways.join(', or ')}`);
+  }
+  const warnings = others.map(
+    (other) => `both ${chosen.name} and ${other.mode} credentials are set: using ${chosen.name}`,
+  );
+  return { mode: chosen.mode, warnings };
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** Validates connect-host; returns the URL and the warnings it deserves. */
-export function connectUrl(host: string): { url: URL; warnings: string[] } {
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    throw new SecretsError(
-      Code.configInvalid,
-      'connect-host is not a URL (expected https://host[:port])',
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SecretsError(
-      Code.configInvalid,
-      `connect-host must be http:// or https://, not ${url.protocol}//`,
-    );
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new SecretsError(
-      Code.configInvalid,
-      'connect-host must not carry credentials, a query or a fragment (the token goes in connect-token)',
-    );
-  }
-  const warnings =
-    url.protocol === 'http:' && !LOOPBACK.test(url.hostname)
-      ? [
-          `connect-host ${url.origin} is plain http: the Connect token crosses the network unencrypted`,
-        ]
+/** Every credential given, as messages name it: masked from the start. */
+export function credentials(settings: Given): { readonly name: string; readonly value: string }[] {
+  return SETTINGS.flatMap((setting) => {
+    const value = settings[setting.name];
+    return setting.credential === true && value !== undefined
+      ? [{ name: label(setting), value }]
       : [];
-  return { url, warnings };
+  });
 }
-
-export interface Opened {
-  readonly source: SecretSource;
-  readonly warnings: readonly string[];
-}
-
-/**
- * What a backend may take from the runner: the step's environment, its working directory (a
- * connect-ca path is read from there), the job's OIDC token, and what the step's directory needs
- * (op writes its template there).
- */
-export type Door = Pick<Runner, 'cwd' | 'idToken'> & DirectoryDoor;
 
 const NO_ID_TOKEN: Door['idToken'] = () =>
   Promise.reject(new Error('no OIDC token outside workload identity'));
@@ -225,91 +206,7 @@ const NO_STEP: Door = {
   warning: () => undefined,
 };
 
-/** A token or key that cannot be one: `ops_` first, no whitespace or control characters. */
-function malformedOps(value: string): boolean {
-  return !value.startsWith('ops_') || /\s/.test(value) || hasControlCharacter(value);
-}
-
-/** Opens the backend; each is loaded only when its mode is chosen, so others pay nothing for it. */
-export async function openSource(
-  mode: Mode,
-  inputs: Inputs,
-  door: Door = NO_STEP,
-): Promise<Opened> {
-  const { env } = door;
-  switch (mode) {
-    case 'connect': {
-      const { url, warnings } = connectUrl(inputs.connectHost ?? '');
-      let ca: string[] | undefined;
-      if (url.protocol === 'https:' || inputs.connectCa !== undefined) {
-        // Loaded only here: plain-http runs need no certificate handling.
-        const trust = await import('./trust.ts');
-        const extra =
-          inputs.connectCa === undefined ? [] : trust.extraCertificates(inputs.connectCa, door);
-        ca = url.protocol === 'https:' ? trust.trustedCertificates(extra) : undefined;
-      }
-      const token = inputs.connectToken ?? '';
-      if (/\s/.test(token) || hasControlCharacter(token)) {
-        throw providerUnavailable(
-          'the Connect token contains whitespace or control characters: check connect-token',
-        );
-      }
-      const { ConnectSource } = await import('./connect.ts');
-      return { source: new ConnectSource({ host: url, token, ...(ca ? { ca } : {}) }), warnings };
-    }
-    case 'service-account': {
-      const token = inputs.serviceAccountToken ?? '';
-      if (malformedOps(token)) {
-        throw providerUnavailable(
-          'the service-account token is malformed (it starts with ops_): check service-account-token or OP_SERVICE_ACCOUNT_TOKEN',
-        );
-      }
-      if (inputs.serviceAccountResolver === 'cli') {
-        const { CliSource } = await import('./op-cli.ts');
-        const directory = () => stepDirectory(door);
-        return { source: new CliSource({ token, env, directory }), warnings: [] };
-      }
-      const { realConnector, SdkSource } = await import('./sdk.ts');
-      return {
-        source: new SdkSource({
-          auth: { kind: 'service-account', token },
-          connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs),
-        }),
-        warnings: [],
-      };
-    }
-    case 'workload-identity': {
-      // Said before the SDK (and its WebAssembly) is loaded.
-      if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
-        throw providerUnavailable(
-          "workload identity needs the job's GitHub OIDC token, and the runner offers none: " +
-            'add `permissions: id-token: write` to the job (or the workflow)',
-        );
-      }
-      const integrationKey = inputs.integrationKey ?? '';
-      if (malformedOps(integrationKey)) {
-        throw providerUnavailable(
-          'the integration key is malformed (it starts with ops_): check integration-key or OP_INTEGRATION_KEY',
-        );
-      }
-      const { realConnector, SdkSource } = await import('./sdk.ts');
-      return {
-        source: new SdkSource({
-          auth: {
-            kind: 'workload-identity',
-            workloadId: inputs.workloadId ?? '',
-            integrationKey,
-            idToken: (audience) => door.idToken(audience),
-          },
-          connect: realConnector(DEFAULT_POLICY.attemptTimeoutMs),
-        }),
-        warnings: [],
-      };
-    }
-    case 'cli': {
-      const { CliSource } = await import('./op-cli.ts');
-      const directory = () => stepDirectory(door);
-      return { source: new CliSource({ account: inputs.account, env, directory }), warnings: [] };
-    }
-  }
+/** Opens the backend of `mode`; each is loaded only when its mode is chosen. */
+export function openSource(mode: Mode, settings: Settings, door: Door = NO_STEP): Promise<Opened> {
+  return modeRow(mode).open(settings, door);
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { SETTINGS as MODE_SETTINGS } from '../../src/backends/modes.ts';
 import { configure, NOTHING_SET, plan, readSettings, SETTINGS } from '../../src/configure.ts';
 import { MAX_CREDENTIAL_BYTES } from '../../src/redact.ts';
 import { isReserved } from '../../src/names.ts';
@@ -45,6 +46,16 @@ describe('configure/action.yml', () => {
 
   it('runs the shared build on node24, with no post step', () => {
     assert.deepEqual(configureYml.runs, { using: 'node24', main: '../dist/configure.js' });
+  });
+
+  it('configures every setting of the table of modes that falls back to a variable, a credential where the table says so', () => {
+    for (const { input, variable, credential } of MODE_SETTINGS) {
+      if (variable === undefined) continue;
+      const found = SETTINGS.find((setting) => setting.variable === variable);
+      assert.ok(found, `${variable}: add it to SETTINGS and configure/action.yml`);
+      assert.equal(found.input, input, variable);
+      assert.equal(found.credential, credential === true, variable);
+    }
   });
 
   it('exports only names no secret may take, so a load step never overwrites them', () => {

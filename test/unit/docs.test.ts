@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { SecretSource } from '../../src/backends/source.ts';
-import { AUTH_MODES } from '../../src/inputs.ts';
+import { AUTH_MODES } from '../../src/backends/modes.ts';
 import { ALLOWED_NAMES, isReserved, RESERVED_NAMES, RESERVED_PREFIXES } from '../../src/names.ts';
 import { loadSecrets, type Open } from '../../src/run.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { readSpecs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { WORKFLOW_FILES } from '../../scripts/lint-workflows.ts';
 import { inputsWith } from '../support/inputs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';

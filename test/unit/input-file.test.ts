@@ -29,7 +29,8 @@ import {
   readInputBytes,
   readInputFile,
 } from '../../src/input-file.ts';
-import { readInputs, readSpecs } from '../../src/inputs.ts';
+import { readInputs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 const posix = process.platform !== 'win32';

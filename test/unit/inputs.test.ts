@@ -3,9 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SETTINGS } from '../../src/backends/modes.ts';
 import { chooseMode } from '../../src/backends/select.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { type Inputs, readInputs, readSpecs } from '../../src/inputs.ts';
+import { type Inputs, readInputs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 /** Reads inputs as given in `with:` (defaults from action.yml), with the step's environment. */
@@ -205,6 +207,16 @@ describe('readInputs: credentials and their environment fallbacks', () => {
       for (const [key, value] of Object.entries(c.expected)) {
         assert.equal(result.inputs[key as keyof typeof c.expected], value, key);
       }
+    });
+  }
+});
+
+describe('readInputs: every setting of the table of modes', () => {
+  for (const setting of SETTINGS.filter((one) => one.choices === undefined)) {
+    it(`${setting.name}: read from ${setting.input}${setting.variable ? `, else ${setting.variable}` : ''}`, () => {
+      const env = setting.variable ? { [setting.variable]: ' from-env \n' } : {};
+      assert.equal(read({ [setting.input]: 'from-input' }, env).inputs[setting.name], 'from-input');
+      assert.equal(read({}, env).inputs[setting.name], setting.variable ? 'from-env' : undefined);
     });
   }
 });

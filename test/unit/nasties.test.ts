@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Code, type ErrorCode, type SecretsError } from '../../src/errors.ts';
-import { type Inputs, readSpecs } from '../../src/inputs.ts';
+import type { Inputs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 import {
   buildSpecs,

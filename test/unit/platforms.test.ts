@@ -10,7 +10,8 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { FILES_PREFIX, fileNameProblem, filesDirProblem } from '../../src/files.ts';
-import { readInputs, readSpecs } from '../../src/inputs.ts';
+import { readInputs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { parseEnvFile, parseSecretsYaml } from '../../src/secret-specs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 

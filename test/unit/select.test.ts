@@ -4,10 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { connectUrl } from '../../src/backends/connect-host.ts';
+import { AUTH_MODES, type AuthMode, type Mode, MODES, SETTINGS } from '../../src/backends/modes.ts';
 import {
+  asksForEnvironment,
   chooseMode,
-  connectUrl,
-  type Mode,
+  credentials,
   modeProblems,
   openSource,
   readsEnvironmentsOnly,
@@ -15,7 +17,6 @@ import {
 } from '../../src/backends/select.ts';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { AUTH_MODES, type AuthMode } from '../../src/inputs.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 import { inputsWith } from '../support/inputs.ts';
 
@@ -170,6 +171,56 @@ describe('workload identity: every auth-mode x its settings x other credentials'
       }
     }
   }
+});
+
+describe('the table of modes: what each row gives every mode', () => {
+  const modes = Object.keys(MODES) as Mode[];
+
+  it('auth-mode takes auto and every mode, in the table order', () => {
+    assert.deepEqual(AUTH_MODES, ['auto', ...modes]);
+  });
+
+  for (const mode of modes) {
+    const needed = SETTINGS.filter((setting) => setting.mode === mode && setting.needed);
+    const all = Object.fromEntries(needed.map((setting) => [setting.name, 'ops_value']));
+    it(`auth-mode ${mode}: chosen with its needed settings, else names each of them`, () => {
+      assert.equal(chooseMode(inputs({ authMode: mode, ...all })).mode, mode);
+      if (needed.length === 0) return;
+      assert.throws(
+        () => chooseMode(inputs({ authMode: mode })),
+        isCode('SECRETS_PROVIDER_UNAVAILABLE', (error) => {
+          for (const { input, variable } of needed) {
+            assert.ok(error.message.includes(`${input} (or ${variable ?? ''})`), input);
+          }
+        }),
+      );
+    });
+  }
+
+  it('credentials: every setting the table marks as one, named with its input and variable', () => {
+    const given = Object.fromEntries(
+      SETTINGS.map((setting) => [setting.name, `${setting.name}-value`]),
+    );
+    assert.deepEqual(credentials(inputs(given)), [
+      {
+        name: 'service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)',
+        value: 'serviceAccountToken-value',
+      },
+      { name: 'connect-token (or OP_CONNECT_TOKEN)', value: 'connectToken-value' },
+      { name: 'integration-key (or OP_INTEGRATION_KEY)', value: 'integrationKey-value' },
+    ]);
+    assert.deepEqual(credentials(inputs()), []);
+  });
+
+  it('asksForEnvironment: any setting of workload identity, which reads Environments only', () => {
+    assert.equal(asksForEnvironment(inputs()), false);
+    assert.equal(
+      asksForEnvironment(inputs({ serviceAccountToken: 'ops_x', connectHost: 'h' })),
+      false,
+    );
+    assert.equal(asksForEnvironment(inputs({ workloadId: 'w' })), true);
+    assert.equal(asksForEnvironment(inputs({ integrationKey: 'ops_k' })), true);
+  });
 });
 
 describe('modeProblems: what a mode cannot load, before any request', () => {
