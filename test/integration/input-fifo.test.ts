@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { extraCertificates } from '../../src/backends/trust.ts';
 import { SecretsError } from '../../src/errors.ts';
-import { readInputs, readSpecs } from '../../src/inputs.ts';
+import { readInputs } from '../../src/inputs.ts';
+import { readSpecs } from '../../src/work.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 const posix = process.platform !== 'win32';
