@@ -1,15 +1,16 @@
 import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __fileURLToPath(new URL('.', import.meta.url));
 import {
+  SETTINGS,
   annotate,
   connectUrl,
   settingsProblems
-} from "./chunks/chunk-FPGDRLYF.js";
+} from "./chunks/chunk-B25XEYSF.js";
 import {
   actionsRunner,
   guarded
 } from "./chunks/chunk-2K5DEZ7L.js";
-import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
+import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-YCHVNVPF.js";
 import "./chunks/chunk-3EUUFFTJ.js";
 import {
@@ -25,7 +26,7 @@ import {
 import "./chunks/chunk-YIPELEOB.js";
 
 // src/configure.ts
-var SETTINGS = [
+var SETTINGS2 = [
   { input: "connect-host", variable: "OP_CONNECT_HOST", credential: false },
   { input: "connect-token", variable: "OP_CONNECT_TOKEN", credential: true },
   { input: "service-account-token", variable: "OP_SERVICE_ACCOUNT_TOKEN", credential: true },
@@ -34,7 +35,7 @@ var SETTINGS = [
   { input: "environment", variable: "OP_ENVIRONMENT_ID", credential: false }
 ];
 function readSettings(input, env) {
-  return SETTINGS.flatMap((setting) => {
+  return SETTINGS2.flatMap((setting) => {
     const value = input(setting.input) || env[setting.variable]?.trim() || "";
     return value === "" ? [] : [{ ...setting, value }];
   });
@@ -51,7 +52,6 @@ function plan(settings) {
     );
     return false;
   });
-  const value = (variable) => settings.find((one) => one.variable === variable)?.value;
   const host = kept.find((one) => one.variable === "OP_CONNECT_HOST")?.value;
   if (host !== void 0) {
     try {
@@ -60,22 +60,20 @@ function plan(settings) {
       invalid(`${describe(thrown)}: check connect-host or OP_CONNECT_HOST`);
     }
   }
-  errors.push(
-    ...settingsProblems({
-      authMode: "auto",
-      serviceAccountToken: value("OP_SERVICE_ACCOUNT_TOKEN"),
-      connectHost: value("OP_CONNECT_HOST"),
-      connectToken: value("OP_CONNECT_TOKEN"),
-      workloadId: value("OP_WORKLOAD_ID"),
-      integrationKey: value("OP_INTEGRATION_KEY")
-    })
-  );
+  errors.push(...settingsProblems({ authMode: "auto", ...byName(settings) }));
   return {
     credentials: kept.filter((setting) => setting.credential).map((setting) => setting.value),
     settings: kept,
     errors,
     warnings
   };
+}
+function byName(settings) {
+  const given = SETTINGS.flatMap(({ name, variable }) => {
+    const value = settings.find((one) => one.variable === variable)?.value;
+    return variable === void 0 || value === void 0 ? [] : [[name, value]];
+  });
+  return Object.fromEntries(given);
 }
 var NOTHING_SET = "nothing to configure: none of connect-host, connect-token, service-account-token, workload-id, integration-key, environment (nor their OP_* variables) is set; a repository secret that is not available to this run (a pull request from a fork, a misspelt name) is empty";
 function configure(runner) {

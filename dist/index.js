@@ -1,8 +1,12 @@
 import { createRequire as __createRequire } from 'node:module'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __filename = __fileURLToPath(import.meta.url); const __dirname = __fileURLToPath(new URL('.', import.meta.url));
 import {
+  AUTH_MODES,
   SCHEME,
+  SETTINGS,
   annotate,
+  asksForEnvironment,
   chooseMode,
+  credentials,
   isId,
   looksLikeRef,
   modeProblems,
@@ -11,7 +15,7 @@ import {
   readsEnvironmentsOnly,
   settingsProblems,
   summarize
-} from "./chunks/chunk-FPGDRLYF.js";
+} from "./chunks/chunk-B25XEYSF.js";
 import {
   actionsRunner,
   cannotWrite,
@@ -19,17 +23,17 @@ import {
   guarded,
   stepDirectory
 } from "./chunks/chunk-2K5DEZ7L.js";
+import "./chunks/chunk-WDUA56UJ.js";
 import {
   readInputBytes,
   readInputFile
 } from "./chunks/chunk-ETKEAHR5.js";
-import "./chunks/chunk-GQWCDBQF.js";
-import "./chunks/chunk-WDUA56UJ.js";
 import {
   plural,
   printable,
   utf8
 } from "./chunks/chunk-I72ZCDWK.js";
+import "./chunks/chunk-GQWCDBQF.js";
 import {
   IGNORED_WARNING,
   keepTlsVerification
@@ -7986,107 +7990,7 @@ function inputDefault(input) {
   return defaults.get(input) ?? "";
 }
 
-// src/secret-specs.ts
-var OPTION_KEYS = /* @__PURE__ */ new Set(["ref", "file", "mask"]);
-function configError2(message, secret) {
-  return new SecretsError(Code.configInvalid, message, secret);
-}
-function readOptions(name, node) {
-  if (typeof node === "string")
-    return { name, ref: node, file: false, mask: true, source: "secrets" };
-  if (node === null || typeof node !== "object" || Array.isArray(node)) {
-    return configError2("the value must be a reference string or a mapping {ref, file, mask}", name);
-  }
-  const options = node;
-  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
-  if (unknown.length > 0) {
-    return configError2(
-      `unknown option(s) ${unknown.join(", ")}: allowed are ref, file, mask`,
-      name
-    );
-  }
-  const { ref, file = false, mask: mask2 = true } = options;
-  if (typeof ref !== "string") return configError2('"ref" must be a reference string', name);
-  if (typeof file !== "boolean") return configError2('"file" must be true or false', name);
-  if (typeof mask2 !== "boolean") return configError2('"mask" must be true or false', name);
-  return { name, ref, file, mask: mask2, source: "secrets" };
-}
-var SECRETS_INPUT = { name: "secrets", shape: "NAME: ref", noun: "secret" };
-function parseSecretsYaml(text) {
-  const { values, errors } = readYamlMapping(text, SECRETS_INPUT, readOptions);
-  return { raw: values, errors };
-}
-function discoverEnvRefs(env) {
-  return Object.entries(env).filter((entry) => entry[1] !== void 0 && looksLikeRef(entry[1])).filter(([name]) => !/^(INPUT|STATE)_/i.test(name)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env" }));
-}
-function assignedNames(text) {
-  return [...text.matchAll(/^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[=:]/gm)].map(
-    (match) => match[1]
-  );
-}
-async function parseEnvFile(text) {
-  const { default: dotenv } = await import("./chunks/main-D5KFGGGH.js");
-  const seen = /* @__PURE__ */ new Set();
-  const repeated = /* @__PURE__ */ new Set();
-  for (const name of assignedNames(text)) {
-    if (seen.has(name)) repeated.add(name);
-    seen.add(name);
-  }
-  const duplicates = [...repeated];
-  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !repeated.has(name));
-  return {
-    raw: entries.filter(([, value]) => looksLikeRef(value)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env-file" })),
-    skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
-    duplicates
-  };
-}
-function buildSpecs(raw, defaultVault) {
-  const specs = [];
-  const errors = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const entry of raw) {
-    const problem = nameProblem(entry.name);
-    if (problem) {
-      errors.push(configError2(problem, entry.name));
-      continue;
-    }
-    const earlier = seen.get(nameKey(entry.name));
-    if (earlier) {
-      errors.push(
-        configError2(
-          `"${entry.name}" is given twice (${earlier.source} and ${entry.source}); names are case-insensitive`,
-          entry.name
-        )
-      );
-      continue;
-    }
-    seen.set(nameKey(entry.name), entry);
-    try {
-      const ref = parseRef(entry.ref, entry.source === "secrets" ? defaultVault : void 0);
-      specs.push({
-        name: entry.name,
-        ref,
-        file: entry.file,
-        mask: entry.mask,
-        source: entry.source
-      });
-    } catch (thrown) {
-      if (!(thrown instanceof SecretsError)) throw thrown;
-      errors.push(thrown.forSecret(entry.name, looksLikeRef(entry.ref) ? entry.ref : void 0));
-    }
-  }
-  return { specs, errors };
-}
-
 // src/inputs.ts
-var AUTH_MODES = [
-  "auto",
-  "service-account",
-  "connect",
-  "workload-identity",
-  "cli"
-];
-var SA_RESOLVERS = ["sdk", "cli"];
 var ENVIRONMENT_ID = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 var InputReader = class {
   errors = [];
@@ -8101,6 +8005,14 @@ var InputReader = class {
   optional(input, variable) {
     const value = this.text(input) || (variable ? this.#runner.env[variable]?.trim() : void 0);
     return value === void 0 || value === "" ? void 0 : value;
+  }
+  /** Every mode's settings, as the table of modes declares them. */
+  settings() {
+    const read = SETTINGS.map((setting) => [
+      setting.name,
+      setting.choices === void 0 ? this.optional(setting.input, setting.variable) : this.oneOf(setting.input, setting.choices)
+    ]);
+    return Object.fromEntries(read);
   }
   oneOf(input, allowed2) {
     const value = this.text(input);
@@ -8149,15 +8061,8 @@ function readInputs(runner) {
   const inputs = Object.freeze({
     secrets: read.text("secrets"),
     authMode: read.oneOf("auth-mode", AUTH_MODES),
-    serviceAccountToken: read.optional("service-account-token", "OP_SERVICE_ACCOUNT_TOKEN"),
-    serviceAccountResolver: read.oneOf("service-account-resolver", SA_RESOLVERS),
-    account: read.optional("account"),
-    workloadId: read.optional("workload-id", "OP_WORKLOAD_ID"),
-    integrationKey: read.optional("integration-key", "OP_INTEGRATION_KEY"),
+    ...read.settings(),
     environment: read.environment(),
-    connectHost: read.optional("connect-host", "OP_CONNECT_HOST"),
-    connectToken: read.optional("connect-token", "OP_CONNECT_TOKEN"),
-    connectCa: read.optional("connect-ca"),
     vault: read.vault(),
     exportEnv: read.flag("export-env"),
     unsetPrevious: read.flag("unset-previous"),
@@ -8167,66 +8072,6 @@ function readInputs(runner) {
     version: read.optional("version")
   });
   return { inputs, errors: read.errors };
-}
-async function readSpecs(inputs, runner, envRefs = "load") {
-  const { env } = runner;
-  const leave = envRefs === "leave";
-  const fromYaml = parseSecretsYaml(inputs.secrets);
-  const fromEnv = discoverEnvRefs(env);
-  const errors = [...fromYaml.errors];
-  const envFile = env["OP_ENV_FILE"];
-  let unread;
-  if (envFile !== void 0 && envFile !== "") {
-    try {
-      const parsed = await parseEnvFile(readInputFile("OP_ENV_FILE", envFile, runner));
-      fromEnv.push(...parsed.raw);
-      for (const name of leave ? [] : parsed.duplicates) {
-        errors.push(
-          new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name)
-        );
-      }
-      if (parsed.skipped.length > 0) {
-        runner.info(
-          `OP_ENV_FILE: left alone ${plural(parsed.skipped.length, "entry", "entries")} without an op:// reference`
-        );
-      }
-    } catch (thrown) {
-      const error = thrown instanceof SecretsError ? thrown : new SecretsError(
-        Code.configInvalid,
-        `OP_ENV_FILE "${printable(envFile)}": ${printable(describe(thrown))}`
-      );
-      if (leave) unread = error.message;
-      else errors.push(error);
-    }
-  }
-  const built = buildSpecs(leave ? fromYaml.raw : [...fromYaml.raw, ...fromEnv], inputs.vault);
-  return {
-    specs: built.specs,
-    errors: [...errors, ...built.errors],
-    leftAlone: leave ? [...new Set(fromEnv.map((entry) => entry.name)), ...unread === void 0 ? [] : [unread]] : []
-  };
-}
-function readTemplates(inputs, place, specs) {
-  const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
-  const secrets = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
-  const templates = [];
-  for (const spec of listed) {
-    const secret = secrets.get(nameKey(spec.name));
-    if (secret !== void 0) {
-      errors.push(
-        new SecretsError(
-          Code.configInvalid,
-          `"${spec.name}" names both a template and the secret ${secret}; names are case-insensitive`,
-          spec.name
-        )
-      );
-      continue;
-    }
-    const read = readTemplate(spec, place);
-    errors.push(...read.errors);
-    if (read.template !== void 0) templates.push(read.template);
-  }
-  return { templates, errors };
 }
 
 // src/ssh.ts
@@ -8541,6 +8386,180 @@ function toSecretsError(thrown) {
   return providerUnavailable(`unexpected failure: ${redact(describe(thrown))}`);
 }
 
+// src/secret-specs.ts
+var OPTION_KEYS = /* @__PURE__ */ new Set(["ref", "file", "mask"]);
+function configError2(message, secret) {
+  return new SecretsError(Code.configInvalid, message, secret);
+}
+function readOptions(name, node) {
+  if (typeof node === "string")
+    return { name, ref: node, file: false, mask: true, source: "secrets" };
+  if (node === null || typeof node !== "object" || Array.isArray(node)) {
+    return configError2("the value must be a reference string or a mapping {ref, file, mask}", name);
+  }
+  const options = node;
+  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
+  if (unknown.length > 0) {
+    return configError2(
+      `unknown option(s) ${unknown.join(", ")}: allowed are ref, file, mask`,
+      name
+    );
+  }
+  const { ref, file = false, mask: mask2 = true } = options;
+  if (typeof ref !== "string") return configError2('"ref" must be a reference string', name);
+  if (typeof file !== "boolean") return configError2('"file" must be true or false', name);
+  if (typeof mask2 !== "boolean") return configError2('"mask" must be true or false', name);
+  return { name, ref, file, mask: mask2, source: "secrets" };
+}
+var SECRETS_INPUT = { name: "secrets", shape: "NAME: ref", noun: "secret" };
+function parseSecretsYaml(text) {
+  const { values, errors } = readYamlMapping(text, SECRETS_INPUT, readOptions);
+  return { raw: values, errors };
+}
+function discoverEnvRefs(env) {
+  return Object.entries(env).filter((entry) => entry[1] !== void 0 && looksLikeRef(entry[1])).filter(([name]) => !/^(INPUT|STATE)_/i.test(name)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env" }));
+}
+function assignedNames(text) {
+  return [...text.matchAll(/^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[=:]/gm)].map(
+    (match) => match[1]
+  );
+}
+async function parseEnvFile(text) {
+  const { default: dotenv } = await import("./chunks/main-D5KFGGGH.js");
+  const seen = /* @__PURE__ */ new Set();
+  const repeated = /* @__PURE__ */ new Set();
+  for (const name of assignedNames(text)) {
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  const duplicates = [...repeated];
+  const entries = Object.entries(dotenv.parse(text)).filter(([name]) => !repeated.has(name));
+  return {
+    raw: entries.filter(([, value]) => looksLikeRef(value)).map(([name, ref]) => ({ name, ref, file: false, mask: true, source: "env-file" })),
+    skipped: entries.filter(([, value]) => !looksLikeRef(value)).map(([name]) => name),
+    duplicates
+  };
+}
+function buildSpecs(raw, defaultVault) {
+  const specs = [];
+  const errors = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const entry of raw) {
+    const problem = nameProblem(entry.name);
+    if (problem) {
+      errors.push(configError2(problem, entry.name));
+      continue;
+    }
+    const earlier = seen.get(nameKey(entry.name));
+    if (earlier) {
+      errors.push(
+        configError2(
+          `"${entry.name}" is given twice (${earlier.source} and ${entry.source}); names are case-insensitive`,
+          entry.name
+        )
+      );
+      continue;
+    }
+    seen.set(nameKey(entry.name), entry);
+    try {
+      const ref = parseRef(entry.ref, entry.source === "secrets" ? defaultVault : void 0);
+      specs.push({
+        name: entry.name,
+        ref,
+        file: entry.file,
+        mask: entry.mask,
+        source: entry.source
+      });
+    } catch (thrown) {
+      if (!(thrown instanceof SecretsError)) throw thrown;
+      errors.push(thrown.forSecret(entry.name, looksLikeRef(entry.ref) ? entry.ref : void 0));
+    }
+  }
+  return { specs, errors };
+}
+
+// src/work.ts
+async function readSpecs(inputs, runner, envRefs = "load") {
+  const { env } = runner;
+  const leave = envRefs === "leave";
+  const fromYaml = parseSecretsYaml(inputs.secrets);
+  const fromEnv = discoverEnvRefs(env);
+  const errors = [...fromYaml.errors];
+  const envFile = env["OP_ENV_FILE"];
+  let unread;
+  if (envFile !== void 0 && envFile !== "") {
+    try {
+      const parsed = await parseEnvFile(readInputFile("OP_ENV_FILE", envFile, runner));
+      fromEnv.push(...parsed.raw);
+      for (const name of leave ? [] : parsed.duplicates) {
+        errors.push(
+          new SecretsError(Code.configInvalid, `OP_ENV_FILE sets "${name}" more than once`, name)
+        );
+      }
+      if (parsed.skipped.length > 0) {
+        runner.info(
+          `OP_ENV_FILE: left alone ${plural(parsed.skipped.length, "entry", "entries")} without an op:// reference`
+        );
+      }
+    } catch (thrown) {
+      const error = thrown instanceof SecretsError ? thrown : new SecretsError(
+        Code.configInvalid,
+        `OP_ENV_FILE "${printable(envFile)}": ${printable(describe(thrown))}`
+      );
+      if (leave) unread = error.message;
+      else errors.push(error);
+    }
+  }
+  const built = buildSpecs(leave ? fromYaml.raw : [...fromYaml.raw, ...fromEnv], inputs.vault);
+  return {
+    specs: built.specs,
+    errors: [...errors, ...built.errors],
+    leftAlone: leave ? [...new Set(fromEnv.map((entry) => entry.name)), ...unread === void 0 ? [] : [unread]] : []
+  };
+}
+function readTemplates(inputs, place, specs) {
+  const { specs: listed, errors } = parseTemplatesYaml(inputs.templates);
+  const secrets = new Map(specs.map((spec) => [nameKey(spec.name), spec.name]));
+  const templates = [];
+  for (const spec of listed) {
+    const secret = secrets.get(nameKey(spec.name));
+    if (secret !== void 0) {
+      errors.push(
+        new SecretsError(
+          Code.configInvalid,
+          `"${spec.name}" names both a template and the secret ${secret}; names are case-insensitive`,
+          spec.name
+        )
+      );
+      continue;
+    }
+    const read = readTemplate(spec, place);
+    errors.push(...read.errors);
+    if (read.template !== void 0) templates.push(read.template);
+  }
+  return { templates, errors };
+}
+async function readWork(runner, inputs) {
+  const workload = readsEnvironmentsOnly(inputs);
+  const read = await readSpecs(inputs, runner, workload ? "leave" : "load");
+  const { specs, leftAlone } = read;
+  if (leftAlone.length > 0) {
+    runner.info(
+      redact(
+        `workload identity reads 1Password Environments only: left alone the op:// ${leftAlone.length === 1 ? "reference" : "references"} of the step's environment and OP_ENV_FILE: ${leftAlone.join(", ")}`
+      )
+    );
+  }
+  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
+  const errors = [
+    ...read.errors,
+    ...templateErrors,
+    ...fileNameErrors(specs, templates, runner.platform)
+  ];
+  const malformed = errors.filter((error) => error.code === Code.refInvalid);
+  return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
+}
+
 // src/run.ts
 function heading(runner, outcome) {
   const step = runner.env["GITHUB_ACTION"];
@@ -8604,16 +8623,14 @@ function rows(lines, inputs, failures) {
     };
   });
 }
+var RUNNER_TOKENS = ["ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_RUNTIME_TOKEN"];
 function protectCredentials(runner, inputs) {
-  const credentials = [
-    ["service-account-token (or OP_SERVICE_ACCOUNT_TOKEN)", inputs.serviceAccountToken, true],
-    ["connect-token (or OP_CONNECT_TOKEN)", inputs.connectToken, true],
-    ["integration-key (or OP_INTEGRATION_KEY)", inputs.integrationKey, true],
-    ["ACTIONS_ID_TOKEN_REQUEST_TOKEN", runner.env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"], false],
-    ["ACTIONS_RUNTIME_TOKEN", runner.env["ACTIONS_RUNTIME_TOKEN"], false]
+  const given = [
+    ...credentials(inputs).map(({ name, value }) => [name, value, true]),
+    ...RUNNER_TOKENS.map((name) => [name, runner.env[name], false])
   ];
   const errors = [];
-  for (const [name, credential, mask2] of credentials) {
+  for (const [name, credential, mask2] of given) {
     if (credential === void 0 || credential === "") continue;
     if (oversizedCredential(credential)) {
       errors.push(
@@ -8692,27 +8709,7 @@ async function readEnvironment(opened, environment) {
   }
 }
 function needsBackend(work, inputs) {
-  return refsOf(work).length > 0 || work.environment !== void 0 || inputs.workloadId !== void 0 || inputs.integrationKey !== void 0;
-}
-async function readWork(runner, inputs) {
-  const workload = readsEnvironmentsOnly(inputs);
-  const read = await readSpecs(inputs, runner, workload ? "leave" : "load");
-  const { specs, leftAlone } = read;
-  if (leftAlone.length > 0) {
-    runner.info(
-      redact(
-        `workload identity reads 1Password Environments only: left alone the op:// ${leftAlone.length === 1 ? "reference" : "references"} of the step's environment and OP_ENV_FILE: ${leftAlone.join(", ")}`
-      )
-    );
-  }
-  const { templates, errors: templateErrors } = readTemplates(inputs, runner, specs);
-  const errors = [
-    ...read.errors,
-    ...templateErrors,
-    ...fileNameErrors(specs, templates, runner.platform)
-  ];
-  const malformed = errors.filter((error) => error.code === Code.refInvalid);
-  return { work: { specs, templates, environment: inputs.environment }, malformed, errors };
+  return refsOf(work).length > 0 || work.environment !== void 0 || asksForEnvironment(inputs);
 }
 async function load(runner, open, inputs, work, malformed) {
   let mode;

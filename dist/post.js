@@ -6,8 +6,8 @@ import {
   filesRoot,
   guarded
 } from "./chunks/chunk-2K5DEZ7L.js";
-import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-WDUA56UJ.js";
+import "./chunks/chunk-GQWCDBQF.js";
 import "./chunks/chunk-YCHVNVPF.js";
 import "./chunks/chunk-HF5DZGPA.js";
 import {
