@@ -1,16 +1,19 @@
 /**
  * Bundles the entries into dist/ (ESM, Node 24), so that the action runs with no node_modules,
- * with dist/licenses.txt naming every package bundled.
+ * with dist/licenses.txt naming every package bundled. Fails first when the committed
+ * src/generated/action-defaults.ts no longer says what action.yml says.
  */
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { checkGenerated } from './action-defaults.ts';
 import { bundledPackageDirs, describePackage, licensesText } from './licenses.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
+checkGenerated(root);
 rmSync(dist, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
