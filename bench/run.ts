@@ -7,7 +7,9 @@
  * step that fails, a wrong value, a timeout), which exits 1. `--smoke` runs every scenario
  * at a small size in a few seconds, so that CI keeps the bench from rotting.
  * `BENCH_1PASSWORD_ACTION=<dir>` (a local copy of 1Password/load-secrets-action, e.g. a git
- * clone) measures scenario 2 against that action instead of a model.
+ * clone) measures scenario 2 against that action instead of a model. Scenario names
+ * (`npm run bench -- cold-start`) run only those; `BENCH_INSTRUCTIONS=1` also counts the cold
+ * start's instructions with valgrind's callgrind.
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,13 +22,25 @@ import { connectScenario } from './scenarios/connect.ts';
 import { scaleScenario } from './scenarios/scale.ts';
 import { sdkScenario } from './scenarios/sdk.ts';
 
+const SCENARIO_NAMES = ['connect', 'cli', 'cold-start', 'scale', 'sdk'] as const;
+type ScenarioName = (typeof SCENARIO_NAMES)[number];
+const isScenarioName = (arg: string): arg is ScenarioName =>
+  (SCENARIO_NAMES as readonly string[]).includes(arg);
+
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--smoke');
+const unknown = args.filter((arg) => arg !== '--smoke' && !isScenarioName(arg));
 if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown argument ${unknown.join(' ')} (only --smoke)\n`);
+  process.stderr.write(
+    `bench: unknown argument ${unknown.join(' ')} (--smoke, and scenario names: ${SCENARIO_NAMES.join(', ')})\n`,
+  );
   process.exit(2);
 }
 const smoke = args.includes('--smoke');
+// The scenarios named on the command line, else all of them.
+const chosen = args.filter(isScenarioName);
+const runs = (name: ScenarioName) => chosen.length === 0 || chosen.includes(name);
+// Instruction counts under callgrind: slow, but the same whatever else the machine runs.
+const countInstructions = process.env['BENCH_INSTRUCTIONS'] === '1';
 // A local copy of 1Password/load-secrets-action to measure scenario 2 against (else a model).
 const theirs = process.env['BENCH_1PASSWORD_ACTION'];
 
@@ -66,21 +80,31 @@ const hooks = writeHooks();
 const started = performance.now();
 try {
   const results: ScenarioResult[] = [];
-  const scenarios: [string, () => Promise<ScenarioResult>][] = [
-    ['1. Connect', () => connectScenario(SIZES.connect)],
+  const scenarios = (
     [
-      '2. Service account via CLI',
-      () =>
-        cliScenario({
-          ...SIZES.cli,
-          dir: hooks.dir,
-          ...(theirs ? { theirs: path.resolve(theirs) } : {}),
-        }),
-    ],
-    ['3. Cold start', () => coldStartScenario({ runs: SIZES.coldStartRuns, hooks })],
-    ['4. Scale', () => scaleScenario({ ...SIZES.scale, hooks })],
-    ['5. SDK batching', () => sdkScenario(SIZES.sdk)],
-  ];
+      ['connect', '1. Connect', () => connectScenario(SIZES.connect)],
+      [
+        'cli',
+        '2. Service account via CLI',
+        () =>
+          cliScenario({
+            ...SIZES.cli,
+            dir: hooks.dir,
+            ...(theirs ? { theirs: path.resolve(theirs) } : {}),
+          }),
+      ],
+      [
+        'cold-start',
+        '3. Cold start',
+        () =>
+          coldStartScenario({ runs: SIZES.coldStartRuns, hooks, instructions: countInstructions }),
+      ],
+      ['scale', '4. Scale', () => scaleScenario({ ...SIZES.scale, hooks })],
+      ['sdk', '5. SDK batching', () => sdkScenario(SIZES.sdk)],
+    ] as const satisfies readonly [ScenarioName, string, () => Promise<ScenarioResult>][]
+  )
+    .filter(([key]) => runs(key))
+    .map(([, name, scenario]) => [name, scenario] as const);
   for (const [name, scenario] of scenarios) {
     const at = performance.now();
     progress(`${name}...`);
@@ -97,7 +121,7 @@ try {
   write(
     `Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ` +
       `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} (${os.arch()}); ` +
-      `Node ${process.version}. Command: \`npm run bench${smoke ? ' -- --smoke' : ''}\` ` +
+      `Node ${process.version}. Command: \`${countInstructions ? 'BENCH_INSTRUCTIONS=1 ' : ''}npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\` ` +
       `(${((performance.now() - started) / 1000).toFixed(0)} s, ${new Date().toISOString().slice(0, 10)}).`,
   );
   write('');

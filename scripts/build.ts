@@ -1,18 +1,23 @@
 /**
  * Bundles the entries into dist/ (ESM, Node 24), so that the action runs with no node_modules,
- * with dist/licenses.txt naming every package bundled.
+ * with dist/licenses.txt naming every package bundled. Fails first when the committed
+ * src/generated/action-defaults.ts no longer says what action.yml says.
  */
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { checkGenerated } from './action-defaults.ts';
+import { BUNDLE_OPTIONS } from './bundle-options.ts';
 import { bundledPackageDirs, describePackage, licensesText } from './licenses.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
+checkGenerated(root);
 rmSync(dist, { recursive: true, force: true });
 const { metafile } = await build({
+  ...BUNDLE_OPTIONS,
   absWorkingDir: root,
   // configure/action.yml runs dist/configure.js: one dist/, one set of chunks.
   entryPoints: {
@@ -21,27 +26,9 @@ const { metafile } = await build({
     configure: 'src/configure-index.ts',
   },
   outdir: 'dist',
-  bundle: true,
-  // Each backend in its own chunk, loaded only when its mode runs.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  // CommonJS dependencies call require() and read __dirname: give them both.
-  banner: {
-    js: [
-      "import { createRequire as __createRequire } from 'node:module';",
-      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
-      'const require = __createRequire(import.meta.url);',
-      'const __filename = __fileURLToPath(import.meta.url);',
-      "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
-    ].join(' '),
-  },
   metafile: true,
   // Collected into dist/licenses.txt below, not left as a file per chunk.
   legalComments: 'external',
-  logLevel: 'warning',
 });
 
 // The SDK's glue reads its WebAssembly core from beside itself (__dirname): the chunks directory.

@@ -8,13 +8,15 @@ import { connectUrl } from './backends/connect-host.ts';
 import { SETTINGS as MODE_SETTINGS, type Settings } from './backends/modes.ts';
 import { settingsProblems } from './backends/select.ts';
 import { Code, describe, SecretsError } from './errors.ts';
+import type { CONFIGURE_INPUT_DEFAULTS } from './generated/action-defaults.ts';
 import { MAX_CREDENTIAL_BYTES, oversizedCredential, registerCredential } from './redact.ts';
 import { annotate } from './report.ts';
 import type { Runner } from './runner.ts';
 
 /**
- * Each setting: its input, the variable it falls back to and is exported as (the one the load
- * step reads), and whether it is a credential (masked before anything else happens).
+ * Each setting: its input (one configure/action.yml declares, checked at compile time), the
+ * variable it falls back to and is exported as (the one the load step reads), and whether it is
+ * a credential (masked before anything else happens).
  */
 export const SETTINGS = [
   { input: 'connect-host', variable: 'OP_CONNECT_HOST', credential: false },
@@ -23,7 +25,11 @@ export const SETTINGS = [
   { input: 'workload-id', variable: 'OP_WORKLOAD_ID', credential: false },
   { input: 'integration-key', variable: 'OP_INTEGRATION_KEY', credential: true },
   { input: 'environment', variable: 'OP_ENVIRONMENT_ID', credential: false },
-] as const;
+] as const satisfies readonly {
+  input: keyof typeof CONFIGURE_INPUT_DEFAULTS;
+  variable: string;
+  credential: boolean;
+}[];
 
 export type Variable = (typeof SETTINGS)[number]['variable'];
 

@@ -1,11 +1,14 @@
 /**
  * 3. Cold start: the whole process of the main step for one secret over Connect (no
- * latency) against `node -e ""` on the same Node; which files each mode loads (the SDK and
- * its WebAssembly must load in the SDK mode only); bundle sizes.
+ * latency) against the toolkit's floor (a minimal `@actions/core` action bundled the same way)
+ * and `node -e ""` on the same Node; which files each mode loads (the SDK and its WebAssembly
+ * in the SDK mode only, action.yml never); bundle sizes.
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from '../../scripts/bundle-options.ts';
 import { startFakeConnect } from '../../test/fakes/connect-server.ts';
 import { fakeOpEnv, fakeOpPath, writeOpData } from '../../test/fakes/op/index.ts';
 import { makeServiceAccountToken, startSignInServer } from '../../test/fakes/sdk/signin-server.ts';
@@ -21,6 +24,7 @@ import {
   median,
   ms,
   POST_ENTRY,
+  ROOT,
   type Row,
   runStep,
   type ScenarioResult,
@@ -33,6 +37,45 @@ export interface ColdStartShape {
   /** Measured runs of each command (after one warm-up run of each), interleaved. */
   readonly runs: number;
   readonly hooks: Hooks;
+  /** Also count the instructions of one run of each under callgrind (slow, but load-proof). */
+  readonly instructions: boolean;
+}
+
+/** Start-up over the floor's that is the target. */
+const FLOOR_TARGET = 1.3;
+
+/** Bundles bench/floor-action.ts with the build's own options; returns its entry. */
+async function buildFloor(dir: string): Promise<string> {
+  const outdir = join(dir, 'floor');
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    ...BUNDLE_OPTIONS,
+    absWorkingDir: ROOT,
+    entryPoints: { index: 'bench/floor-action.ts' },
+    outdir,
+  });
+  return join(outdir, 'index.js');
+}
+
+/**
+ * Instructions one run of `args` executes (every thread), counted by callgrind. Asynchronous:
+ * the fake Connect server answering the step runs in this process.
+ */
+async function instructions(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<number> {
+  const run = await spawnTimed(
+    'valgrind',
+    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...args],
+    { env, cwd, timeoutMs: 300_000 },
+  );
+  const count = /Collected : (\d+)/.exec(run.stderr)?.[1];
+  if (run.code !== 0 || count === undefined) {
+    throw new Error(`callgrind of ${args.join(' ')} failed: ${run.stderr.slice(-500)}`);
+  }
+  return Number(count);
 }
 
 /** A file of dist/ that belongs to the SDK: its chunks and its WebAssembly core. */
@@ -59,7 +102,11 @@ interface ModeTrace {
   readonly distFiles: string[];
   /** Anything else outside Node's builtins that was loaded as a module. */
   readonly foreignModules: string[];
+  /** Every path read or opened through node:fs. */
+  readonly filesRead: string[];
 }
+
+const isActionYml = (path: string): boolean => /(^|[/\\])action\.ya?ml$/.test(path);
 
 /** Runs an entry once under the trace hook with the environment the harness gave a step. */
 async function traceRun(
@@ -84,7 +131,13 @@ async function traceRun(
     if (path.startsWith(DIST)) seen.add(relative(DIST, path).split(sep).join('/'));
     else if (item.startsWith('file:') && item !== hookUrl) foreign.add(item);
   }
-  return { mode, exitCode: run.code, distFiles: [...seen], foreignModules: [...foreign] };
+  return {
+    mode,
+    exitCode: run.code,
+    distFiles: [...seen],
+    foreignModules: [...foreign],
+    filesRead: trace.files.map((file) => (file.startsWith('file:') ? fileURLToPath(file) : file)),
+  };
 }
 
 /** The environment the harness gave the step, captured from one real run through it. */
@@ -110,8 +163,10 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
     const stepEnv = await stepEnvironment(job, { inputs, env: connectEnv }, true);
     const cwd = job.workspace;
 
-    // Timing: `node -e ""` and the step's process, interleaved, same environment.
+    // Timing: `node -e ""`, the floor and the step's process, interleaved, same environment.
+    const floorEntry = await buildFloor(hooks.dir);
     const nodeRuns: number[] = [];
+    const floorRuns: number[] = [];
     const stepRuns: number[] = [];
     const check = (run: Spawned, what: string): number => {
       if (run.code !== 0) {
@@ -124,14 +179,26 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
         await spawnTimed(process.execPath, ['-e', ''], { env: stepEnv, cwd }),
         'node -e ""',
       );
+      const floor = check(
+        await spawnTimed(process.execPath, [floorEntry], { env: stepEnv, cwd }),
+        'the floor action',
+      );
       const step = check(
         await spawnTimed(process.execPath, [MAIN_ENTRY], { env: stepEnv, cwd }),
         'the step',
       );
       if (run < 0) continue; // warm-up
       nodeRuns.push(bare);
+      floorRuns.push(floor);
       stepRuns.push(step);
     }
+    const counted = shape.instructions
+      ? {
+          bare: await instructions(['-e', ''], stepEnv, cwd),
+          floor: await instructions([floorEntry], stepEnv, cwd),
+          step: await instructions([MAIN_ENTRY], stepEnv, cwd),
+        }
+      : undefined;
     // The same step through the harness (its own processing of the output included).
     const harnessRuns: number[] = [];
     for (let run = 0; run < Math.min(5, shape.runs); run++) {
@@ -195,8 +262,11 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
     const total = size([...sizes.keys()]);
 
     const bare = median(nodeRuns);
+    const floor = median(floorRuns);
     const step = median(stepRuns);
     const connectTrace = traces[0];
+    const readMetadata = traces.filter((trace) => trace.filesRead.some(isActionYml));
+    const millions = (count: number) => `${(count / 1e6).toFixed(0)} M instructions`;
     const rows: Row[] = [
       {
         scenario: '3. Cold start, 1 secret over Connect, no latency: whole process, median',
@@ -205,6 +275,37 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
         ratio: times(step / bare),
         target: '≤ 4×',
         met: step / bare <= 4,
+      },
+      {
+        scenario: '3. Cold start against the toolkit floor: whole process, median',
+        ours: ms(step),
+        baseline: `${ms(floor)} (\`@actions/core\` getInput + setOutput, bundled alike)`,
+        ratio: times(step / floor),
+        target: `≤ ${FLOOR_TARGET}×`,
+        met: step / floor <= FLOOR_TARGET,
+      },
+      ...(counted
+        ? [
+            {
+              scenario: '3. Cold start against the toolkit floor: instructions (callgrind, 1 run)',
+              ours: millions(counted.step),
+              baseline: millions(counted.floor),
+              ratio: times(counted.step / counted.floor),
+              target: `≤ ${FLOOR_TARGET}×`,
+              met: counted.step / counted.floor <= FLOOR_TARGET,
+            },
+          ]
+        : []),
+      {
+        scenario: '3. action.yml read at run time',
+        ours:
+          readMetadata.length === 0
+            ? `never (${traces.map((trace) => trace.mode).join(', ')})`
+            : `in ${readMetadata.map((trace) => trace.mode).join(', ')}`,
+        baseline: '—',
+        ratio: '—',
+        target: 'never (its defaults are built in)',
+        met: readMetadata.length === 0,
       },
       {
         scenario: '3. SDK chunks or core_bg.wasm loaded outside the SDK mode',
@@ -230,6 +331,10 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
     const details = [
       `- Whole process: \`${process.execPath} dist/index.js\` spawned directly (${shape.runs} runs after a warm-up, interleaved with \`node -e ""\`), with the exact environment and working directory the harness gave the step (inputs, GITHUB_* files, runner variables), so only the process is timed: start, inputs, one request, outputs, exit.`,
       `  step: ${stepRuns.map((value) => value.toFixed(0)).join(', ')} ms; node -e "": ${nodeRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
+      `- The toolkit floor: bench/floor-action.ts (\`core.getInput\` + \`core.setOutput\`, \`@actions/core\` as in package.json) bundled with the build's own options (scripts/bundle-options.ts: ESM, node24, splitting), spawned in turn with the two above, same environment: ${floorRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
+      counted
+        ? `- Instructions (\`valgrind --tool=callgrind\`, one run each, every thread; repeatable within about 1% whatever the load): step ${millions(counted.step)}, floor ${millions(counted.floor)}, \`node -e ""\` ${millions(counted.bare)}.`
+        : '- Instructions not counted (`BENCH_INSTRUCTIONS=1` counts them with valgrind).',
       `- The same step through the harness (\`job.step\`, runner emulation and output processing included): median ${ms(median(harnessRuns))} over ${harnessRuns.length} runs.`,
       `- How the SDK check works: each mode's step runs once through the harness to capture its environment, then \`node --import <hook> dist/<entry>.js\` runs with it; the hook (bench/hooks.ts \`traceLoads\`) records every module URL through \`module.registerHooks({ load })\` and every path given to \`fs.readFileSync/readFile/openSync/open/createReadStream\` (and \`fs.promises\`). SDK files: \`sdk-*.js\` chunks and \`core_bg.wasm\`. The SDK mode is traced too, against a loopback sign-in server answering 401, to show the check does see them.`,
       '',
