@@ -4,7 +4,7 @@ import {
   annotate,
   connectUrl,
   settingsProblems
-} from "./chunks/chunk-B25XEYSF.js";
+} from "./chunks/chunk-VDDIXUQB.js";
 import {
   actionsRunner,
   guarded

@@ -15,7 +15,7 @@ import {
   readsEnvironmentsOnly,
   settingsProblems,
   summarize
-} from "./chunks/chunk-B25XEYSF.js";
+} from "./chunks/chunk-VDDIXUQB.js";
 import {
   actionsRunner,
   cannotWrite,
@@ -7292,7 +7292,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7333,7 +7333,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -7966,27 +7966,31 @@ function exportAll(runner, plan) {
   return exported;
 }
 
+// src/generated/action-defaults.ts
+var MAIN_INPUT_DEFAULTS = {
+  secrets: "",
+  "auth-mode": "auto",
+  "service-account-token": "",
+  "service-account-resolver": "sdk",
+  account: "",
+  "workload-id": "",
+  "integration-key": "",
+  environment: "",
+  "connect-host": "",
+  "connect-token": "",
+  "connect-ca": "",
+  vault: "",
+  "export-env": "false",
+  "unset-previous": "false",
+  "refresh-after-seconds": "3600",
+  templates: "",
+  "dry-run": "false",
+  version: ""
+};
+
 // src/action-metadata.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join as join2 } from "node:path";
-import { fileURLToPath } from "node:url";
-var defaults;
-function actionYmlPath() {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let level = 0; level < 3; level++) {
-    const path = join2(dir, "action.yml");
-    if (existsSync(path)) return path;
-    dir = dirname(dir);
-  }
-  throw new Error("action.yml not found beside the action code");
-}
+var defaults = new Map(Object.entries(MAIN_INPUT_DEFAULTS));
 function inputDefault(input) {
-  defaults ??= new Map(
-    Object.entries((0, import_yaml2.parse)(readFileSync(actionYmlPath(), "utf8")).inputs ?? {}).map(
-      ([name, { default: value }]) => [name, value === void 0 ? "" : String(value)]
-    )
-  );
   return defaults.get(input) ?? "";
 }
 
