@@ -7,15 +7,11 @@ import { Code, SecretsError } from './errors.ts';
 import type { Entry } from './export.ts';
 import { fileNameProblem } from './files.ts';
 import { nameKey, nameProblem } from './names.ts';
-import type { Ref } from './refs.ts';
+import { isWholeItem } from './refs.ts';
 import type { Outcome } from './resolve.ts';
 import type { SecretSpec } from './secret-specs.ts';
 import { renderTemplate, type Template } from './templates.ts';
 import { utf8 } from './text.ts';
-
-function isWholeItem(ref: Ref): boolean {
-  return ref.readings.some((reading) => 'wholeItem' in reading);
-}
 
 /** The name a field of the whole item `spec` is exported as. */
 export function fieldName(spec: SecretSpec, suffix: string): string {

@@ -20,6 +20,11 @@ export interface Ref {
   readonly option: RefOption | undefined;
 }
 
+/** Whether a reference (`op://vault/item/*`) asks for every field of an item. */
+export function isWholeItem(ref: Pick<Ref, 'readings'>): boolean {
+  return ref.readings.some((reading) => 'wholeItem' in reading);
+}
+
 const ID_PATTERN = /^[a-z0-9]{26}$/;
 
 /** Vault and item IDs are 26 characters of `[a-z0-9]`; a segment of that shape is tried as an ID first. */
@@ -109,7 +114,7 @@ export function parseRef(raw: string, defaultVault?: string): Ref {
   }
   const [vault, ...rest] = segments as [string, ...string[]];
   const readings = readingsOf(rest);
-  if (option && readings.some((reading) => 'wholeItem' in reading)) {
+  if (option && isWholeItem({ readings })) {
     throw invalid('query options do not apply to a whole item (/*)');
   }
   const query = queryAt === -1 ? '' : body.slice(queryAt);

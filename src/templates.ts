@@ -7,7 +7,7 @@
 import { Code, SecretsError } from './errors.ts';
 import { type Place, readInputBytes } from './input-file.ts';
 import { nameKey, nameProblem } from './names.ts';
-import { parseRef, type Ref, SCHEME } from './refs.ts';
+import { isWholeItem, parseRef, type Ref, SCHEME } from './refs.ts';
 import type { Outcome } from './resolve.ts';
 import { printable, utf8 } from './text.ts';
 import { type MappingInput, readYamlMapping } from './yaml-mapping.ts';
@@ -106,7 +106,7 @@ function readRef(bytes: Uint8Array): Ref | SecretsError {
     if (thrown instanceof SecretsError) return thrown;
     throw thrown;
   }
-  if (ref.readings.some((reading) => 'wholeItem' in reading)) {
+  if (isWholeItem(ref)) {
     return new SecretsError(Code.configInvalid, WHOLE_ITEM);
   }
   return ref;
