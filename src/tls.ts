@@ -39,12 +39,15 @@ export const TLS_CODES: ReadonlySet<string> = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
-/** The TLS code somewhere in `thrown`'s chain of causes (fetch hides it under "fetch failed"). */
-export function tlsCode(thrown: unknown): string | undefined {
+/**
+ * The TLS failure somewhere in `thrown`'s chain of causes, with its own text (fetch hides it
+ * under "fetch failed").
+ */
+export function tlsCause(thrown: unknown): { code: string; message: string } | undefined {
   let current: unknown = thrown;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && TLS_CODES.has(code)) return code;
+    if (typeof code === 'string' && TLS_CODES.has(code)) return { code, message: current.message };
     current = current.cause;
   }
   return undefined;

@@ -6,7 +6,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { describe, Hint } from '../errors.ts';
 import { redact, registerCredential } from '../redact.ts';
-import { keepTlsVerification, tlsCode, tlsFailure } from '../tls.ts';
+import { keepTlsVerification, tlsCause, tlsFailure } from '../tls.ts';
 import {
   type Clock,
   type Limits,
@@ -91,24 +91,15 @@ function boundFetch(timeoutMs: number): void {
     try {
       return await original(input, { ...init, signal });
     } catch (thrown) {
-      const code = tlsCode(thrown);
-      if (code !== undefined) {
+      const cause = tlsCause(thrown);
+      if (cause !== undefined) {
         const url =
           typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        tlsFailed = { host: new URL(url).host, failure: tlsFailure(code, tlsDetail(thrown, code)) };
+        tlsFailed = { host: new URL(url).host, failure: tlsFailure(cause.code, cause.message) };
       }
       throw thrown;
     }
   };
-}
-
-/** The text of the error that carries the TLS code (fetch's own says only "fetch failed"). */
-function tlsDetail(thrown: unknown, code: string): string {
-  let current: unknown = thrown;
-  while (current instanceof Error && (current as { code?: unknown }).code !== code) {
-    current = current.cause;
-  }
-  return current instanceof Error ? current.message : describe(thrown);
 }
 
 /** The TLS failure met since the last call, if any: final, whatever the SDK made of it. */
