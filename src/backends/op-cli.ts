@@ -267,9 +267,9 @@ export class CliSource implements SecretSource {
   async readBatch(refs: readonly string[]): Promise<ReadonlyMap<string, string> | undefined> {
     const boundary = `\n--op-secrets-${randomUUID()}--\n`;
     const template = refs.map((ref) => `${boundary}{{ ${ref} }}`).join('') + boundary;
-    // A file, not stdin: an op that exits before reading a template larger than a pipe holds
-    // would fail the write to its stdin (EPIPE), which exec gives no way to catch. In the step's
-    // directory, which the post step removes even if this step is killed while op runs.
+    // A file, not stdin: op's stdin stays empty, so no template larger than a pipe holds is ever
+    // written to an op that may exit without reading it. In the step's directory, which the post
+    // step removes even if this step is killed while op runs.
     const { directory } = this.#options;
     const dir = directory ? directory() : mkdtempSync(join(tmpdir(), 'op-secrets-inject-'));
     // Never a secret's name: those have no `-` or `.`.
