@@ -4,14 +4,14 @@ import {
   annotate,
   connectUrl,
   settingsProblems
-} from "./chunks/chunk-VDDIXUQB.js";
+} from "./chunks/chunk-XH3AWFLT.js";
 import {
   actionsRunner,
   guarded
-} from "./chunks/chunk-2K5DEZ7L.js";
+} from "./chunks/chunk-W2AUPYKH.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import "./chunks/chunk-GQWCDBQF.js";
-import "./chunks/chunk-YCHVNVPF.js";
+import "./chunks/chunk-ENXYGZEB.js";
 import "./chunks/chunk-3EUUFFTJ.js";
 import {
   MAX_CREDENTIAL_BYTES,

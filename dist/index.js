@@ -8,6 +8,7 @@ import {
   chooseMode,
   credentials,
   isId,
+  isWholeItem,
   looksLikeRef,
   modeProblems,
   openSource,
@@ -15,14 +16,14 @@ import {
   readsEnvironmentsOnly,
   settingsProblems,
   summarize
-} from "./chunks/chunk-VDDIXUQB.js";
+} from "./chunks/chunk-XH3AWFLT.js";
 import {
   actionsRunner,
   cannotWrite,
   fileNameProblem,
   guarded,
   stepDirectory
-} from "./chunks/chunk-2K5DEZ7L.js";
+} from "./chunks/chunk-W2AUPYKH.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import {
   readInputBytes,
@@ -37,7 +38,7 @@ import "./chunks/chunk-GQWCDBQF.js";
 import {
   IGNORED_WARNING,
   keepTlsVerification
-} from "./chunks/chunk-YCHVNVPF.js";
+} from "./chunks/chunk-ENXYGZEB.js";
 import {
   SourceError,
   isAnsweredId,
@@ -7620,7 +7621,7 @@ function readRef(bytes) {
     if (thrown instanceof SecretsError) return thrown;
     throw thrown;
   }
-  if (ref.readings.some((reading) => "wholeItem" in reading)) {
+  if (isWholeItem(ref)) {
     return new SecretsError(Code.configInvalid, WHOLE_ITEM);
   }
   return ref;
@@ -7721,9 +7722,6 @@ function renderTemplate(template, outcomes) {
 }
 
 // src/entries.ts
-function isWholeItem(ref) {
-  return ref.readings.some((reading) => "wholeItem" in reading);
-}
 function fieldName(spec, suffix) {
   return `${spec.name}_${suffix}`;
 }

@@ -5,10 +5,10 @@ import {
   filesDirProblem,
   filesRoot,
   guarded
-} from "./chunks/chunk-2K5DEZ7L.js";
+} from "./chunks/chunk-W2AUPYKH.js";
 import "./chunks/chunk-WDUA56UJ.js";
 import "./chunks/chunk-GQWCDBQF.js";
-import "./chunks/chunk-YCHVNVPF.js";
+import "./chunks/chunk-ENXYGZEB.js";
 import "./chunks/chunk-HF5DZGPA.js";
 import {
   describe
