@@ -122,6 +122,18 @@ function firstFileWritten(job: Job, stop: AbortSignal, file = /./): Promise<void
   });
 }
 
+/** Settles once the fake Connect server has received a request for `path` (the step is resolving). */
+function requestArrived(path: string, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!server.requests.some((request) => request.path === path)) return;
+      clearInterval(timer);
+      resolve();
+    }, 2);
+    stop.addEventListener('abort', () => clearInterval(timer));
+  });
+}
+
 const FILE_SECRETS = [
   'KEY:',
   '  ref: op://Platform/tls/private key',
@@ -180,18 +192,22 @@ describe('the post step removes the files', () => {
   it('a main step killed while resolving: no file, no state, post exits 0', async () => {
     const job = newJob();
     server.fault({ path: '/v1/vaults' }, [{ hang: true }]);
-    const killed = await job.step({
-      inputs: { secrets: FILE_SECRETS, 'export-env': 'true' },
-      // Long enough for the step to start and reach the hung request on a busy machine.
-      timeoutMs: 15_000,
-    });
-    assert.equal(killed.timedOut, true, 'the step was not killed');
-    assert.deepEqual(killed.outputs, {});
-    assert.deepEqual(killed.state, {});
-    assert.deepEqual(secretDirs(job), []);
-    const [post] = await job.post();
-    assertPostOk(post);
-    assert.match(post?.stdout ?? '', /nothing to remove/);
+    const stop = new AbortController();
+    try {
+      const killed = await job.step({
+        inputs: { secrets: FILE_SECRETS, 'export-env': 'true' },
+        killWhen: requestArrived('/v1/vaults', stop.signal),
+      });
+      assert.equal(killed.signal, 'SIGKILL', `the step was not killed: ${killed.stdout}`);
+      assert.deepEqual(killed.outputs, {});
+      assert.deepEqual(killed.state, {});
+      assert.deepEqual(secretDirs(job), []);
+      const [post] = await job.post();
+      assertPostOk(post);
+      assert.match(post?.stdout ?? '', /nothing to remove/);
+    } finally {
+      stop.abort();
+    }
   });
 
   it('a main step killed while it writes 20,000 files: its post removes every one', async () => {

@@ -74,6 +74,11 @@ export interface StepOptions {
   /** Kill the child (and its process group) after this many ms; default 60 000. */
   timeoutMs?: number;
   /**
+   * Time the step out as `timeoutMs` would, but once this settles: driven by an event (the step
+   * got going), so that a test of the timeout needs no real-time margin.
+   */
+  timeoutWhen?: Promise<unknown>;
+  /**
    * Kill the child and its process group (SIGKILL) once this settles, as a runner that is shut
    * down or loses its machine would: driven by an event, such as a file the step writes.
    */
@@ -1031,6 +1036,7 @@ export class Job {
         options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         ctx,
         stage === 'main' ? options.killWhen : undefined,
+        stage === 'main' ? options.timeoutWhen : undefined,
       );
       ({ exitCode, signal, timedOut, stdout, stderr } = outcome);
       if (timedOut) {
@@ -1082,6 +1088,7 @@ export class Job {
     timeoutMs: number,
     ctx: StepContext,
     killWhen: Promise<unknown> | undefined,
+    timeoutWhen: Promise<unknown> | undefined,
   ): Promise<{
     exitCode: number | null;
     signal: NodeJS.Signals | null;
@@ -1118,14 +1125,17 @@ export class Job {
         });
       }
 
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killTree(child);
-      }, timeoutMs);
       const kill = (): void => {
         if (!settled && exitCode === null && signal === null) killTree(child);
       };
+      const timeOut = (): void => {
+        if (settled || exitCode !== null || signal !== null) return;
+        timedOut = true;
+        killTree(child);
+      };
+      const timer = setTimeout(timeOut, timeoutMs);
       killWhen?.then(kill, kill);
+      timeoutWhen?.then(timeOut, timeOut);
 
       const finish = (): void => {
         if (settled) return;

@@ -1,7 +1,7 @@
 // Self-tests of the runner harness (test/harness), with small throwaway entry scripts.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -53,6 +53,18 @@ async function withJob(
   } finally {
     await job.cleanup();
   }
+}
+
+/** Settles once `file` exists (polled: the step writes it from another process). */
+function fileWritten(file: string, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!existsSync(file)) return;
+      clearInterval(timer);
+      resolve();
+    }, 5);
+    stop.addEventListener('abort', () => clearInterval(timer));
+  });
 }
 
 function readEnvDump(job: Job): Record<string, string> {
@@ -592,27 +604,31 @@ core.setOutput('exported', process.env.FROM_B ?? '');
 describe('timeouts', () => {
   test('a hanging step is killed, with what it started', async () => {
     await withJob(async (job) => {
-      const started = Date.now();
-      const result = await job.step({
-        entry: script(`
+      const startedFile = path.join(scriptDir, `started-${scriptCount}`);
+      const stop = new AbortController();
+      try {
+        const result = await job.step({
+          entry: script(`
 import { spawn } from 'node:child_process';
 spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
 console.log('started');
+fs.writeFileSync(process.env.STARTED_FILE, '');
 setInterval(() => {}, 1000);
 `),
-        // Long enough for the step to start and log on a busy machine.
-        timeoutMs: 15_000,
-        postEntry: script("core.info('post ran');"),
-      });
-      assert.equal(result.timedOut, true);
-      assert.equal(result.exitCode, null);
-      assert.equal(result.failed, true);
-      assert.ok(result.log.includes('started'));
-      assert.match(result.errors.at(-1) ?? '', /has timed out/);
-      // Well below the runner's 60 s default: the step's own timeout ended it.
-      assert.ok(Date.now() - started < 40_000);
-      const [post] = await job.post();
-      assert.ok(post?.log.includes('post ran'), 'post-if: always()');
+          env: { STARTED_FILE: startedFile },
+          timeoutWhen: fileWritten(startedFile, stop.signal),
+          postEntry: script("core.info('post ran');"),
+        });
+        assert.equal(result.timedOut, true);
+        assert.equal(result.exitCode, null);
+        assert.equal(result.failed, true);
+        assert.ok(result.log.includes('started'));
+        assert.match(result.errors.at(-1) ?? '', /has timed out/);
+        const [post] = await job.post();
+        assert.ok(post?.log.includes('post ran'), 'post-if: always()');
+      } finally {
+        stop.abort();
+      }
     });
   });
 });

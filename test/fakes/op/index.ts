@@ -13,8 +13,8 @@
  *   sign-in addresses, plus any `OP_SESSION_<shorthand>`); `--account`/`OP_ACCOUNT` must
  *   name one of them, or exactly one must be signed in.
  *
- * Knobs (all optional): `FAKE_OP_NODE` (the Node.js that runs the fake), `FAKE_OP_VERSION`,
- * `FAKE_OP_DELAY_MS`, `FAKE_OP_LOG`, `FAKE_OP_FAULT` (`crash`, `hang` (never exits, holds
+ * Knobs (all optional): `FAKE_OP_NODE` (the Node.js that runs the fake),
+ * `FAKE_OP_COMPILE_CACHE` (Node's compile cache for the fake), `FAKE_OP_VERSION`, `FAKE_OP_DELAY_MS`, `FAKE_OP_LOG`, `FAKE_OP_FAULT` (`crash`, `hang` (never exits, holds
  * its output open), `orphan` (answers and exits, but leaves a process holding its output open
  * for 60 s; end both with `endLeftRunning`), `garbage`, `slow-stdout`, `echo-token`,
  * `echo-token-body` (the token's body without `ops_`, and its decoded JSON), `rate-limit`,
@@ -35,7 +35,8 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeEnvironment } from '../../fixtures/vault-data.ts';
 import type { FakeVault } from '../connect-server.ts';
@@ -77,9 +78,21 @@ export interface FakeOpOptions {
   now?: number;
 }
 
-/** The `FAKE_OP_*` variables for these options, with `FAKE_OP_NODE` = this Node.js. */
+/**
+ * Node's compile cache for the fake's TypeScript: a suite starts op hundreds of times, and
+ * compiling the fake anew is most of each start (the product under test is never cached).
+ */
+const FAKE_OP_COMPILE_CACHE = join(tmpdir(), 'op-secrets-action-fake-op-cache');
+
+/**
+ * The `FAKE_OP_*` variables for these options, with `FAKE_OP_NODE` = this Node.js and
+ * `FAKE_OP_COMPILE_CACHE` = where the launchers keep the fake's compiled code.
+ */
 export function fakeOpEnv(options: FakeOpOptions = {}): Record<string, string> {
-  const env: Record<string, string> = { FAKE_OP_NODE: process.execPath };
+  const env: Record<string, string> = {
+    FAKE_OP_NODE: process.execPath,
+    FAKE_OP_COMPILE_CACHE,
+  };
   if (options.delayMs !== undefined) env['FAKE_OP_DELAY_MS'] = String(options.delayMs);
   if (options.fault !== undefined) env['FAKE_OP_FAULT'] = options.fault;
   if (options.faultTimes !== undefined) env['FAKE_OP_FAULT_TIMES'] = String(options.faultTimes);
