@@ -21,7 +21,7 @@ import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectSource } from '../../src/backends/connect.ts';
 import { CliSource } from '../../src/backends/op-cli.ts';
@@ -490,105 +490,28 @@ function alive(pid: number): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('op faults, end to end (service account through the op CLI)', () => {
-  const OP_SECRETS = [
-    'TOKEN: op://Engineering/deploy/token',
-    'DB: op://Platform/queue/eu/password',
-    'KEY:',
-    '  ref: op://Platform/api/key',
-    '  file: true',
-  ].join('\n');
+// Concurrent: the never-exiting op waits out the real 15 s attempt timeout while the others run.
+// Each case has its own job, files and fake op, and cleans up after itself.
+describe(
+  'op faults, end to end (service account through the op CLI)',
+  { concurrency: true },
+  () => {
+    const OP_SECRETS = [
+      'TOKEN: op://Engineering/deploy/token',
+      'DB: op://Platform/queue/eu/password',
+      'KEY:',
+      '  ref: op://Platform/api/key',
+      '  file: true',
+    ].join('\n');
 
-  function newJob(): Job {
-    const job = new Job();
-    jobs.push(job);
-    return job;
-  }
+    function newJob(t: TestContext): Job {
+      const job = new Job();
+      t.after(() => job.cleanup());
+      return job;
+    }
 
-  const run = (job: Job, fake: Parameters<typeof fakeOpEnv>[0]) =>
-    timedStep(
-      job,
-      {
-        secrets: OP_SECRETS,
-        'auth-mode': 'service-account',
-        'service-account-resolver': 'cli',
-        'export-env': 'true',
-      },
-      { PATH: fakeOpPath(), ...fakeOpEnv(fake), OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN },
-    );
-
-  it('crash: unavailable', async () => {
-    const job = newJob();
-    const { result, elapsedMs } = await run(job, { fault: 'crash' });
-    assertFailedClosed(job, result, elapsedMs);
-    assert.match(assertProviderUnavailable(result), /op/);
-  });
-
-  it('garbage on stdout: unavailable', async () => {
-    const job = newJob();
-    const { result, elapsedMs } = await run(job, { fault: 'garbage' });
-    assertFailedClosed(job, result, elapsedMs);
-    assert.match(assertProviderUnavailable(result), /something other than JSON|unexpected/);
-  });
-
-  it('op 1.x: unavailable, naming 2.x', async () => {
-    const job = newJob();
-    const { result, elapsedMs } = await run(job, { version: '1.12.4' });
-    assertFailedClosed(job, result, elapsedMs);
-    const message = assertProviderUnavailable(result);
-    assert.match(message, /1\.12\.4/);
-    assert.match(message, /2\.x/);
-  });
-
-  it('op reporting server errors every time: unavailable once retries run out, bounded', async () => {
-    const job = newJob();
-    const log = tempFile('server-error.log');
-    const { result, elapsedMs } = await run(job, { fault: 'server-error', logFile: log });
-    assertFailedClosed(job, result, elapsedMs);
-    assert.match(assertProviderUnavailable(result), /500/);
-    const failedRuns = readOpLog(log).filter((invocation) => invocation.exitCode === 1).length;
-    assert.ok(failedRuns >= 4, `op ran ${failedRuns} times: the SPEC asks for at least 3 retries`);
-  });
-
-  it('rate-limited once: retried, then succeeds', async () => {
-    const job = newJob();
-    const counterFile = tempFile('rate-limit.counter');
-    const log = tempFile('rate-limit.log');
-    const { result, elapsedMs } = await run(job, {
-      fault: 'rate-limit',
-      faultTimes: 1,
-      faultCounterFile: counterFile,
-      logFile: log,
-    });
-    assert.equal(result.exitCode, 0, result.stdout);
-    assert.ok(elapsedMs < STEP_BOUND_MS, `${Math.round(elapsedMs)} ms`);
-    assert.equal(statSync(counterFile).size, 1, 'the rate limit was not hit');
-    assert.equal(result.outputs['TOKEN'], VALUES.deployToken);
-    assert.equal(result.outputs['DB'], VALUES.queueEuPassword);
-    assert.equal(readFileOf(result.outputs['KEY']), VALUES.apiKeyUnsectioned);
-    assert.equal(job.env['TOKEN'], VALUES.deployToken);
-    const failedRuns = readOpLog(log).filter((invocation) => invocation.exitCode === 1);
-    assert.equal(failedRuns.length, 1);
-    assertNoLeak(result, [
-      VALUES.deployToken,
-      VALUES.queueEuPassword,
-      VALUES.apiKeyUnsectioned,
-      SERVICE_ACCOUNT_TOKEN,
-    ]);
-    await job.post();
-  });
-
-  it(
-    'an op (a shell script) that exits without reading its stdin: a coded annotation, no stack',
-    { skip: !POSIX },
-    async () => {
-      const bin = tempFile('bin');
-      mkdirSync(bin);
-      // A version for `--version`, then the same line for every other command: not JSON.
-      writeFileSync(join(bin, 'op'), '#!/bin/sh\necho 2.30.3\n');
-      chmodSync(join(bin, 'op'), 0o755);
-      const job = newJob();
-      const { result, elapsedMs } = await timedStep(
+    const run = (job: Job, fake: Parameters<typeof fakeOpEnv>[0]) =>
+      timedStep(
         job,
         {
           secrets: OP_SECRETS,
@@ -596,68 +519,83 @@ describe('op faults, end to end (service account through the op CLI)', () => {
           'service-account-resolver': 'cli',
           'export-env': 'true',
         },
-        {
-          PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
-          OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
-        },
+        { PATH: fakeOpPath(), ...fakeOpEnv(fake), OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN },
       );
-      assertFailedClosed(job, result, elapsedMs);
-      assert.match(assertProviderUnavailable(result), /something other than JSON/);
-      const output = `${result.stdout}\n${result.stderr}`;
-      assert.doesNotMatch(output, /EPIPE|^\s+at /m);
-    },
-  );
 
-  it('op that leaves a process holding its output: the step succeeds well before that process ends', async () => {
-    const job = newJob();
-    const log = tempFile('orphan.log');
-    try {
-      const started = performance.now();
-      const result = await job.step({
-        inputs: {
-          secrets: `${OP_SECRETS}\nBIN:\n  ref: op://Engineering/certs/binary.bin\n  file: true`,
-          'auth-mode': 'service-account',
-          'service-account-resolver': 'cli',
-        },
-        env: {
-          PATH: fakeOpPath(),
-          ...fakeOpEnv({ fault: 'orphan@all', logFile: log }),
-          OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
-        },
-        timeoutMs: 120_000,
+    it('crash: unavailable', async (t) => {
+      const job = newJob(t);
+      const { result, elapsedMs } = await run(job, { fault: 'crash' });
+      assertFailedClosed(job, result, elapsedMs);
+      assert.match(assertProviderUnavailable(result), /op/);
+    });
+
+    it('garbage on stdout: unavailable', async (t) => {
+      const job = newJob(t);
+      const { result, elapsedMs } = await run(job, { fault: 'garbage' });
+      assertFailedClosed(job, result, elapsedMs);
+      assert.match(assertProviderUnavailable(result), /something other than JSON|unexpected/);
+    });
+
+    it('op 1.x: unavailable, naming 2.x', async (t) => {
+      const job = newJob(t);
+      const { result, elapsedMs } = await run(job, { version: '1.12.4' });
+      assertFailedClosed(job, result, elapsedMs);
+      const message = assertProviderUnavailable(result);
+      assert.match(message, /1\.12\.4/);
+      assert.match(message, /2\.x/);
+    });
+
+    it('op reporting server errors every time: unavailable once retries run out, bounded', async (t) => {
+      const job = newJob(t);
+      const log = tempFile('server-error.log');
+      const { result, elapsedMs } = await run(job, { fault: 'server-error', logFile: log });
+      assertFailedClosed(job, result, elapsedMs);
+      assert.match(assertProviderUnavailable(result), /500/);
+      const failedRuns = readOpLog(log).filter((invocation) => invocation.exitCode === 1).length;
+      assert.ok(
+        failedRuns >= 4,
+        `op ran ${failedRuns} times: the SPEC asks for at least 3 retries`,
+      );
+    });
+
+    it('rate-limited once: retried, then succeeds', async (t) => {
+      const job = newJob(t);
+      const counterFile = tempFile('rate-limit.counter');
+      const log = tempFile('rate-limit.log');
+      const { result, elapsedMs } = await run(job, {
+        fault: 'rate-limit',
+        faultTimes: 1,
+        faultCounterFile: counterFile,
+        logFile: log,
       });
-      const elapsedMs = performance.now() - started;
       assert.equal(result.exitCode, 0, result.stdout);
+      assert.ok(elapsedMs < STEP_BOUND_MS, `${Math.round(elapsedMs)} ms`);
+      assert.equal(statSync(counterFile).size, 1, 'the rate limit was not hit');
       assert.equal(result.outputs['TOKEN'], VALUES.deployToken);
       assert.equal(result.outputs['DB'], VALUES.queueEuPassword);
       assert.equal(readFileOf(result.outputs['KEY']), VALUES.apiKeyUnsectioned);
-      const bin = result.outputs['BIN'];
-      assert.ok(bin !== undefined && existsSync(bin), 'no binary file');
-      assert.deepEqual(new Uint8Array(readFileSync(bin)), BINARY_FILE_BYTES);
-      // Orphans live 60 s; op runs five times one after another (the binary file needs vault
-      // list, item list, item get, read): waiting for any output to close would take minutes
-      // (at least 50 s with exec's 10 s wait). A busy machine takes seconds per op.
-      assert.ok(elapsedMs < 40_000, `${Math.round(elapsedMs)} ms`);
-      const orphans = readOpLog(log).map((invocation) => invocation.orphanPid);
-      assert.ok(orphans.length >= 5, `${orphans.length} op runs`);
-      assert.ok(
-        orphans.every((pid) => pid !== undefined && alive(pid)),
-        'an op left no orphan, or it ended: the case was not played',
-      );
-      assertNoLeak(result, [VALUES.deployToken, VALUES.queueEuPassword, SERVICE_ACCOUNT_TOKEN]);
+      assert.equal(job.env['TOKEN'], VALUES.deployToken);
+      const failedRuns = readOpLog(log).filter((invocation) => invocation.exitCode === 1);
+      assert.equal(failedRuns.length, 1);
+      assertNoLeak(result, [
+        VALUES.deployToken,
+        VALUES.queueEuPassword,
+        VALUES.apiKeyUnsectioned,
+        SERVICE_ACCOUNT_TOKEN,
+      ]);
       await job.post();
-    } finally {
-      endLeftRunning(log);
-    }
-  });
+    });
 
-  it(
-    'op that never exits: one SECRETS_PROVIDER_UNAVAILABLE after the 15 s attempt timeout, nothing exported, and the step ends without it',
-    { skip: !POSIX },
-    async () => {
-      const job = newJob();
-      const log = tempFile('hang.log');
-      try {
+    it(
+      'an op (a shell script) that exits without reading its stdin: a coded annotation, no stack',
+      { skip: !POSIX },
+      async (t) => {
+        const bin = tempFile('bin');
+        mkdirSync(bin);
+        // A version for `--version`, then the same line for every other command: not JSON.
+        writeFileSync(join(bin, 'op'), '#!/bin/sh\necho 2.30.3\n');
+        chmodSync(join(bin, 'op'), 0o755);
+        const job = newJob(t);
         const { result, elapsedMs } = await timedStep(
           job,
           {
@@ -667,23 +605,94 @@ describe('op faults, end to end (service account through the op CLI)', () => {
             'export-env': 'true',
           },
           {
-            PATH: fakeOpPath(),
-            ...fakeOpEnv({ fault: 'hang', logFile: log }),
+            PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
             OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
           },
-          60_000,
         );
-        // The default policy: one 15 s attempt, not retried; a wide margin for a busy machine.
-        assert.ok(elapsedMs >= 14_000, `gave up after ${Math.round(elapsedMs)} ms`);
-        assertFailedClosed(job, result, elapsedMs, 15_000 + 15_000);
-        assert.match(assertProviderUnavailable(result), /op gave no answer within 15000 ms/);
-        const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
-        assert.equal(hung.length, 1, `${hung.length} hung ops`);
-        // The step ended while its op still ran: the runner ends it at the end of the job.
-        assert.ok(hung.every((invocation) => alive(invocation.pid)));
+        assertFailedClosed(job, result, elapsedMs);
+        assert.match(assertProviderUnavailable(result), /something other than JSON/);
+        const output = `${result.stdout}\n${result.stderr}`;
+        assert.doesNotMatch(output, /EPIPE|^\s+at /m);
+      },
+    );
+
+    it('op that leaves a process holding its output: the step succeeds well before that process ends', async (t) => {
+      const job = newJob(t);
+      const log = tempFile('orphan.log');
+      try {
+        const started = performance.now();
+        const result = await job.step({
+          inputs: {
+            secrets: `${OP_SECRETS}\nBIN:\n  ref: op://Engineering/certs/binary.bin\n  file: true`,
+            'auth-mode': 'service-account',
+            'service-account-resolver': 'cli',
+          },
+          env: {
+            PATH: fakeOpPath(),
+            ...fakeOpEnv({ fault: 'orphan@all', logFile: log }),
+            OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
+          },
+          timeoutMs: 120_000,
+        });
+        const elapsedMs = performance.now() - started;
+        assert.equal(result.exitCode, 0, result.stdout);
+        assert.equal(result.outputs['TOKEN'], VALUES.deployToken);
+        assert.equal(result.outputs['DB'], VALUES.queueEuPassword);
+        assert.equal(readFileOf(result.outputs['KEY']), VALUES.apiKeyUnsectioned);
+        const bin = result.outputs['BIN'];
+        assert.ok(bin !== undefined && existsSync(bin), 'no binary file');
+        assert.deepEqual(new Uint8Array(readFileSync(bin)), BINARY_FILE_BYTES);
+        // Orphans live 60 s; op runs five times one after another (the binary file needs vault
+        // list, item list, item get, read): waiting for any output to close would take minutes
+        // (at least 50 s with exec's 10 s wait). A busy machine takes seconds per op.
+        assert.ok(elapsedMs < 40_000, `${Math.round(elapsedMs)} ms`);
+        const orphans = readOpLog(log).map((invocation) => invocation.orphanPid);
+        assert.ok(orphans.length >= 5, `${orphans.length} op runs`);
+        assert.ok(
+          orphans.every((pid) => pid !== undefined && alive(pid)),
+          'an op left no orphan, or it ended: the case was not played',
+        );
+        assertNoLeak(result, [VALUES.deployToken, VALUES.queueEuPassword, SERVICE_ACCOUNT_TOKEN]);
+        await job.post();
       } finally {
         endLeftRunning(log);
       }
-    },
-  );
-});
+    });
+
+    it(
+      'op that never exits: one SECRETS_PROVIDER_UNAVAILABLE after the 15 s attempt timeout, nothing exported, and the step ends without it',
+      { skip: !POSIX },
+      async (t) => {
+        const job = newJob(t);
+        const log = tempFile('hang.log');
+        try {
+          const { result, elapsedMs } = await timedStep(
+            job,
+            {
+              secrets: OP_SECRETS,
+              'auth-mode': 'service-account',
+              'service-account-resolver': 'cli',
+              'export-env': 'true',
+            },
+            {
+              PATH: fakeOpPath(),
+              ...fakeOpEnv({ fault: 'hang', logFile: log }),
+              OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
+            },
+            60_000,
+          );
+          // The default policy: one 15 s attempt, not retried; a wide margin for a busy machine.
+          assert.ok(elapsedMs >= 14_000, `gave up after ${Math.round(elapsedMs)} ms`);
+          assertFailedClosed(job, result, elapsedMs, 15_000 + 15_000);
+          assert.match(assertProviderUnavailable(result), /op gave no answer within 15000 ms/);
+          const hung = readOpLog(log).filter((invocation) => invocation.endedAt === null);
+          assert.equal(hung.length, 1, `${hung.length} hung ops`);
+          // The step ended while its op still ran: the runner ends it at the end of the job.
+          assert.ok(hung.every((invocation) => alive(invocation.pid)));
+        } finally {
+          endLeftRunning(log);
+        }
+      },
+    );
+  },
+);
