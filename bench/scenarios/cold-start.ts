@@ -1,7 +1,7 @@
 /**
  * 3. Cold start: the whole process of the main step for one secret over Connect (no
- * latency) against the toolkit's floor (a minimal `@actions/core` action bundled the same way)
- * and `node -e ""` on the same Node; which files each mode loads (the SDK and its WebAssembly
+ * latency) against the toolkit's floor (a minimal `@actions/core` action bundled the same way),
+ * the same job done minimally with the same libraries, and `node -e ""` on the same Node; which files each mode loads (the SDK and its WebAssembly
  * in the SDK mode only, action.yml never); bundle sizes.
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -44,14 +44,14 @@ export interface ColdStartShape {
 /** Start-up over the floor's that is the target. */
 const FLOOR_TARGET = 1.3;
 
-/** Bundles bench/floor-action.ts with the build's own options; returns its entry. */
-async function buildFloor(dir: string): Promise<string> {
-  const outdir = join(dir, 'floor');
+/** Bundles `bench/<name>.ts` alone with the build's own options; returns its entry. */
+async function buildBaseline(dir: string, name: string): Promise<string> {
+  const outdir = join(dir, name);
   rmSync(outdir, { recursive: true, force: true });
   await build({
     ...BUNDLE_OPTIONS,
     absWorkingDir: ROOT,
-    entryPoints: { index: 'bench/floor-action.ts' },
+    entryPoints: { index: `bench/${name}.ts` },
     outdir,
   });
   return join(outdir, 'index.js');
@@ -163,10 +163,13 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
     const stepEnv = await stepEnvironment(job, { inputs, env: connectEnv }, true);
     const cwd = job.workspace;
 
-    // Timing: `node -e ""`, the floor and the step's process, interleaved, same environment.
-    const floorEntry = await buildFloor(hooks.dir);
+    // Timing: `node -e ""`, the floor, the minimal action and the step's process, interleaved,
+    // same environment.
+    const floorEntry = await buildBaseline(hooks.dir, 'floor-action');
+    const minimalEntry = await buildBaseline(hooks.dir, 'minimal-action');
     const nodeRuns: number[] = [];
     const floorRuns: number[] = [];
+    const minimalRuns: number[] = [];
     const stepRuns: number[] = [];
     const check = (run: Spawned, what: string): number => {
       if (run.code !== 0) {
@@ -183,6 +186,10 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
         await spawnTimed(process.execPath, [floorEntry], { env: stepEnv, cwd }),
         'the floor action',
       );
+      const minimal = check(
+        await spawnTimed(process.execPath, [minimalEntry], { env: stepEnv, cwd }),
+        'the minimal action',
+      );
       const step = check(
         await spawnTimed(process.execPath, [MAIN_ENTRY], { env: stepEnv, cwd }),
         'the step',
@@ -190,12 +197,14 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
       if (run < 0) continue; // warm-up
       nodeRuns.push(bare);
       floorRuns.push(floor);
+      minimalRuns.push(minimal);
       stepRuns.push(step);
     }
     const counted = shape.instructions
       ? {
           bare: await instructions(['-e', ''], stepEnv, cwd),
           floor: await instructions([floorEntry], stepEnv, cwd),
+          minimal: await instructions([minimalEntry], stepEnv, cwd),
           step: await instructions([MAIN_ENTRY], stepEnv, cwd),
         }
       : undefined;
@@ -263,6 +272,7 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
 
     const bare = median(nodeRuns);
     const floor = median(floorRuns);
+    const minimal = median(minimalRuns);
     const step = median(stepRuns);
     const connectTrace = traces[0];
     const readMetadata = traces.filter((trace) => trace.filesRead.some(isActionYml));
@@ -283,6 +293,23 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
         ratio: times(step / floor),
         target: `≤ ${FLOOR_TARGET}×`,
         met: step / floor <= FLOOR_TARGET,
+      },
+      {
+        scenario:
+          '3. The same job done minimally (bench/minimal-action.ts: yaml, undici, no checks) against the floor',
+        ours: ms(minimal),
+        baseline: ms(floor),
+        ratio: times(minimal / floor),
+        target: '— (the least the job costs)',
+        met: undefined,
+      },
+      {
+        scenario: '3. Cold start against that minimal action: whole process, median',
+        ours: ms(step),
+        baseline: ms(minimal),
+        ratio: times(step / minimal),
+        target: '—',
+        met: undefined,
       },
       ...(counted
         ? [
@@ -332,8 +359,9 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
       `- Whole process: \`${process.execPath} dist/index.js\` spawned directly (${shape.runs} runs after a warm-up, interleaved with \`node -e ""\`), with the exact environment and working directory the harness gave the step (inputs, GITHUB_* files, runner variables), so only the process is timed: start, inputs, one request, outputs, exit.`,
       `  step: ${stepRuns.map((value) => value.toFixed(0)).join(', ')} ms; node -e "": ${nodeRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
       `- The toolkit floor: bench/floor-action.ts (\`core.getInput\` + \`core.setOutput\`, \`@actions/core\` as in package.json) bundled with the build's own options (scripts/bundle-options.ts: ESM, node24, splitting), spawned in turn with the two above, same environment: ${floorRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
+      `- The minimal action: bench/minimal-action.ts (the secrets input parsed with \`yaml\`, the three Connect requests of one reference through an undici \`Pool\`, \`core.setSecret\` + \`core.setOutput\`; no validation, retries, deadlines, redaction, summary or state) bundled and spawned the same way: ${minimalRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
       counted
-        ? `- Instructions (\`valgrind --tool=callgrind\`, one run each, every thread; repeatable within about 1% whatever the load): step ${millions(counted.step)}, floor ${millions(counted.floor)}, \`node -e ""\` ${millions(counted.bare)}.`
+        ? `- Instructions (\`valgrind --tool=callgrind\`, one run each, every thread; repeatable within about 1% whatever the load): step ${millions(counted.step)}, floor ${millions(counted.floor)}, minimal action ${millions(counted.minimal)}, \`node -e ""\` ${millions(counted.bare)}.`
         : '- Instructions not counted (`BENCH_INSTRUCTIONS=1` counts them with valgrind).',
       `- The same step through the harness (\`job.step\`, runner emulation and output processing included): median ${ms(median(harnessRuns))} over ${harnessRuns.length} runs.`,
       `- How the SDK check works: each mode's step runs once through the harness to capture its environment, then \`node --import <hook> dist/<entry>.js\` runs with it; the hook (bench/hooks.ts \`traceLoads\`) records every module URL through \`module.registerHooks({ load })\` and every path given to \`fs.readFileSync/readFile/openSync/open/createReadStream\` (and \`fs.promises\`). SDK files: \`sdk-*.js\` chunks and \`core_bg.wasm\`. The SDK mode is traced too, against a loopback sign-in server answering 401, to show the check does see them.`,
