@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { nameKey, nameProblem } from '../../src/names.ts';
+import { anyString, SEED } from '../support/arbitraries.ts';
+import {
+  EXTRA_NAMES,
+  EXTRA_PREFIXES,
+  modelAccepts,
+  modelReserved,
+  SPEC_NAMES,
+  SPEC_PREFIXES,
+} from '../support/name-model.ts';
 
 describe('names: valid', () => {
   const valid = [
@@ -132,5 +142,58 @@ describe('nameKey', () => {
     assert.equal(nameKey('Token'), nameKey('TOKEN'));
     assert.equal(nameKey('db_password'), nameKey('DB_PASSWORD'));
     assert.notEqual(nameKey('A'), nameKey('B'));
+  });
+});
+
+const nameLike = fc.oneof(
+  fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/),
+  fc.mixedCase(fc.constantFrom(...SPEC_NAMES, ...EXTRA_NAMES, 'PATH2', 'MYPATH', 'CIX', 'HOMES')),
+  fc
+    .tuple(
+      fc.mixedCase(fc.constantFrom(...SPEC_PREFIXES, ...EXTRA_PREFIXES, 'GITHUB', 'OP_', 'LD')),
+      fc.stringMatching(/^[A-Za-z0-9_]{0,8}$/),
+    )
+    .map(([prefix, rest]) => prefix + rest),
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'true', 'null', '_', '1A', 'A-B', 'A=B'),
+);
+
+describe(`nameProblem, generated names (seed ${SEED})`, () => {
+  it('is undefined exactly when the name matches the pattern and is not reserved', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyString, nameLike), (name) => {
+        assert.equal(nameProblem(name) === undefined, modelAccepts(name), JSON.stringify(name));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("refuses SPEC.md's reserved names and prefixes in any case", () => {
+    const reserved = fc.oneof(
+      fc.mixedCase(fc.constantFrom(...SPEC_NAMES)),
+      fc
+        .tuple(
+          fc.mixedCase(fc.constantFrom(...SPEC_PREFIXES)),
+          fc.stringMatching(/^[A-Za-z0-9_]{0,12}$/),
+        )
+        .map(([prefix, rest]) => prefix + rest),
+    );
+    fc.assert(
+      fc.property(reserved, (name) => {
+        assert.notEqual(nameProblem(name), undefined, name);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts generated names that are not reserved', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,30}$/).filter((name) => !modelReserved(name)),
+        (name) => {
+          assert.equal(nameProblem(name), undefined, name);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { MAX_CREDENTIAL_BYTES, redact, registerCredential } from '../../src/redact.ts';
+import { anyString, refGrammar, SEED } from '../support/arbitraries.ts';
 import { cpuBounded } from '../support/cpu-bounded.ts';
 
 const JWT =
@@ -248,5 +250,52 @@ describe('redact: the largest credentials', () => {
 
   it('refuses a credential over 64 KiB: its callers refuse it first', () => {
     assert.throws(() => registerCredential(sized('ops_', MAX_CREDENTIAL_BYTES + 1)), /over 64 KiB/);
+  });
+});
+
+const base64url = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`));
+
+const token = fc.oneof(
+  base64url(8, 120).map((rest) => `ops_${rest}`),
+  fc
+    .tuple(base64url(0, 60), base64url(1, 200), base64url(0, 90))
+    .map(([header, payload, signature]) => `eyJ${header}.${payload}.${signature}`),
+);
+
+describe(`redact, generated text (seed ${SEED})`, () => {
+  it('removes every service-account token and JWT, whatever surrounds it', () => {
+    fc.assert(
+      fc.property(anyString, token, (around, secret) => {
+        assert.ok(!redact(around + secret + around).includes(secret));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('removes tokens glued to text from the reference grammar', () => {
+    fc.assert(
+      fc.property(refGrammar, token, refGrammar, (before, secret, after) => {
+        assert.ok(!redact(before + secret + after).includes(secret));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('is idempotent', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          anyString,
+          fc.tuple(anyString, token, anyString).map((parts) => parts.join('')),
+          fc.constantFrom('Bearer ', 'Bearer\t', 'bearer x', 'ops_', 'eyJ', '***'),
+        ),
+        (text) => {
+          const once = redact(text);
+          assert.equal(redact(once), once);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SecretsError } from '../../src/errors.ts';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { Code, SecretsError } from '../../src/errors.ts';
+import { nameProblem } from '../../src/names.ts';
 import {
   buildSpecs,
   discoverEnvRefs,
   parseEnvFile,
   parseSecretsYaml,
 } from '../../src/secret-specs.ts';
+import {
+  anyString,
+  bodyOf,
+  defaultVault,
+  expectedReadings,
+  type GeneratedRef,
+  generatedRef,
+  SEED,
+  textOf,
+} from '../support/arbitraries.ts';
 import { cpuBounded } from '../support/cpu-bounded.ts';
+import { modelReserved } from '../support/name-model.ts';
 
 type RawSpec = Parameters<typeof buildSpecs>[0][number];
 
@@ -408,6 +422,298 @@ describe('buildSpecs', () => {
         ['ok', 'SECRETS_CONFIG_INVALID'],
         ['REF', 'SECRETS_REF_INVALID'],
       ],
+    );
+  });
+});
+
+const yamlGrammar = fc
+  .array(
+    fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          'A',
+          'a',
+          'B_2',
+          '__proto__',
+          'GITHUB_X',
+          'path',
+          ': ',
+          ':',
+          ' ',
+          '  ',
+          '\n',
+          '\n  ',
+          '- ',
+          '? ',
+          '"',
+          "'",
+          '{',
+          '}',
+          '[',
+          ']',
+          ', ',
+        ),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          'op://V/I/F',
+          'op://V/a/b/F',
+          'I/F',
+          'ref: ',
+          'file: true',
+          'mask: false',
+          'mask: yes',
+          'file: "true"',
+          'x: 1',
+          '~',
+          'null',
+          'true',
+          '1',
+          '2024-01-01',
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '&x ',
+          '*x',
+          '&y ',
+          '*y',
+          '!!binary ',
+          '!!str ',
+          '!!set ',
+          '!x ',
+          '%YAML 1.1\n',
+          '---\n',
+          '...\n',
+          '# c',
+          '|\n  ',
+          '>-\n  ',
+          '<<: ',
+          '\t',
+          '\r\n',
+          '\ufeff',
+          '\u0000',
+        ),
+      },
+      { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
+    ),
+    { maxLength: 30 },
+  )
+  .map((parts) => parts.join(''));
+
+const CONFIG_CODES: readonly string[] = [Code.configInvalid, Code.refInvalid];
+
+describe(`parseSecretsYaml + buildSpecs, generated input (seed ${SEED})`, () => {
+  const check = (text: string, vault: string | undefined): void => {
+    const parsed = timedYaml(() => parseSecretsYaml(text));
+    const { specs, errors } = buildSpecs(parsed.raw, vault);
+    for (const error of [...parsed.errors, ...errors]) {
+      assert.ok(error instanceof SecretsError, String(error));
+      assert.ok(CONFIG_CODES.includes(error.code), error.code);
+    }
+    const keys = specs.map((spec) => spec.name.toUpperCase());
+    assert.equal(new Set(keys).size, keys.length, `duplicate names in ${keys.join(',')}`);
+    for (const spec of specs) assert.equal(nameProblem(spec.name), undefined, spec.name);
+  };
+
+  it('any string: returns, with contract codes, and no duplicate names', () => {
+    fc.assert(
+      fc.property(anyString, defaultVault, (text, vault) => check(text, vault)),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('YAML-shaped strings: returns, with contract codes, and no duplicate names', () => {
+    fc.assert(fc.property(yamlGrammar, fc.constantFrom(undefined, 'Vault'), check), {
+      numRuns: 2000,
+    });
+  });
+
+  interface Entry {
+    name: string;
+    generated: GeneratedRef;
+    /** Written without op:// (read in the default vault `Vault`). */
+    short: boolean;
+    form: 'string' | { file?: boolean; mask?: boolean };
+  }
+
+  const secretName = fc.oneof(
+    { weight: 8, arbitrary: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'toString',
+        'true',
+        'True',
+        'NULL',
+        'null',
+        'y',
+        'n',
+        'Yes',
+        'on',
+        'No',
+        '_',
+        'e1',
+        'E_1',
+        'inf',
+        'NaN',
+      ),
+    },
+  );
+
+  const entry: fc.Arbitrary<Entry> = fc.record({
+    name: secretName.filter((name) => !modelReserved(name)),
+    generated: generatedRef,
+    short: fc.boolean(),
+    form: fc.oneof(
+      fc.constant<'string'>('string'),
+      fc.record({ file: fc.boolean(), mask: fc.boolean() }, { requiredKeys: [] }),
+    ),
+  });
+
+  it('a name given again in another case is refused, the first one kept', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/)
+          .filter((name) => !modelReserved(name) && name.toUpperCase() !== 'OTHER_1'),
+        fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }),
+        generatedRef,
+        (name, flips, generated) => {
+          const again = [...name]
+            .map((char, index) => (flips[index] ? char.toUpperCase() : char.toLowerCase()))
+            .join('');
+          const text = textOf(generated);
+          const entries: [string, string][] = [
+            [name, text],
+            ['OTHER_1', text],
+            [again, text],
+          ];
+          // Exactly equal keys are YAML's duplicate; a case variant must pass YAML and be caught later.
+          const input =
+            again === name
+              ? entries.map(([key, ref]) => raw(key, ref))
+              : parseSecretsYaml(stringify(new Map(entries))).raw;
+          const { specs, errors } = buildSpecs(input);
+          assert.deepEqual(
+            specs.map((spec) => spec.name),
+            [name, 'OTHER_1'],
+          );
+          assert.deepEqual(
+            errors.map((error) => [error.code, error.secret]),
+            [[Code.configInvalid, again]],
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('generated valid mappings give exactly their entries, in order', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(entry, {
+          minLength: 1,
+          maxLength: 8,
+          selector: (item) => item.name.toUpperCase(),
+        }),
+        (entries) => {
+          const mapping = new Map<string, unknown>();
+          const expected = entries.map((item) => {
+            const short = item.short && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(bodyOf(item.generated));
+            const written = short ? bodyOf(item.generated) : textOf(item.generated);
+            const vault = short ? 'Vault' : item.generated.vault;
+            mapping.set(
+              item.name,
+              item.form === 'string' ? written : { ...item.form, ref: written },
+            );
+            return {
+              name: item.name,
+              ref: {
+                text: `op://${vault}/${bodyOf(item.generated)}`,
+                vault,
+                readings: expectedReadings(item.generated),
+                option: item.generated.query.option,
+              },
+              file: item.form === 'string' ? false : (item.form.file ?? false),
+              mask: item.form === 'string' ? true : (item.form.mask ?? true),
+              source: 'secrets',
+            };
+          });
+          const text = stringify(mapping);
+          const parsed = parseSecretsYaml(text);
+          assert.deepEqual(parsed.errors, [], text);
+          const built = buildSpecs(parsed.raw, 'Vault');
+          assert.deepEqual(built.errors, [], text);
+          assert.deepEqual(built.specs, expected, text);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** Runs `work`, checking it took under 500 ms of CPU: YAML is heavier than parseRef; inputs are tiny. */
+function timedYaml<T>(work: () => T): T {
+  const start = process.cpuUsage();
+  const result = work();
+  const used = process.cpuUsage(start);
+  const ms = (used.user + used.system) / 1000;
+  assert.ok(ms < 500, `took ${ms.toFixed(1)} ms of CPU`);
+  return result;
+}
+
+describe(`buildSpecs, generated values (seed ${SEED}): never echoed unless written as op://`, () => {
+  const hex = (min: number, max: number): fc.Arbitrary<string> =>
+    fc.stringMatching(new RegExp(`^[0-9a-f]{${min},${max}}$`));
+
+  const leaks = (error: SecretsError, text: string): boolean =>
+    error.message.includes(text) || (error.ref ?? '').includes(text);
+
+  const errorsFor = (value: string): readonly SecretsError[] =>
+    buildSpecs([raw('X', value)], 'Vault').errors;
+
+  it('random hex values', () => {
+    fc.assert(
+      fc.property(hex(8, 200), (value) => {
+        const errors = errorsFor(value);
+        assert.equal(errors.length, 1);
+        for (const error of errors) {
+          assert.equal(error.secret, 'X');
+          assert.ok(!leaks(error, value), error.message);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('hex chunks joined by reference punctuation: no chunk of 8+ characters is echoed', () => {
+    const separator = fc.constantFrom('/', '?', '#', ' ', '\t', '\n', '=', '&', '.', ':', '');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(separator, hex(8, 40)), { minLength: 1, maxLength: 5 }),
+        fc.option(separator, { nil: undefined }),
+        (chunks, trailing) => {
+          const value = chunks.map(([sep, chunk]) => sep + chunk).join('') + (trailing ?? '');
+          if (value.startsWith('op://')) return;
+          const errors = errorsFor(value);
+          for (const error of errors) {
+            assert.ok(!leaks(error, value), `${JSON.stringify(value)} -> ${error.message}`);
+            for (const [, chunk] of chunks) {
+              assert.ok(
+                !leaks(error, chunk),
+                `${JSON.stringify(value)} -> message echoes ${chunk}: ${error.message}`,
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

@@ -20,9 +20,8 @@ import {
   type Template,
   type TemplateSpec,
 } from '../../src/templates.ts';
+import { SEED } from '../support/arbitraries.ts';
 import { cpuBounded } from '../support/cpu-bounded.ts';
-
-const SEED = Number(process.env['FC_SEED'] ?? 20260517);
 
 const SPEC: TemplateSpec = { name: 'NPMRC', path: '.npmrc.tpl' };
 

@@ -2,12 +2,23 @@
  * How a reference is written: the op:// form, titles taken literally (hostile ones too), IDs, what
  * is refused, in bounded time. The readings of four or more segments, query options and the
  * default vault have files of their own in this folder; how a parsed reference is resolved is in
- * resolution.test.ts; generated references (fast-check) are in test/unit/properties.test.ts.
+ * resolution.test.ts. Besides the tables, fast-check feeds it any string and generated
+ * references (test/support/arbitraries.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Code } from '../../../src/errors.ts';
+import fc from 'fast-check';
+import { Code, SecretsError } from '../../../src/errors.ts';
 import { hasControlCharacter, isId, looksLikeRef, parseRef, type Ref } from '../../../src/refs.ts';
+import {
+  anyString,
+  defaultVault,
+  expectedReadings,
+  generatedRef,
+  refGrammar,
+  SEED,
+  textOf,
+} from '../../support/arbitraries.ts';
 import { type Accepted, itAccepts, itRejects, type Rejected } from '../../support/references.ts';
 
 describe('parseRef: accepted references', () => {
@@ -142,16 +153,19 @@ describe('hasControlCharacter', () => {
 });
 
 /**
- * Runs `work` and checks the CPU time it took (this process's user + system time, so that
- * other jobs on a busy runner do not make it flaky; a hang or a blow-up still fails).
+ * Runs `work` and checks the CPU time it took, whether it returned or threw (this process's
+ * user + system time, so that other jobs on a busy runner do not make it flaky; a hang or a
+ * blow-up still fails).
  */
 function within<T>(limitMs: number, work: () => T): T {
   const start = process.cpuUsage();
-  const result = work();
-  const used = process.cpuUsage(start);
-  const elapsed = (used.user + used.system) / 1000;
-  assert.ok(elapsed < limitMs, `took ${elapsed.toFixed(0)} ms of CPU, limit ${limitMs} ms`);
-  return result;
+  try {
+    return work();
+  } finally {
+    const used = process.cpuUsage(start);
+    const elapsed = (used.user + used.system) / 1000;
+    assert.ok(elapsed < limitMs, `took ${elapsed.toFixed(1)} ms of CPU, limit ${limitMs} ms`);
+  }
 }
 
 interface RefCase {
@@ -355,5 +369,172 @@ describe('parseRef: hostile and odd references (titles taken literally, bounded 
     ]) {
       within(500, () => assert.throws(() => parseRef(raw), { code: Code.refInvalid }));
     }
+  });
+});
+
+describe(`parseRef, any string (seed ${SEED}): throws nothing but SECRETS_REF_INVALID`, () => {
+  // limitMs: the CPU time one call may take (parsing is linear, never a hang).
+  const check = (raw: string, vault: string | undefined, limitMs = 50): void => {
+    let ref: Ref;
+    try {
+      ref = within(limitMs, () => parseRef(raw, vault));
+    } catch (thrown) {
+      if (thrown instanceof assert.AssertionError) throw thrown;
+      assert.ok(thrown instanceof SecretsError, `threw a non-SecretsError: ${String(thrown)}`);
+      assert.equal(thrown.code, Code.refInvalid);
+      return;
+    }
+    // Whatever it accepts is canonical and reparses to itself.
+    assert.ok(ref.text.startsWith('op://'));
+    assert.ok(ref.readings.length === 1 || ref.readings.length === 2);
+    if (raw.startsWith('op://')) {
+      assert.equal(ref.text, raw);
+    } else {
+      // Without op:// only a default vault makes a reference, and it is prefixed verbatim.
+      assert.ok(vault !== undefined && vault !== '', 'accepted without op:// or a vault');
+      assert.equal(ref.text, `op://${vault}/${raw}`);
+    }
+    // No part holds a separator, a control character or surrounding whitespace.
+    const parts = ref.readings.flatMap((reading) =>
+      'wholeItem' in reading
+        ? reading.item.split('/')
+        : [...reading.item.split('/'), reading.section ?? 'x', reading.field],
+    );
+    for (const part of [ref.vault, ...parts]) {
+      if (part === vault) continue; // the default vault is the caller's, checked by inputs.ts
+      assert.ok(part.length > 0 && part.trim() === part, JSON.stringify(part));
+      // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+      assert.ok(!/[/?#\u0000-\u001f\u007f]/.test(part), JSON.stringify(part));
+    }
+    if (vault === undefined || !/[/?#]/.test(vault)) {
+      assert.deepEqual(parseRef(ref.text), ref);
+    }
+  };
+
+  it('any string, no default vault', () => {
+    fc.assert(
+      fc.property(anyString, (raw) => check(raw, undefined)),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('any string, any default vault', () => {
+    fc.assert(
+      fc.property(anyString, defaultVault, (raw, vault) => check(raw, vault)),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('strings from the reference grammar, with and without a default vault', () => {
+    fc.assert(
+      fc.property(refGrammar, defaultVault, (raw, vault) => check(raw, vault)),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('long inputs stay linear', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('op://', 'op://V/I/', '', 'V/', '?', '/'),
+        fc.constantFrom('a', '/', 'a/', ' ', '?', '%2F', '..', '\u00a0'),
+        fc.integer({ min: 1000, max: 20000 }),
+        // Up to 20,000 characters: linear is well under a millisecond, quadratic is seconds.
+        (prefix, unit, count) => check(prefix + unit.repeat(count), 'Vault', 200),
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe(`parseRef, generated references (seed ${SEED}): exactly their parts, or refused`, () => {
+  it('valid refs parse to exactly their parts, canonically', () => {
+    fc.assert(
+      fc.property(generatedRef, (generated) => {
+        const text = textOf(generated);
+        const ref = parseRef(text);
+        assert.deepEqual(ref, {
+          text,
+          vault: generated.vault,
+          readings: expectedReadings(generated),
+          option: generated.query.option,
+        });
+        const fourSegments = generated.field !== undefined && generated.middle.length === 2;
+        assert.equal(ref.readings.length, fourSegments ? 2 : 1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('parsing is idempotent', () => {
+    fc.assert(
+      fc.property(generatedRef, (generated) => {
+        const ref = parseRef(textOf(generated));
+        assert.deepEqual(parseRef(ref.text), ref);
+        assert.equal(parseRef(ref.text).text, ref.text);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('any other scheme, or a mangled op://, is refused with or without a default vault', () => {
+    const scheme = fc.constantFrom(
+      'OP://',
+      'Op://',
+      'oP://',
+      'op:/',
+      'op:',
+      'op:///',
+      'op//',
+      'http://',
+      'https://',
+      'file://',
+      'ops://',
+      'op+x://',
+      ' op://',
+      '\u00a0op://',
+      '/op://',
+      '//',
+    );
+    fc.assert(
+      fc.property(
+        generatedRef,
+        scheme,
+        fc.constantFrom(undefined, 'Vault'),
+        (generated, prefix, vault) => {
+          assert.throws(() => parseRef(prefix + textOf(generated).slice('op://'.length), vault), {
+            code: Code.refInvalid,
+          });
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a bad segment anywhere is refused', () => {
+    const bad = fc.constantFrom(
+      '',
+      ' x',
+      'x ',
+      '\tx',
+      'x\u00a0',
+      '\ufeffx',
+      'a\u0000b',
+      'a\nb',
+      'a\u007fb',
+      'a?b',
+      '?',
+      'a#b',
+      '#',
+    );
+    fc.assert(
+      fc.property(generatedRef, bad, fc.nat(), (generated, badSegment, at) => {
+        const parts = [generated.vault, ...generated.middle, generated.field ?? '*'];
+        parts[at % parts.length] = badSegment;
+        assert.throws(() => parseRef(`op://${parts.join('/')}${generated.query.text}`), {
+          code: Code.refInvalid,
+        });
+      }),
+      { numRuns: 500 },
+    );
   });
 });

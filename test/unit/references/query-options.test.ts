@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { Code } from '../../../src/errors.ts';
+import { parseRef } from '../../../src/refs.ts';
+import { generatedRef, SEED } from '../../support/arbitraries.ts';
 import { failure, MemorySource, value } from '../../support/memory-source.ts';
 import { type Accepted, itAccepts, itRejects, type Rejected } from '../../support/references.ts';
 import { field, file, item, vault } from '../../support/vaults.ts';
@@ -50,6 +54,22 @@ describe('parseRef: query options', () => {
     { why: 'ssh-format on a whole item', raw: 'op://V/a/b/*?ssh-format=openssh' },
   ];
   itRejects(rejected);
+});
+
+describe(`parseRef: query options, generated references (seed ${SEED})`, () => {
+  it('a whole item takes no query option', () => {
+    fc.assert(
+      fc.property(
+        generatedRef,
+        fc.constantFrom('?attribute=otp', '?attribute=totp', '?ssh-format=openssh'),
+        (generated, option) => {
+          const text = `op://${generated.vault}/${generated.middle.join('/')}/*${option}`;
+          assert.throws(() => parseRef(text), { code: Code.refInvalid });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('Resolver: query options', () => {
