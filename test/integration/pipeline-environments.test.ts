@@ -259,6 +259,8 @@ describe('workload identity', () => {
       0,
       'nothing but the Environment was asked for',
     );
+    // The call record is not empty: the check above is not vacuous.
+    assert.equal(fake.count('environments.getVariables'), 2);
   });
 
   it('an OP_ENV_FILE that cannot be read is left alone too, named in the notice', async () => {
