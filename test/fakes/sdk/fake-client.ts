@@ -402,7 +402,7 @@ export const DEFAULT_AUDIENCE = INTEGRATION_KEY_HOST;
  * `the secret reference could not be parsed: `; the stray `}` is the SDK's). They are the
  * `message` of a `parsing` error in `secrets.resolveAll`.
  */
-export const SDK_REFERENCE_ERRORS: Readonly<Record<SdkSyntaxError['kind'], string>> = {
+const SDK_REFERENCE_ERRORS: Readonly<Record<SdkSyntaxError['kind'], string>> = {
   noScheme: 'secret reference is not prefixed with "op://"',
   badFormat:
     'secret reference has invalid format - must be "op://<vault>/<item>/[section/]field[?attribute=<attribute-value>]"',
@@ -463,11 +463,11 @@ const FIELD_TYPES: Record<FakeField['type'], string> = {
   SSHKEY: 'SshKey',
 };
 
-export function sdkCategory(connectCategory: string | undefined): string {
+function sdkCategory(connectCategory: string | undefined): string {
   return CATEGORIES[connectCategory ?? 'LOGIN'] ?? 'Unsupported';
 }
 
-export function sdkFieldType(connectType: FakeField['type']): string {
+function sdkFieldType(connectType: FakeField['type']): string {
   return FIELD_TYPES[connectType];
 }
 
@@ -497,7 +497,7 @@ function sshMpint(bytes: Buffer): Buffer {
  * fingerprint, and key type as the SDK words it (`Ed25519`, `RSA, 2048-bit`, `ECDSA ...`).
  * Undefined when the key cannot be read (the SDK then gives no `content`).
  */
-export function sshKeyAttributes(
+function sshKeyAttributes(
   privateKeyPem: string,
 ): { publicKey: string; fingerprint: string; keyType: string } | undefined {
   let jwk: Record<string, unknown>;
@@ -784,7 +784,7 @@ function pathProblem(path: string): string | undefined {
  * undefined if it is well-formed. The real SDK reads `ops_` + standard base64 without padding of
  * `{ver, typ, key, path}` (serde: extra fields ignored, a missing or mistyped one refused).
  */
-export function integrationKeyError(key: string): Error | undefined {
+function integrationKeyError(key: string): Error | undefined {
   if (key === '') return new Error(SDK_ERRORS.keyEmpty);
   if (!key.startsWith('ops_')) return new Error(SDK_ERRORS.keyPrefix);
   const body = key.slice(4);
@@ -830,7 +830,7 @@ export function integrationKeyError(key: string): Error | undefined {
  * The audience the real SDK asks for with a well-formed key: the host (and port) of its path,
  * `//<host>/accounts/<account ID>`.
  */
-export function audienceOf(key: string): string {
+function audienceOf(key: string): string {
   const { path } = JSON.parse(Buffer.from(key.slice(4), 'base64').toString('utf8')) as {
     path: string;
   };

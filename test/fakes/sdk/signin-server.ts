@@ -5,8 +5,8 @@
  * Given a token it can parse, the SDK signs in by POSTing to
  * `<signInAddress>/api/v3/auth/start`, keeping the address's scheme, so
  * `http://127.0.0.1:PORT` sends it to a local `node:http` listener (see
- * /work/shared/SDK-NOTES.md). The listener answers every request with a scripted status,
- * body and headers, or never answers, so the action's handling of 401/403/429/5xx and of
+ * /work/shared/SDK-NOTES.md). The listener answers every request with a scripted status and
+ * a small JSON body, or never answers, so the action's handling of 401/403/429/5xx and of
  * hangs during `createClient` can be tested without a real account.
  *
  * Token shape. `ops_` + unpadded base64url of a JSON object with exactly the eight keys
@@ -100,12 +100,6 @@ export function makeServiceAccountToken(
   return `ops_${Buffer.from(json, 'utf8').toString('base64url')}`;
 }
 
-/** Decodes an `ops_` token (base64url or base64, padded or not) to its JSON. */
-export function decodeServiceAccountToken(token: string): unknown {
-  if (!token.startsWith('ops_')) throw new Error('not a service-account token');
-  return JSON.parse(Buffer.from(token.slice(4), 'base64').toString('utf8'));
-}
-
 // ---------------------------------------------------------------------------------------
 // What the real SDK does (observed: @1password/sdk 0.5.0, Node 24, against this server)
 
@@ -142,10 +136,6 @@ export const NETWORK_ERROR_TEXT =
 export interface SignInBehaviour {
   /** Default 401. */
   status?: number;
-  /** Default a small JSON error body. */
-  body?: string;
-  /** Extra response headers (content type defaults to `application/json`). */
-  headers?: Record<string, string>;
   /** Accept every request and never answer (until `close()`). */
   hang?: boolean;
 }
@@ -164,14 +154,14 @@ export interface SignInServer {
   url: string;
   /** Every request, in arrival order. */
   requests: SignInRequest[];
-  /** Change how later requests are answered. */
-  setBehaviour(behaviour: SignInBehaviour): void;
   /** Stop listening and end every socket, hung ones included. */
   close(): Promise<void>;
 }
 
-export async function startSignInServer(behaviour: SignInBehaviour = {}): Promise<SignInServer> {
-  let current = behaviour;
+export async function startSignInServer({
+  status = 401,
+  hang = false,
+}: SignInBehaviour = {}): Promise<SignInServer> {
   const requests: SignInRequest[] = [];
 
   const server = http.createServer((req, res) => {
@@ -182,30 +172,22 @@ export async function startSignInServer(behaviour: SignInBehaviour = {}): Promis
       body: '',
     };
     requests.push(entry);
-    const { status = 401, body, headers = {}, hang = false } = current;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => {});
     req.on('end', () => {
       entry.body = Buffer.concat(chunks).toString('utf8');
       if (hang || res.destroyed) return;
-      const text =
-        body ?? JSON.stringify({ reason: (http.STATUS_CODES[status] ?? 'error').toLowerCase() });
+      const text = JSON.stringify({
+        reason: (http.STATUS_CODES[status] ?? 'error').toLowerCase(),
+      });
       res.writeHead(status, {
         'content-type': 'application/json',
-        ...headers,
         'content-length': String(Buffer.byteLength(text)),
       });
       res.end(text);
     });
   });
   const { port, close } = await serveOnLoopback(server);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    setBehaviour(next: SignInBehaviour): void {
-      current = next;
-    },
-    close,
-  };
+  return { url: `http://127.0.0.1:${port}`, requests, close };
 }
