@@ -52,7 +52,7 @@
  * the SDK's syntax allows) matches nothing; leading or trailing spaces are kept, not trimmed;
  * an attached file comes back as text when it is UTF-8 (a BOM kept), otherwise as
  * `unsupportedFileFormat` (the core's text for it: "currently only text files are
- * supported"), or as text with U+FFFD for each bad byte under `binaryFiles: 'lossy'`.
+ * supported").
  *
  * Workload identity. The connector checks the integration key as `createClient` of 0.5.0 does
  * before any request (observed offline, see `integrationKeyError`: `ops_` + standard base64
@@ -263,25 +263,12 @@ export interface FakeSdkCall {
 export interface FakeSdkOptions {
   /** The data served. Default `VAULTS` (test/fixtures/vault-data.ts). */
   vaults?: FakeVault[];
-  /** The token the connector accepts. Default `SERVICE_ACCOUNT_TOKEN`. */
-  token?: string;
   /** Which vaults the service account can see. Default: `accessible !== false`. */
   visible?: (vault: FakeVault) => boolean;
   /** Faults scripted from the start (same as calling `fail()` for each). */
   faults?: Partial<Record<FakeSdkMethod, FakeSdkFault[]>>;
   /** Clock for OTP codes (epoch ms). Default `Date.now`. */
   now?: () => number;
-  /**
-   * What `secrets.resolveAll` makes of an attached file that is not UTF-8:
-   * `'unsupported'` (default): `{ error: { type: 'unsupportedFileFormat' } }`;
-   * `'lossy'`: text with U+FFFD for each bad byte.
-   */
-  binaryFiles?: 'unsupported' | 'lossy';
-  /**
-   * Workload identity: the audience the connector asks the OIDC fetcher for. Default: the host
-   * of the given key's path, as the real SDK does (`DEFAULT_AUDIENCE` for `INTEGRATION_KEY`).
-   */
-  audience?: string;
   /** Workload identity: the workload ID accepted. Default `WORKLOAD_ID`. */
   workloadId?: string;
   /** Workload identity: the integration key accepted (padding aside). Default `INTEGRATION_KEY`. */
@@ -670,14 +657,12 @@ function resolveError(problem: ReferenceProblem): FakeSdkResolveReferenceError {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lossyUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** One reference's answer, as `secrets.resolveAll` gives it. */
 async function resolveOne(
   vaults: readonly FakeVault[],
   reference: string,
   now: number,
-  binaryFiles: 'unsupported' | 'lossy',
 ): Promise<FakeSdkResolveAllResponse['individualResponses'][string]> {
   const parsed = parseSdkReference(reference);
   if (!parsed.ok) {
@@ -688,14 +673,11 @@ async function resolveOne(
   const { resolved } = outcome;
   const ids = { itemId: resolved.item.id, vaultId: resolved.vault.id };
   if (resolved.kind === 'field') return { content: { secret: resolved.value, ...ids } };
-  let secret: string;
   try {
-    secret = utf8.decode(resolved.bytes);
+    return { content: { secret: utf8.decode(resolved.bytes), ...ids } };
   } catch {
-    if (binaryFiles !== 'lossy') return { error: { type: 'unsupportedFileFormat' } };
-    secret = lossyUtf8.decode(resolved.bytes);
+    return { error: { type: 'unsupportedFileFormat' } };
   }
-  return { content: { secret, ...ids } };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -842,10 +824,8 @@ function audienceOf(key: string): string {
 
 export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   const vaults = options.vaults ?? VAULTS;
-  const accepted = options.token ?? SERVICE_ACCOUNT_TOKEN;
   const visible = options.visible ?? ((vault: FakeVault) => vault.accessible !== false);
   const clock = options.now ?? Date.now;
-  const binaryFiles = options.binaryFiles ?? 'unsupported';
   const acceptedWorkload = options.workloadId ?? WORKLOAD_ID;
   const acceptedKey = options.integrationKey ?? INTEGRATION_KEY;
   const environmentVisible = options.environmentVisible ?? (() => true);
@@ -892,8 +872,7 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
           const now = clock();
           const entries = await Promise.all(
             [...new Set(asked)].map(
-              async (reference) =>
-                [reference, await resolveOne(seen, reference, now, binaryFiles)] as const,
+              async (reference) => [reference, await resolveOne(seen, reference, now)] as const,
             ),
           );
           // fromEntries: each reference is an own property, whatever its text (`__proto__`...).
@@ -963,7 +942,7 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
     const keyError = integrationKeyError(auth.integrationKey);
     if (keyError !== undefined) throw keyError;
     if (auth.workloadId === '') throw new Error(SDK_ERRORS.workloadIdEmpty);
-    const audience = options.audience ?? audienceOf(auth.integrationKey);
+    const audience = audienceOf(auth.integrationKey);
     audiences.push(audience);
     let pending: Promise<unknown>;
     try {
@@ -993,7 +972,7 @@ export function createFakeSdkClient(options: FakeSdkOptions = {}): FakeSdk {
   const connector: SdkConnector = (auth) =>
     call('connect', [auth.kind === 'service-account' ? auth.token : auth.integrationKey], () => {
       if (auth.kind === 'workload-identity') return signInWorkload(auth);
-      const error = tokenError(auth.token, accepted);
+      const error = tokenError(auth.token, SERVICE_ACCOUNT_TOKEN);
       if (error !== undefined) throw error;
       return client;
     });
