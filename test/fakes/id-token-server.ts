@@ -5,7 +5,7 @@
  * What it reproduces, as `core.getIDToken` (@actions/core 3.x, lib/oidc-utils.js) meets it:
  * - The runner gives a URL that already carries a query (`...?api-version=2.0`); core appends
  *   `&audience=<encodeURIComponent(audience)>` and GETs it with
- *   `Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>`.
+ *   `Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>` (the scheme in any case).
  * - A good request gets `200 {"count": <length of value>, "value": "<JWT>"}`; a missing or wrong
  *   bearer gets 401, an unknown path 404, a missing `api-version` 400, a method other than GET
  *   405, each with an Azure DevOps-style JSON error (`{"$id","message","typeName",...}`), whose
@@ -85,7 +85,7 @@ export interface FakeIdTokenServer {
 }
 
 /** The default request token: shaped like nothing real, easy to spot in a leak. */
-export const REQUEST_TOKEN = 'fake-idtoken-request-token-7d1f0c2a9e4b';
+const REQUEST_TOKEN = 'fake-idtoken-request-token-7d1f0c2a9e4b';
 
 const SCOPE_ID = '00000000-0000-0000-0000-000000000000';
 const PLAN_ID = '5f4e3d2c-1b0a-4987-8765-43210fedcba9';
@@ -207,11 +207,14 @@ export async function startIdTokenServer(
     const path = req.url ?? '/';
     const queryAt = path.indexOf('?');
     const query = new URLSearchParams(queryAt < 0 ? '' : path.slice(queryAt + 1));
+    // The scheme is case-insensitive (RFC 9110 11.1): core sends `Bearer`, the curl in GitHub's
+    // examples `bearer`.
+    const bearer = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const entry: IdTokenRequest = {
       method,
       path,
       audience: query.get('audience'),
-      authorized: req.headers.authorization === `Bearer ${requestToken}`,
+      authorized: bearer === requestToken,
       status: 0,
     };
     requests.push(entry);
