@@ -315,6 +315,8 @@ describe('faults', () => {
   it('echo-token: the token never appears in the error', async () => {
     const { source: cli } = logged({ fault: 'echo-token' });
     const error = await unavailable(resolveAll(cli, [REF, 'op://Platform/queue/eu/password']));
+    // Not vacuous: op did echo a token, which was hidden.
+    assert.match(error.message, /"\*\*\*"/, error.message);
     assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN), error.message);
     assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN.slice(4, 24)), error.message);
     assert.ok(!error.message.includes(SERVICE_ACCOUNT_TOKEN.slice(-20)), error.message);
