@@ -47,9 +47,6 @@ export const FAKE_OP_BIN_DIR: string = fileURLToPath(new URL('./bin', import.met
 /** Absolute path of the fake's program (what the launchers run). */
 export const FAKE_OP_SCRIPT: string = fileURLToPath(new URL('./fake-op.ts', import.meta.url));
 
-/** What `op --version` prints (plus a newline) unless `version` says otherwise. */
-export const FAKE_OP_DEFAULT_VERSION = '2.30.3';
-
 /** The first version in which the fake (like op) has `op environment read`. */
 export const FAKE_OP_ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
 
