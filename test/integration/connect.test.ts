@@ -230,6 +230,11 @@ describe('Connect backend over HTTP', () => {
       server.connections <= items.length,
       `connections were not reused: ${server.connections} for ${server.requests.length} requests`,
     );
+    // And no fewer than the requests that overlapped (one each): the count is not stuck at 0.
+    assert.ok(
+      server.connections >= server.maxConcurrency,
+      `${server.connections} connections for ${server.maxConcurrency} requests at once`,
+    );
     for (const request of server.requests)
       assert.equal(request.authorization, `Bearer ${CONNECT_TOKEN}`);
   });
