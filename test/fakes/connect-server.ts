@@ -125,13 +125,10 @@ export interface FaultMatch {
 export interface FakeConnect {
   /** e.g. `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT` (no trailing slash). */
   url: string;
-  port: number;
   /** Every request, in arrival order (entries are completed when answered). */
   requests: RequestLogEntry[];
   /** Peak of simultaneously in-flight requests since start or `reset()`. */
   readonly maxConcurrency: number;
-  /** Requests in flight right now. */
-  readonly inFlight: number;
   /** TCP connections accepted since start or `reset()` (TLS handshakes included). */
   readonly connections: number;
   /** Bytes of filler written by `streamBytes` faults since start or `reset()`. */
@@ -640,13 +637,9 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
 
   return {
     url,
-    port,
     requests,
     get maxConcurrency() {
       return maxConcurrency;
-    },
-    get inFlight() {
-      return inFlight;
     },
     get connections() {
       return connections;

@@ -7,9 +7,9 @@
  */
 import { createHmac } from 'node:crypto';
 
-export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
+type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
 
-export interface OtpParameters {
+interface OtpParameters {
   /** The shared secret (decoded from base32). */
   key: Uint8Array;
   algorithm: OtpAlgorithm;
@@ -24,7 +24,7 @@ const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * Decodes RFC 4648 base32. Case-insensitive; spaces, hyphens and `=` padding are ignored
  * (1Password shows secrets in groups of four). Throws on any other character.
  */
-export function base32Decode(text: string): Uint8Array {
+function base32Decode(text: string): Uint8Array {
   const clean = text.replace(/[\s=-]/g, '').toUpperCase();
   const out: number[] = [];
   let buffer = 0;
@@ -70,7 +70,7 @@ export function base32Encode(bytes: Uint8Array): string {
  * Reads an `otpauth://totp/...?secret=...` URI or a bare base32 secret.
  * Honours the URI's `algorithm`, `digits` and `period` (defaults SHA1, 6, 30).
  */
-export function parseOtp(secretOrUri: string): OtpParameters {
+function parseOtp(secretOrUri: string): OtpParameters {
   const trimmed = secretOrUri.trim();
   if (!/^otpauth:/i.test(trimmed)) {
     return { key: base32Decode(trimmed), algorithm: 'SHA1', digits: 6, period: 30 };
@@ -134,11 +134,4 @@ export function totpsBetween(secretOrUri: string, from: number, to: number): str
     codes.push(totp(secretOrUri, step * periodMs));
   }
   return codes;
-}
-
-/** Milliseconds until the code current at `now` expires (to avoid racing a step boundary). */
-export function totpMsLeft(secretOrUri: string, now: number = Date.now()): number {
-  const { period } = parseOtp(secretOrUri);
-  const periodMs = period * 1000;
-  return periodMs - (now % periodMs);
 }
