@@ -1,4 +1,12 @@
-// Self-tests of the runner harness (test/harness), with small throwaway entry scripts.
+/**
+ * The runner harness (test/harness) is the double of the GitHub runner. These tests hold it to
+ * RUNNER-NOTES.md (what actions/runner and @actions/core 3.x do): inputs and env at the start,
+ * file commands and their heredocs, workflow commands and their escapes, stop-commands, the
+ * disabled ::set-env, masking and its encodings, exit codes, post steps in reverse with their
+ * STATE_*. Each describe names its section. Besides: assertNoLeak, which every e2e leak check
+ * leans on (a broken one would let them pass vacuously), and the timeout, which nothing else
+ * shows. The harness's conveniences are left to the e2e tests, which fail loudly without them.
+ */
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,15 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import {
-  assertNoLeak,
-  Job,
-  maskedFormsOf,
-  parseCommand,
-  parseEnvFile,
-  SecretMasker,
-  type StepResult,
-} from '../harness/index.ts';
+import { assertNoLeak, Job, type StepResult } from '../harness/index.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const coreUrl = pathToFileURL(
@@ -90,9 +90,8 @@ function assertLeakCaught(result: StepResult, secret: string, channel: RegExp): 
   );
 }
 
-describe('environment and inputs', () => {
-  test('declared inputs get action.yml defaults; optional ones without default are absent', async () => {
-    process.env['OP_HARNESS_PARENT_CANARY'] = 'must-not-reach-the-child';
+describe('starting the step (RUNNER-NOTES: Starting the step)', () => {
+  test("inputs arrive as INPUT_<NAME> with action.yml's defaults, untrimmed; the step env over the job env is the process env", async () => {
     process.env['INPUT_PARENT'] = 'must-not-reach-the-child';
     try {
       await withJob(
@@ -102,59 +101,37 @@ describe('environment and inputs', () => {
             inputs: { 'connect-host': 'https://connect.example', vault: '  Engineering  ' },
             env: { STEP_VAR: 'step', SHARED: 'from-step' },
           });
-          assert.equal(result.exitCode, 0);
           assert.equal(result.failed, false);
           const env = readEnvDump(job);
+          // Defaults filled in; an input without default and not set is absent.
           assert.equal(env['INPUT_AUTH-MODE'], 'auto');
-          assert.equal(env['INPUT_EXPORT-ENV'], 'false');
-          assert.equal(env['INPUT_UNSET-PREVIOUS'], 'false');
           assert.equal(env['INPUT_REFRESH-AFTER-SECONDS'], '3600');
-          assert.equal(env['INPUT_SERVICE-ACCOUNT-RESOLVER'], 'sdk');
           assert.equal(env['INPUT_SECRETS'], '');
-          assert.equal(env['INPUT_CONNECT-HOST'], 'https://connect.example');
-          assert.equal(env['INPUT_VAULT'], '  Engineering  ', 'the runner passes values untrimmed');
-          assert.ok(!('INPUT_SERVICE-ACCOUNT-TOKEN' in env));
           assert.ok(!('INPUT_CONNECT-TOKEN' in env));
-          assert.ok(!('INPUT_ACCOUNT' in env));
-          assert.ok(!('INPUT_PARENT' in env));
-          assert.ok(!('OP_HARNESS_PARENT_CANARY' in env));
-          assert.ok(!('NODE_TEST_CONTEXT' in env));
+          assert.equal(env['INPUT_CONNECT-HOST'], 'https://connect.example');
+          assert.equal(
+            env['INPUT_VAULT'],
+            '  Engineering  ',
+            'core.getInput trims, not the runner',
+          );
+          // The step's env over the job's, and nothing from the process that runs the tests.
           assert.equal(env['JOB_VAR'], 'job');
           assert.equal(env['STEP_VAR'], 'step');
           assert.equal(env['SHARED'], 'from-step');
-          assert.equal(env['GITHUB_ACTIONS'], 'true');
-          assert.equal(env['CI'], 'true');
-          assert.equal(env['GITHUB_WORKSPACE'], job.workspace);
+          assert.ok(!('INPUT_PARENT' in env) && !('NODE_TEST_CONTEXT' in env));
+          // The working directory is the workspace; RUNNER_TEMP is the job's own.
           assert.equal(env['CWD'], job.workspace);
+          assert.equal(env['GITHUB_WORKSPACE'], job.workspace);
           assert.equal(env['RUNNER_TEMP'], job.runnerTemp);
-          assert.ok(
-            env['RUNNER_OS'] !== undefined &&
-              ['Linux', 'macOS', 'Windows'].includes(env['RUNNER_OS']),
-          );
-          assert.equal(env['GITHUB_ACTION_PATH'], undefined, 'only composite actions get it');
-          for (const name of [
-            'GITHUB_OUTPUT',
-            'GITHUB_ENV',
-            'GITHUB_STATE',
-            'GITHUB_PATH',
-            'GITHUB_STEP_SUMMARY',
-          ]) {
-            const file = env[name];
-            assert.ok(file !== undefined, name);
-            assert.equal(path.dirname(file), path.join(job.runnerTemp, '_runner_file_commands'));
-          }
-          assert.ok(env['PATH'] !== undefined);
-          assert.equal(env['RUNNER_DEBUG'], undefined);
         },
         { env: { JOB_VAR: 'job', SHARED: 'from-job' } },
       );
     } finally {
-      delete process.env['OP_HARNESS_PARENT_CANARY'];
       delete process.env['INPUT_PARENT'];
     }
   });
 
-  test('an undeclared input gives the runner warning and the step still runs', async () => {
+  test('an undeclared input gives the "Unexpected input(s)" warning and the step still runs', async () => {
     await withJob(async (job) => {
       const result = await job.step({
         entry: script("core.setOutput('ran', core.getInput('not-an-input'));"),
@@ -173,28 +150,10 @@ describe('environment and inputs', () => {
       assert.equal(result.processEnv['INPUT_NOT-AN-INPUT'], 'x');
     });
   });
-
-  test('the step header lists inputs and env as the runner prints them', async () => {
-    await withJob(async (job) => {
-      const result = await job.step({
-        entry: script(''),
-        inputs: { secrets: 'A: op://v/i/f' },
-        env: { SOME_VAR: 'v' },
-      });
-      const start = result.log.indexOf('##[group]Run ./');
-      const end = result.log.indexOf('##[endgroup]');
-      assert.ok(start >= 0 && end > start);
-      const header = result.log.slice(start, end + 1);
-      assert.ok(header.includes('  secrets: A: op://v/i/f'));
-      assert.ok(header.includes('  auth-mode: auto'));
-      assert.ok(header.includes('  SOME_VAR: v'));
-      assert.ok(!header.some((line) => line.startsWith('  connect-host')));
-    });
-  });
 });
 
-describe('file commands', () => {
-  test('outputs: heredoc keeps a trailing newline, name=value lines work', async () => {
+describe('file commands (RUNNER-NOTES: File commands)', () => {
+  test('name<<delimiter heredocs keep a trailing newline; name=value lines work too', async () => {
     await withJob(async (job) => {
       const result = await job.step({
         entry: script(`
@@ -220,53 +179,34 @@ fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, '# Summary\\n');
     });
   });
 
-  test('a malformed GITHUB_ENV fails the step after applying the entries before it', async () => {
+  test('a malformed file fails the step: a name with "=" in GITHUB_ENV, a heredoc without its delimiter', async () => {
     await withJob(async (job) => {
-      const result = await job.step({
+      const env = await job.step({
         entry: script(`
 fs.appendFileSync(process.env.GITHUB_ENV, 'GOOD=1\\n');
 fs.appendFileSync(process.env.GITHUB_ENV, 'BAD=x<<EOF\\nvalue\\nEOF\\n');
 `),
       });
-      assert.equal(result.exitCode, 0);
-      assert.equal(result.failed, true);
-      assert.equal(result.errors[0], "Unable to process file command 'env' successfully.");
-      assert.equal(result.errors[1], "Invalid format 'value'");
-      assert.deepEqual(result.exportedEnv, { GOOD: '1', BAD: 'x<<EOF' });
-      assert.equal(job.env['GOOD'], '1');
-      assert.equal(job.failed, true);
-    });
-  });
-
-  test('a heredoc without its closing delimiter fails the step', async () => {
-    await withJob(async (job) => {
-      const result = await job.step({
+      assert.equal(env.exitCode, 0);
+      assert.equal(env.failed, true);
+      assert.deepEqual(env.errors, [
+        "Unable to process file command 'env' successfully.",
+        "Invalid format 'value'",
+      ]);
+      // The entries before the bad one are applied.
+      assert.deepEqual(env.exportedEnv, { GOOD: '1', BAD: 'x<<EOF' });
+      const output = await job.step({
         entry: script("fs.appendFileSync(process.env.GITHUB_OUTPUT, 'x<<EOF\\nvalue\\n');"),
       });
-      assert.equal(result.failed, true);
-      assert.deepEqual(result.errors, [
+      assert.equal(output.failed, true);
+      assert.deepEqual(output.errors, [
         "Unable to process file command 'output' successfully.",
         "Invalid value. Matching delimiter not found 'EOF'",
       ]);
     });
   });
 
-  test('CRLF is a line ending only on Windows, as in the runner', () => {
-    const text = 'a<<EOF\r\nvalue\r\nEOF\r\nb=1\r\n';
-    assert.deepEqual(parseEnvFile(text, true).pairs, [
-      ['a', 'value'],
-      ['b', '1'],
-    ]);
-    assert.deepEqual(parseEnvFile(text, false).pairs, [
-      ['a', 'value\r'],
-      ['b', '1\r'],
-    ]);
-    assert.deepEqual(parseEnvFile('k<<D\n\nD\n').pairs, [['k', '']]);
-    assert.deepEqual(parseEnvFile('k<<D\nv\n\nD\n').pairs, [['k', 'v\n']]);
-    assert.match(parseEnvFile('<<D\nv\nD\n').error?.message ?? '', /Name must not be empty/);
-  });
-
-  test('GITHUB_ENV and GITHUB_PATH carry over to the next steps', async () => {
+  test('GITHUB_ENV and GITHUB_PATH carry over to the next steps; a step env does not', async () => {
     await withJob(async (job) => {
       const first = await job.step({
         entry: script("core.exportVariable('FOO', 'bar\\nbaz'); core.addPath('/opt/harness-bin');"),
@@ -284,17 +224,13 @@ fs.appendFileSync(process.env.GITHUB_ENV, 'BAD=x<<EOF\\nvalue\\nEOF\\n');
   });
 });
 
-describe('workflow commands', () => {
-  test('properties and data are unescaped; annotations keep title and properties', async () => {
+describe('workflow commands (RUNNER-NOTES: Workflow commands on stdout)', () => {
+  test('data and property escapes are undone; ::error and ::warning become annotations', async () => {
     await withJob(async (job) => {
       const result = await job.step({
         entry: script(`
 core.error('first%line\\nsecond', { title: 'T: a, b', file: 'src/x.ts', startLine: 3 });
 core.warning('careful');
-core.notice('fyi');
-console.log('  ::group::Grouped');
-console.log('::endgroup::');
-console.log('::unknown-command::stays in the log');
 `),
       });
       assert.deepEqual(
@@ -302,7 +238,6 @@ console.log('::unknown-command::stays in the log');
         [
           ['error', 'first%line\nsecond'],
           ['warning', 'careful'],
-          ['notice', 'fyi'],
         ],
       );
       const [error] = result.annotations;
@@ -310,18 +245,7 @@ console.log('::unknown-command::stays in the log');
       assert.equal(error?.properties['file'], 'src/x.ts');
       assert.equal(error?.properties['line'], '3');
       assert.ok(result.log.includes('##[error]first%line'));
-      assert.ok(result.log.includes('second'));
-      assert.ok(result.log.includes('##[group]Grouped'));
-      assert.ok(result.log.includes('::unknown-command::stays in the log'));
       assert.ok(!result.log.some((line) => line.includes('::error')));
-      assert.deepEqual(
-        parseCommand('::warning file=a%3Ab%2Cc,line=1::d%25%0A', new Set(['warning'])),
-        {
-          command: 'warning',
-          properties: { file: 'a:b,c', line: '1' },
-          data: 'd%\n',
-        },
-      );
     });
   });
 
@@ -395,7 +319,7 @@ console.log('::add-mask::   ');
     });
   });
 
-  test('a non-zero exit code fails the step', async () => {
+  test('core.setFailed: ::error and exit code 1 fail the step (RUNNER-NOTES: Exit)', async () => {
     await withJob(async (job) => {
       const result = await job.step({ entry: script("core.setFailed('boom');") });
       assert.equal(result.exitCode, 1);
@@ -405,7 +329,7 @@ console.log('::add-mask::   ');
   });
 });
 
-describe('masking', () => {
+describe('masking (RUNNER-NOTES: Masking)', () => {
   const secret = 'p@ss "word" \\ with spaces & more';
 
   test('a mask applies to later lines only, and to the runner encodings of the value', async () => {
@@ -458,41 +382,9 @@ console.log('xml: ' + secret.replaceAll('&', '&amp;').replaceAll('"', '&quot;'))
       );
     });
   });
-
-  test('job secrets are masked from the start', async () => {
-    await withJob(
-      async (job) => {
-        const result = await job.step({
-          entry: script("console.log('token ' + process.env.OP_SERVICE_ACCOUNT_TOKEN);"),
-          env: { OP_SERVICE_ACCOUNT_TOKEN: 'ops_harness_token_value' },
-        });
-        assert.ok(result.log.includes('token ***'));
-        assert.ok(result.log.includes('  OP_SERVICE_ACCOUNT_TOKEN: ***'));
-        // Masked in the log, but still printed: a leak for the check.
-        assertLeakCaught(result, 'ops_harness_token_value', /stdout line 1/);
-      },
-      { secrets: ['ops_harness_token_value'] },
-    );
-  });
-
-  test('the masker matches the runner for encodings and merging', () => {
-    const forms = maskedFormsOf('a"b\'c&d\n');
-    assert.ok(forms.includes('a\\"b\'c&d\n'), 'command-line escape');
-    assert.ok(forms.includes("a\"b''c&d\n"), 'expression escape');
-    assert.ok(forms.includes('a\\"b\'c&d\\n'), 'JSON escape');
-    assert.ok(forms.includes('a%22b%27c%26d%0A'), 'URI escape');
-    assert.ok(forms.includes('a&quot;b&apos;c&amp;d\n'), 'XML escape');
-    assert.ok(forms.includes(Buffer.from('a"b\'c&d\n').toString('base64')));
-    assert.ok(forms.includes(Buffer.from('"b\'c&d\n').toString('base64')));
-    assert.ok(forms.includes(Buffer.from("b'c&d\n").toString('base64')));
-    const masker = new SecretMasker();
-    masker.addValue('abc');
-    masker.addValue('cde');
-    assert.equal(masker.mask('xabcdex abcabc'), 'x***x ***');
-  });
 });
 
-describe('assertNoLeak', () => {
+describe('assertNoLeak: sees what was printed, masked or not', () => {
   const secret = 'harness-secret-value-1234';
 
   test('catches a value printed before its mask, in stderr, in an annotation', async () => {
@@ -534,28 +426,9 @@ describe('assertNoLeak', () => {
       );
     });
   });
-
-  test('passes for a clean step that registers, outputs and exports its values', async () => {
-    await withJob(async (job) => {
-      const values = ['clean-secret-one', 'multi\nline-secret-two\n'];
-      const result = await job.step({
-        entry: script(`
-const values = ${JSON.stringify(values)};
-values.forEach((v) => core.setSecret(v));
-values.forEach((v, i) => { core.setOutput('S' + i, v); core.exportVariable('S' + i, v); core.saveState('S' + i, v); });
-core.info('resolved 2 secrets');
-core.summary.addRaw('| name | result |').write();
-`),
-      });
-      assert.equal(result.failed, false);
-      assert.equal(result.outputs['S0'], values[0]);
-      assert.equal(result.exportedEnv['S1'], values[1]);
-      assertNoLeak(result, values);
-    });
-  });
 });
 
-describe('post steps', () => {
+describe('post steps (RUNNER-NOTES: File commands, post step)', () => {
   test('post steps run in reverse order, each with its own STATE_*', async () => {
     const post = script(`
 const states = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('STATE_')));
@@ -601,7 +474,7 @@ core.setOutput('exported', process.env.FROM_B ?? '');
   });
 });
 
-describe('timeouts', () => {
+describe('timeouts: nothing else shows a hung step is killed', () => {
   test('a hanging step is killed, with what it started', async () => {
     await withJob(async (job) => {
       const startedFile = path.join(scriptDir, `started-${scriptCount}`);
