@@ -38,25 +38,16 @@ function unescapeWith(escaped: string, mappings: readonly (readonly [string, str
   return unescaped;
 }
 
-export function unescapeData(escaped: string): string {
+function unescapeData(escaped: string): string {
   return unescapeWith(escaped, ESCAPE_DATA_MAPPINGS);
 }
 
-export function unescapeProperty(escaped: string): string {
+function unescapeProperty(escaped: string): string {
   return unescapeWith(escaped, ESCAPE_PROPERTY_MAPPINGS);
 }
 
 function unescapeLegacy(escaped: string): string {
   return unescapeWith(escaped, ESCAPE_MAPPINGS);
-}
-
-/** `@actions/core`'s escaping, for tests that print commands by hand. */
-export function escapeData(value: string): string {
-  return value.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-}
-
-export function escapeProperty(value: string): string {
-  return escapeData(value).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
 
 /** `propertyStr.Split('=', 2, RemoveEmptyEntries)` and keep it only if it gave two parts. */
@@ -83,10 +74,7 @@ function isRegistered(name: string, registered: ReadonlySet<string>): boolean {
 }
 
 /** `ActionCommand.TryParseV2`. `registered` holds lower-cased command names. */
-export function tryParseV2(
-  message: string,
-  registered: ReadonlySet<string>,
-): ParsedCommand | undefined {
+function tryParseV2(message: string, registered: ReadonlySet<string>): ParsedCommand | undefined {
   if (message === '') return undefined;
   const trimmed = message.trimStart();
   if (!trimmed.startsWith('::')) return undefined;
@@ -109,7 +97,7 @@ export function tryParseV2(
 }
 
 /** `ActionCommand.TryParse` (legacy `##[command k=v;k=v]data`, anywhere in the line). */
-export function tryParseLegacy(
+function tryParseLegacy(
   message: string,
   registered: ReadonlySet<string>,
 ): ParsedCommand | undefined {

@@ -11,8 +11,6 @@ export const FILE_COMMANDS = [
   { contextName: 'output', prefix: 'set_output_', env: 'GITHUB_OUTPUT' },
 ] as const;
 
-export type FileCommandName = (typeof FILE_COMMANDS)[number]['contextName'];
-
 /** The runner recognises CRLF as a line ending in these files only when it runs on Windows. */
 const WINDOWS = process.platform === 'win32';
 
@@ -61,7 +59,7 @@ function readLine(text: string, cursor: { index: number }, windows: boolean): Li
  * GITHUB_OUTPUT or GITHUB_STATE file. Lazy like the runner's enumerator: the pairs before a
  * malformed entry are yielded (and applied by the runner) before the error is thrown.
  */
-export function* envFilePairs(text: string, windows = WINDOWS): Generator<[string, string]> {
+function* envFilePairs(text: string, windows = WINDOWS): Generator<[string, string]> {
   const cursor = { index: 0 };
   let read = readLine(text, cursor, windows);
   while (read !== undefined) {

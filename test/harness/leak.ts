@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import type { StepResult } from './runner.ts';
 
 /** Lines of a value shorter than this (after trimming) are not searched for on their own. */
-export const MIN_LINE_LENGTH = 4;
+const MIN_LINE_LENGTH = 4;
 
 /** Secret fields of the JSON inside a credential (an `ops_` body, a JWT payload). */
 const DECODED_SECRETS: readonly (readonly string[])[] = [

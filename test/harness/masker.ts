@@ -6,12 +6,12 @@
 const DOTNET_WHITESPACE =
   /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
-export function isDotnetWhiteSpace(ch: string): boolean {
+function isDotnetWhiteSpace(ch: string): boolean {
   return DOTNET_WHITESPACE.test(ch);
 }
 
 /** .NET `String.Trim()`. */
-export function dotnetTrim(value: string): string {
+function dotnetTrim(value: string): string {
   let start = 0;
   let end = value.length;
   while (start < end && isDotnetWhiteSpace(value.charAt(start))) start++;
@@ -45,7 +45,7 @@ function base64Shift(value: string, shift: number): string {
 }
 
 /** Newtonsoft.Json `JsonConvert.ToString(value)` without the surrounding quotes. */
-export function jsonStringEscape(value: string): string {
+function jsonStringEscape(value: string): string {
   let out = '';
   for (const ch of value) {
     const code = ch.charCodeAt(0);
@@ -88,7 +88,7 @@ export function jsonStringEscape(value: string): string {
 }
 
 /** .NET `Uri.EscapeDataString`: everything but RFC 3986 unreserved characters is %XX-encoded. */
-export function uriDataEscape(value: string): string {
+function uriDataEscape(value: string): string {
   return encodeURIComponent(value.toWellFormed()).replace(
     /[!'()*]/g,
     (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -96,7 +96,7 @@ export function uriDataEscape(value: string): string {
 }
 
 /** .NET `SecurityElement.Escape`. */
-export function xmlDataEscape(value: string): string {
+function xmlDataEscape(value: string): string {
   return value.replace(/[<>"'&]/g, (ch) => {
     switch (ch) {
       case '<':
@@ -142,10 +142,10 @@ function powerShellPostAmpersandEscape(value: string): string {
   return section.length >= 6 ? section : '';
 }
 
-export type ValueEncoder = (value: string) => string;
+type ValueEncoder = (value: string) => string;
 
 /** The encoders HostContext registers, in its order. */
-export const VALUE_ENCODERS: readonly ValueEncoder[] = [
+const VALUE_ENCODERS: readonly ValueEncoder[] = [
   (v) => base64(Buffer.from(v, 'utf8')), // Base64StringEscape
   (v) => base64Shift(v, 1), // Base64StringEscapeShift1
   (v) => base64Shift(v, 2), // Base64StringEscapeShift2
@@ -160,7 +160,7 @@ export const VALUE_ENCODERS: readonly ValueEncoder[] = [
 ];
 
 /** Every string the masker replaces for one `AddValue(value)` call: the value and its encodings. */
-export function maskedFormsOf(value: string): string[] {
+function maskedFormsOf(value: string): string[] {
   if (value === '') return [];
   const forms = new Set<string>([value]);
   for (const encoder of VALUE_ENCODERS) {
