@@ -510,16 +510,19 @@ describe(
       return job;
     }
 
-    const run = (job: Job, fake: Parameters<typeof fakeOpEnv>[0]) =>
+    const OP_INPUTS = {
+      secrets: OP_SECRETS,
+      'auth-mode': 'service-account',
+      'service-account-resolver': 'cli',
+      'export-env': 'true',
+    };
+
+    const run = (job: Job, fake: Parameters<typeof fakeOpEnv>[0], timeoutMs?: number) =>
       timedStep(
         job,
-        {
-          secrets: OP_SECRETS,
-          'auth-mode': 'service-account',
-          'service-account-resolver': 'cli',
-          'export-env': 'true',
-        },
+        OP_INPUTS,
         { PATH: fakeOpPath(), ...fakeOpEnv(fake), OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN },
+        timeoutMs,
       );
 
     it('crash: unavailable', async (t) => {
@@ -596,19 +599,10 @@ describe(
         writeFileSync(join(bin, 'op'), '#!/bin/sh\necho 2.30.3\n');
         chmodSync(join(bin, 'op'), 0o755);
         const job = newJob(t);
-        const { result, elapsedMs } = await timedStep(
-          job,
-          {
-            secrets: OP_SECRETS,
-            'auth-mode': 'service-account',
-            'service-account-resolver': 'cli',
-            'export-env': 'true',
-          },
-          {
-            PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
-            OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
-          },
-        );
+        const { result, elapsedMs } = await timedStep(job, OP_INPUTS, {
+          PATH: `${bin}${delimiter}${process.env['PATH'] ?? ''}`,
+          OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
+        });
         assertFailedClosed(job, result, elapsedMs);
         assert.match(assertProviderUnavailable(result), /something other than JSON/);
         const output = `${result.stdout}\n${result.stderr}`;
@@ -666,21 +660,7 @@ describe(
         const job = newJob(t);
         const log = tempFile('hang.log');
         try {
-          const { result, elapsedMs } = await timedStep(
-            job,
-            {
-              secrets: OP_SECRETS,
-              'auth-mode': 'service-account',
-              'service-account-resolver': 'cli',
-              'export-env': 'true',
-            },
-            {
-              PATH: fakeOpPath(),
-              ...fakeOpEnv({ fault: 'hang', logFile: log }),
-              OP_SERVICE_ACCOUNT_TOKEN: SERVICE_ACCOUNT_TOKEN,
-            },
-            60_000,
-          );
+          const { result, elapsedMs } = await run(job, { fault: 'hang', logFile: log }, 60_000);
           // The default policy: one 15 s attempt, not retried; a wide margin for a busy machine.
           assert.ok(elapsedMs >= 14_000, `gave up after ${Math.round(elapsedMs)} ms`);
           assertFailedClosed(job, result, elapsedMs, 15_000 + 15_000);
