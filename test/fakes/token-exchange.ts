@@ -31,7 +31,7 @@ export interface ExchangeStandIn {
 }
 
 /** A refused exchange: what 1Password answers a token it does not accept. */
-export const REFUSED = {
+const REFUSED = {
   status: 401,
   body: JSON.stringify({ code: 'unauthenticated', message: 'fixture: token not accepted' }),
 } as const;

@@ -45,7 +45,7 @@ import type { FakeVault } from '../connect-server.ts';
 export const FAKE_OP_BIN_DIR: string = fileURLToPath(new URL('./bin', import.meta.url));
 
 /** Absolute path of the fake's program (what the launchers run). */
-export const FAKE_OP_SCRIPT: string = fileURLToPath(new URL('./fake-op.ts', import.meta.url));
+const FAKE_OP_SCRIPT: string = fileURLToPath(new URL('./fake-op.ts', import.meta.url));
 
 /** The first version in which the fake (like op) has `op environment read`. */
 export const FAKE_OP_ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
@@ -148,7 +148,7 @@ export function readOpLog(file: string): OpInvocation[] {
  * `<file>.pids` before the fake starts, so a hung op not yet logged counts too) and the
  * processes the `orphan` fault left; some may have ended.
  */
-export function startedProcesses(file: string): number[] {
+function startedProcesses(file: string): number[] {
   const pids = existsSync(`${file}.pids`)
     ? readFileSync(`${file}.pids`, 'utf8').split('\n').filter(Boolean).map(Number)
     : readOpLog(file).map((invocation) => invocation.pid);
