@@ -72,8 +72,6 @@ export type Fault =
   | { drop: true }
   /** Accept and never answer (until the client gives up or `close()`). */
   | { hang: true }
-  /** Extra delay, then serve normally. */
-  | { delayMs: number }
   /**
    * Held until this many requests have been in flight together (this one, those in flight when
    * it came, those that come while it waits), then served normally.
@@ -558,9 +556,7 @@ export async function startFakeConnect(options: FakeConnectOptions): Promise<Fak
           res.end();
           return;
         }
-        if ('delayMs' in fault) {
-          await sleep(fault.delayMs, undefined, { signal: abort.signal });
-        } else if ('holdUntilInFlight' in fault) {
+        if ('holdUntilInFlight' in fault) {
           // Counted, not re-read: a request that came and went while this one waited still met it.
           const until = arrived + fault.holdUntilInFlight - inFlight;
           while (arrived < until) await once(arrivals, 'arrival', { signal: abort.signal });

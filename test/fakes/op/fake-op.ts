@@ -125,18 +125,9 @@ function write(stream: NodeJS.WriteStream, data: Uint8Array | string): Promise<v
   });
 }
 
-async function emitStdout(trickle: boolean): Promise<void> {
+async function emitStdout(): Promise<void> {
   const data = Buffer.concat(stdoutChunks);
-  if (data.length === 0) return;
-  if (!trickle) {
-    await write(process.stdout, data);
-    return;
-  }
-  const size = Math.max(1, Math.ceil(data.length / 40));
-  for (let at = 0; at < data.length; at += size) {
-    await write(process.stdout, data.subarray(at, at + size));
-    await sleep(25);
-  }
+  if (data.length > 0) await write(process.stdout, data);
 }
 
 function logInvocation(exitCode: number | null, ended: boolean): void {
@@ -482,7 +473,6 @@ const FAULTS = new Set([
   'hang',
   'orphan',
   'garbage',
-  'slow-stdout',
   'echo-token',
   'echo-token-body',
   'rate-limit',
@@ -1359,7 +1349,7 @@ function errorText(message: string): string {
   return `[ERROR] ${stamp()} ${message}\n`;
 }
 
-async function run(): Promise<Outcome & { trickle: boolean }> {
+async function run(): Promise<Outcome> {
   const delay = Number(env['FAKE_OP_DELAY_MS'] ?? '0');
   if (Number.isFinite(delay) && delay > 0) await sleep(delay);
 
@@ -1375,7 +1365,7 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
   const fault = activeFault(parsed?.command ?? '');
   switch (fault) {
     case 'crash':
-      return { code: 2, stderr: PANIC, trickle: false };
+      return { code: 2, stderr: PANIC };
     case 'orphan':
       orphanPid = leaveOrphan();
       break;
@@ -1386,7 +1376,7 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
       break;
     case 'garbage':
       print(GARBAGE);
-      return { code: 0, trickle: false };
+      return { code: 0 };
     case 'echo-token': {
       const token = env['OP_SERVICE_ACCOUNT_TOKEN'] ?? '';
       return {
@@ -1394,7 +1384,6 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
         stderr: errorText(
           `error initializing client: the service account token "${token}" could not be used: (401) Unauthorized`,
         ),
-        trickle: false,
       };
     }
     case 'echo-token-body': {
@@ -1405,7 +1394,6 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
         stderr: errorText(
           `error initializing client: invalid token body "${body}" (decoded: ${decoded}): (401) Unauthorized`,
         ),
-        trickle: false,
       };
     }
     case 'rate-limit':
@@ -1414,25 +1402,21 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
         stderr: errorText(
           "(429) Too Many Requests: You've reached the maximum number of requests allowed. Try again later.",
         ),
-        trickle: false,
       };
     case 'server-error':
       return {
         code: 1,
         stderr: errorText('(500) Internal Server Error: the server encountered an error'),
-        trickle: false,
       };
     default:
       break;
   }
-  const trickle = fault === 'slow-stdout';
-
   if (parseError !== undefined || parsed === undefined) {
     throw parseError ?? new OpError('could not parse the command line');
   }
   if (parsed.command === 'version') {
     print(`${reportedVersion()}\n`);
-    return { code: 0, trickle };
+    return { code: 0 };
   }
   if (parsed.command === 'help') {
     print(
@@ -1443,15 +1427,15 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
           )
         : HELP,
     );
-    return { code: 0, trickle };
+    return { code: 0 };
   }
   if (parsed.command === 'account list') {
     cmdAccountList(parsed);
-    return { code: 0, trickle };
+    return { code: 0 };
   }
   if (parsed.command === 'env ls') {
     cmdEnvLs(parsed);
-    return { code: 0, trickle };
+    return { code: 0 };
   }
 
   const data = loadData();
@@ -1473,23 +1457,23 @@ async function run(): Promise<Outcome & { trickle: boolean }> {
       else throw new OpError(`fake op: "op ${parsed.command}" is not implemented`);
     }
   }
-  return { code: 0, trickle };
+  return { code: 0 };
 }
 
 async function main(): Promise<void> {
-  let outcome: Outcome & { trickle: boolean };
+  let outcome: Outcome;
   try {
     outcome = await run();
   } catch (error) {
     stdoutChunks.length = 0; // op prints nothing on stdout when it fails
     if (error instanceof OpError) {
-      outcome = { code: error.exitCode, stderr: errorText(error.message), trickle: false };
+      outcome = { code: error.exitCode, stderr: errorText(error.message) };
     } else {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      outcome = { code: 3, stderr: `fake op: internal error: ${detail}\n`, trickle: false };
+      outcome = { code: 3, stderr: `fake op: internal error: ${detail}\n` };
     }
   }
-  await emitStdout(outcome.trickle);
+  await emitStdout();
   if (outcome.stderr !== undefined) await write(process.stderr, outcome.stderr);
   logInvocation(outcome.code, true);
   process.exitCode = outcome.code;

@@ -16,7 +16,7 @@
  * Knobs (all optional): `FAKE_OP_NODE` (the Node.js that runs the fake),
  * `FAKE_OP_COMPILE_CACHE` (Node's compile cache for the fake), `FAKE_OP_VERSION`, `FAKE_OP_DELAY_MS`, `FAKE_OP_LOG`, `FAKE_OP_FAULT` (`crash`, `hang` (never exits, holds
  * its output open), `orphan` (answers and exits, but leaves a process holding its output open
- * for 60 s; end both with `endLeftRunning`), `garbage`, `slow-stdout`, `echo-token`,
+ * for 60 s; end both with `endLeftRunning`), `garbage`, `echo-token`,
  * `echo-token-body` (the token's body without `ops_`, and its decoded JSON), `rate-limit`,
  * `server-error`; `name@scope` limits it to a command such as `read`, `item get`, `item`,
  * `version`, or `all`; without a scope every command but `--version` is affected),
@@ -53,7 +53,7 @@ export const FAKE_OP_ENVIRONMENT_READ_VERSION = '2.33.0-beta.02';
 export interface FakeOpOptions {
   /** Sleep this long before doing anything, on every invocation (`--version` too). */
   delayMs?: number;
-  /** `crash`, `hang`, `orphan`, `garbage`, `slow-stdout`, `echo-token`, `echo-token-body`, `rate-limit`, `server-error`, optionally `@scope`. */
+  /** `crash`, `hang`, `orphan`, `garbage`, `echo-token`, `echo-token-body`, `rate-limit`, `server-error`, optionally `@scope`. */
   fault?: string;
   /** Apply `fault` to the first N affected invocations only (needs `faultCounterFile`). */
   faultTimes?: number;
