@@ -386,11 +386,6 @@ describe('readSpecs', () => {
     );
   });
 
-  it('an empty OP_ENV_FILE is ignored', async () => {
-    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: '' }, dir);
-    assert.deepEqual(parsed, { specs: [], errors: [], leftAlone: [] });
-  });
-
   it('a name given in two sources is SECRETS_CONFIG_INVALID', async () => {
     const parsed = await specsOf(
       inputsWith({ secrets: 'file_ref: op://V/yaml/field' }),

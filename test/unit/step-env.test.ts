@@ -1,0 +1,364 @@
+/**
+ * References found outside the `secrets` input: in the step's environment (values written as
+ * op://) and in the file OP_ENV_FILE names (read as dotenv reads it), each then checked like a
+ * `secrets` entry. Which files OP_ENV_FILE may name: test/unit/input-file.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Code } from '../../src/errors.ts';
+import type { Inputs } from '../../src/inputs.ts';
+import { buildSpecs, discoverEnvRefs, parseEnvFile } from '../../src/secret-specs.ts';
+import { readSpecs } from '../../src/work.ts';
+import { inputsWith } from '../support/inputs.ts';
+import { MemoryRunner } from '../support/memory-runner.ts';
+import {
+  type ErrorRow,
+  expectedOutcome,
+  outcomeOf,
+  type SpecRow,
+} from '../support/spec-outcome.ts';
+
+const CONFIG = Code.configInvalid;
+const REF = Code.refInvalid;
+
+type RawSpec = Parameters<typeof buildSpecs>[0][number];
+
+function raw(name: string, ref: string, source: RawSpec['source']): RawSpec {
+  return { name, ref, file: false, mask: true, source };
+}
+
+function inputs(secrets = '', vault?: string): Inputs {
+  return inputsWith({ secrets, vault });
+}
+
+describe("the step's environment: values written as op:// are references", () => {
+  it('takes only op:// values, and never INPUT_ or STATE_ variables', () => {
+    const found = discoverEnvRefs({
+      LEGACY_KEY: 'op://Engineering/legacy/credential',
+      PLAIN: 'hello',
+      URL: 'https://example.com',
+      UPPER: 'OP://V/I/F',
+      SPACED: ' op://V/I/F',
+      EMPTY: '',
+      MISSING: undefined,
+      INPUT_SECRETS: 'op://V/I/F',
+      'INPUT_CONNECT-TOKEN': 'op://V/I/F',
+      input_lower: 'op://V/I/F',
+      STATE_X: 'op://V/I/F',
+      state_y: 'op://V/I/F',
+      OTHER: 'op://V/I/F?attribute=otp',
+    });
+    assert.deepEqual(found, [
+      raw('LEGACY_KEY', 'op://Engineering/legacy/credential', 'env'),
+      raw('OTHER', 'op://V/I/F?attribute=otp', 'env'),
+    ]);
+  });
+
+  it('finds nothing in an empty environment', () => {
+    assert.deepEqual(discoverEnvRefs({}), []);
+  });
+
+  const env: Record<string, string | undefined> = {
+    LEADING_SPACE: ' op://V/I/F',
+    UPPER_SCHEME: 'OP://V/I/F',
+    TRAILING: 'op://V/I/F ',
+    BARE: 'op://',
+    SHORT: 'op://x',
+    GOOD: 'op://V/I/F',
+    'MY-VAR': 'op://V/I/G',
+    'MY.VAR': 'op://V/I/G',
+    GITHUB_TOKEN: 'op://V/I/H',
+    GITHUB_ENV: 'op://V/I/J',
+    INPUT_SECRETS: 'op://V/I/F',
+    input_lower: 'op://V/I/F',
+    STATE_files: 'op://V/I/F',
+    UNSET: undefined,
+    EMPTY: '',
+    PLAIN: 'hello',
+    NOT_A_VAULT_REF: 'I/F',
+    good: 'op://V/I/F',
+  };
+
+  it('only values starting with op:// are found, INPUT_ and STATE_ ignored', () => {
+    assert.deepEqual(
+      discoverEnvRefs(env).map((raw) => raw.name),
+      [
+        'TRAILING',
+        'BARE',
+        'SHORT',
+        'GOOD',
+        'MY-VAR',
+        'MY.VAR',
+        'GITHUB_TOKEN',
+        'GITHUB_ENV',
+        'good',
+      ],
+    );
+  });
+
+  it('each found entry is checked like a secrets entry; env refs get no default vault', () => {
+    assert.deepEqual(
+      outcomeOf(buildSpecs(discoverEnvRefs(env), 'Vault')),
+      expectedOutcome({
+        // GITHUB_TOKEN is allowed, as in 1Password's own action; the runner's other names are not.
+        specs: [
+          ['GOOD', 'op://V/I/F'],
+          ['GITHUB_TOKEN', 'op://V/I/H'],
+        ],
+        errors: [
+          [REF, 'TRAILING'],
+          [REF, 'BARE'],
+          [REF, 'SHORT'],
+          [CONFIG, 'MY-VAR'],
+          [CONFIG, 'MY.VAR'],
+          [CONFIG, 'GITHUB_ENV'],
+          [CONFIG, 'good'],
+        ],
+      }),
+    );
+  });
+});
+
+describe('OP_ENV_FILE: the file it names, read as dotenv reads it, each entry checked', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'step-env-'));
+    mkdirSync(join(dir, 'a-directory'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  interface FileCase {
+    why: string;
+    /** File contents; undefined: OP_ENV_FILE names something that is not a file. */
+    content?: string;
+    path?: string;
+    secrets?: string;
+    env?: Record<string, string>;
+    vault?: string;
+    specs?: SpecRow[];
+    errors?: ErrorRow[];
+  }
+
+  const cases: FileCase[] = [
+    { why: 'a missing file', path: 'missing.env', errors: [[CONFIG]] },
+    { why: 'a directory', path: 'a-directory', errors: [[CONFIG]] },
+    { why: 'an empty file', content: '' },
+    {
+      why: 'non-ref entries and comments are left alone',
+      content: '# comment\nPLAIN=hello\nEMPTY=\nSHORT_REF=I/F\n\n',
+      vault: 'Vault',
+    },
+    {
+      why: 'a quoted value with # keeps it: a fragment, refused',
+      content: 'Q="op://V/I/F#x"\nS=\'op://V/I/F # not a comment\'\n',
+      errors: [
+        [REF, 'Q'],
+        [REF, 'S'],
+      ],
+    },
+    {
+      // dotenv reads an unquoted # as the start of a comment: the ref is cut there.
+      why: 'an unquoted # starts a comment (dotenv)',
+      content: 'U=op://V/I/F#x\nW=op://V/I/G #note\n',
+      specs: [
+        ['U', 'op://V/I/F'],
+        ['W', 'op://V/I/G'],
+      ],
+    },
+    {
+      why: 'export lines are read as dotenv reads them',
+      content: 'export FOO=op://V/I/F\n  export\tBAR=op://V/I/G\nexportBAZ=op://V/I/H\n',
+      specs: [
+        ['FOO', 'op://V/I/F'],
+        ['BAR', 'op://V/I/G'],
+        ['exportBAZ', 'op://V/I/H'],
+      ],
+    },
+    {
+      why: 'CRLF line endings',
+      content: 'A=op://V/I/F\r\nB="op://V/I/G"\r\n',
+      specs: [
+        ['A', 'op://V/I/F'],
+        ['B', 'op://V/I/G'],
+      ],
+    },
+    {
+      why: 'a BOM at the start',
+      content: '\ufeffA=op://V/I/F\nB=op://V/I/G\n',
+      specs: [
+        ['A', 'op://V/I/F'],
+        ['B', 'op://V/I/G'],
+      ],
+    },
+    {
+      why: 'spaces around = and after the value',
+      content: 'K = op://V/I/F   \n',
+      specs: [['K', 'op://V/I/F']],
+    },
+    {
+      why: 'a multi-line quoted value: refused',
+      content: 'M="op://V/I/F\nx"\n',
+      errors: [[REF, 'M']],
+    },
+    {
+      why: 'names dotenv allows but the action does not',
+      content: 'MY-VAR=op://V/I/F\nMY.VAR=op://V/I/G\nPATH=op://V/I/H\n',
+      errors: [
+        [CONFIG, 'MY-VAR'],
+        [CONFIG, 'MY.VAR'],
+        [CONFIG, 'PATH'],
+      ],
+    },
+    {
+      why: 'a name in the file and in the secrets input (another case)',
+      secrets: 'A: op://V/I/F\n',
+      content: 'a=op://V/I/G\n',
+      specs: [['A', 'op://V/I/F']],
+      errors: [[CONFIG, 'a']],
+    },
+    {
+      why: 'a name in the file and in step env',
+      env: { B: 'op://V/I/F' },
+      content: 'B=op://V/I/G\n',
+      specs: [['B', 'op://V/I/F']],
+      errors: [[CONFIG, 'B']],
+    },
+    {
+      why: 'case variants inside the file',
+      content: 'A=op://V/I/F\na=op://V/I/G\n',
+      specs: [['A', 'op://V/I/F']],
+      errors: [[CONFIG, 'a']],
+    },
+    {
+      // SPEC: "a name given twice is SECRETS_CONFIG_INVALID"; dotenv keeps the last silently.
+      why: 'the same name twice inside the file',
+      content: 'A=op://V/I/F\nA=op://V/I/G\n',
+      errors: [[CONFIG, 'A']],
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.why, async () => {
+      const path = c.path ?? `${c.why.replace(/[^a-z0-9]+/gi, '-')}.env`;
+      if (c.content !== undefined) writeFileSync(join(dir, path), c.content);
+      const env = { ...c.env, OP_ENV_FILE: path };
+      const outcome = outcomeOf(
+        await readSpecs(inputs(c.secrets, c.vault), new MemoryRunner({ env: env, cwd: dir })),
+      );
+      assert.deepEqual(outcome, expectedOutcome(c));
+    });
+  }
+
+  it('an empty OP_ENV_FILE is ignored', async () => {
+    const runner = new MemoryRunner({ env: { OP_ENV_FILE: '' }, cwd: dir });
+    assert.deepEqual(await readSpecs(inputs(), runner), { specs: [], errors: [], leftAlone: [] });
+  });
+
+  it('the file is read relative to the working directory given', async () => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', '.env.tpl'), 'A=op://V/I/F\n');
+    assert.deepEqual(
+      outcomeOf(
+        await readSpecs(
+          inputs(),
+          new MemoryRunner({ env: { OP_ENV_FILE: '.env.tpl' }, cwd: join(dir, 'sub') }),
+        ),
+      ),
+      expectedOutcome({ specs: [['A', 'op://V/I/F']] }),
+    );
+    assert.deepEqual(
+      outcomeOf(
+        await readSpecs(
+          inputs(),
+          new MemoryRunner({ env: { OP_ENV_FILE: 'sub/.env.tpl' }, cwd: dir }),
+        ),
+      ),
+      expectedOutcome({ specs: [['A', 'op://V/I/F']] }),
+    );
+  });
+
+  it('parseEnvFile reports the names it leaves alone', async () => {
+    assert.deepEqual(await parseEnvFile('A=op://V/I/F\nB=hello\nC= op://V/I/F\n'), {
+      // dotenv trims unquoted values: C's leading space is gone and C is a ref
+      raw: [
+        { name: 'A', ref: 'op://V/I/F', file: false, mask: true, source: 'env-file' },
+        { name: 'C', ref: 'op://V/I/F', file: false, mask: true, source: 'env-file' },
+      ],
+      skipped: ['B'],
+      duplicates: [],
+    });
+  });
+
+  it('parses 100,000 lines in linear time (the duplicate check was quadratic: 19 s)', async () => {
+    const lines = Array.from(
+      { length: 100_000 },
+      (_, index) => `NAME_${index}=op://V/item/f${index}`,
+    );
+    // Two duplicates at the far end, so the check still has something to find.
+    lines.push('NAME_7=op://V/item/again', 'NAME_99999=op://V/item/again');
+    const cpu = process.cpuUsage();
+    const parsed = await parseEnvFile(lines.join('\n'));
+    const used = process.cpuUsage(cpu);
+    const ms = (used.user + used.system) / 1000;
+    assert.deepEqual(parsed.duplicates, ['NAME_7', 'NAME_99999']);
+    assert.equal(parsed.raw.length, 99_998);
+    // This process's CPU time, which other jobs on a busy machine do not add to: well under a
+    // second here, against 19 s when quadratic.
+    assert.ok(ms < 5000, `took ${Math.round(ms)} ms of CPU`);
+  });
+
+  it('reads dotenv entries: quotes, comments, export, inline comments', async () => {
+    const text = [
+      '# a comment',
+      'A=op://V/I/F',
+      'B="op://V/I 2/F"',
+      "C='op://V/I/F?attribute=otp'",
+      '',
+      'PLAIN=hello',
+      'export D=op://V/I/G',
+      'E=op://V/I/H # inline comment',
+      '   # indented comment',
+      'F="op://V/I/J" # after quotes',
+      'URL=https://example.com',
+      'EMPTY=',
+      '',
+    ].join('\n');
+    const parsed = await parseEnvFile(text);
+    assert.deepEqual(parsed.raw, [
+      raw('A', 'op://V/I/F', 'env-file'),
+      raw('B', 'op://V/I 2/F', 'env-file'),
+      raw('C', 'op://V/I/F?attribute=otp', 'env-file'),
+      raw('D', 'op://V/I/G', 'env-file'),
+      raw('E', 'op://V/I/H', 'env-file'),
+      raw('F', 'op://V/I/J', 'env-file'),
+    ]);
+    assert.deepEqual(parsed.skipped.sort(), ['EMPTY', 'PLAIN', 'URL']);
+  });
+
+  it('reads multi-line quoted values exactly', async () => {
+    const parsed = await parseEnvFile('NOTE="line one\nline two\n"\nREF=op://V/I/F\n');
+    assert.deepEqual(parsed.raw, [raw('REF', 'op://V/I/F', 'env-file')]);
+    assert.deepEqual(parsed.skipped, ['NOTE']);
+  });
+
+  it('keeps a multi-line quoted ref as written (so that it fails as a ref, not silently)', async () => {
+    const parsed = await parseEnvFile('X="op://V/I/F\nmore"\n');
+    assert.deepEqual(parsed.raw, [raw('X', 'op://V/I/F\nmore', 'env-file')]);
+    const built = buildSpecs(parsed.raw);
+    assert.equal(built.specs.length, 0);
+    assert.equal(built.errors[0]?.code, 'SECRETS_REF_INVALID');
+  });
+
+  it('reads CRLF files', async () => {
+    const parsed = await parseEnvFile('A=op://V/I/F\r\nB=plain\r\n');
+    assert.deepEqual(parsed.raw, [raw('A', 'op://V/I/F', 'env-file')]);
+    assert.deepEqual(parsed.skipped, ['B']);
+  });
+
+  it('an empty file has nothing', async () => {
+    assert.deepEqual(await parseEnvFile(''), { raw: [], skipped: [], duplicates: [] });
+  });
+});
