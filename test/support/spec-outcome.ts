@@ -1,9 +1,17 @@
 /**
  * What a parse gives, as the hand-written input cases compare it: each spec as a row (name,
- * canonical ref, file, mask) and each error as its code and the secret it belongs to.
+ * canonical ref, file, mask) and each error as its code and the secret it belongs to; and the
+ * raw specs those cases hand to buildSpecs.
  */
 import type { ErrorCode, SecretsError } from '../../src/errors.ts';
-import type { ParsedSpecs } from '../../src/secret-specs.ts';
+import type { buildSpecs, ParsedSpecs } from '../../src/secret-specs.ts';
+
+export type RawSpec = Parameters<typeof buildSpecs>[0][number];
+
+/** A raw spec with the default options (no file, masked). */
+export function raw(name: string, ref: string, source: RawSpec['source'] = 'secrets'): RawSpec {
+  return { name, ref, file: false, mask: true, source };
+}
 
 /** A spec as compared here: name, canonical ref text, file (default false), mask (default true). */
 export type SpecRow = [name: string, ref: string, file?: boolean, mask?: boolean];

@@ -29,17 +29,13 @@ import {
   expectedOutcome,
   type Outcome,
   outcomeOf,
+  raw,
+  type RawSpec,
   type SpecRow,
 } from '../support/spec-outcome.ts';
 
 const CONFIG = Code.configInvalid;
 const REF = Code.refInvalid;
-
-type RawSpec = Parameters<typeof buildSpecs>[0][number];
-
-function raw(name: string, ref: string, source: RawSpec['source'] = 'secrets'): RawSpec {
-  return { name, ref, file: false, mask: true, source };
-}
 
 /** The input `text` through parseSecretsYaml and buildSpecs, as rows. */
 function fromYaml(text: string, vault?: string): Outcome {

@@ -18,17 +18,12 @@ import {
   type ErrorRow,
   expectedOutcome,
   outcomeOf,
+  raw,
   type SpecRow,
 } from '../support/spec-outcome.ts';
 
 const CONFIG = Code.configInvalid;
 const REF = Code.refInvalid;
-
-type RawSpec = Parameters<typeof buildSpecs>[0][number];
-
-function raw(name: string, ref: string, source: RawSpec['source']): RawSpec {
-  return { name, ref, file: false, mask: true, source };
-}
 
 function inputs(secrets = '', vault?: string): Inputs {
   return inputsWith({ secrets, vault });
