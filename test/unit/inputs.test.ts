@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SETTINGS } from '../../src/backends/modes.ts';
 import { chooseMode } from '../../src/backends/select.ts';
 import { SecretsError } from '../../src/errors.ts';
 import { type Inputs, readInputs } from '../../src/inputs.ts';
-import { readSpecs } from '../../src/work.ts';
 import { MemoryRunner } from '../support/memory-runner.ts';
 
 /** Reads inputs as given in `with:` (defaults from action.yml), with the step's environment. */
 function read(values: Record<string, string>, env: Record<string, string | undefined> = {}) {
   return readInputs(new MemoryRunner({ inputs: values, env }));
-}
-
-/** Everything to load, for the step's environment and working directory. */
-function specsOf(inputs: Inputs, env: Record<string, string>, cwd: string) {
-  return readSpecs(inputs, new MemoryRunner({ env, cwd }));
 }
 
 function codes(result: { errors: readonly { code: string }[] }): string[] {
@@ -307,150 +298,5 @@ describe('readInputs: vault and other strings', () => {
     assert.equal(result.inputs.secrets, 'A: op://V/I/F');
     assert.equal(result.inputs.account, 'my.1password.com');
     assert.equal(result.inputs.connectCa, '/path/to/ca.pem');
-  });
-});
-
-describe('readSpecs', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'inputs-test-'));
-    mkdirSync(join(dir, 'sub'));
-    writeFileSync(
-      join(dir, '.env.tpl'),
-      '# template\nFILE_REF=op://V/file/ref\nPLAIN=not-a-ref\nFILE_OTP="op://V/file/otp?attribute=otp"\n',
-    );
-    writeFileSync(join(dir, 'sub', 'other.env'), 'SUB_REF=op://V/sub/ref\n');
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
-  function inputsWith(values: Record<string, string>): Inputs {
-    return read(values).inputs;
-  }
-
-  it('reads the secrets input, step env refs and OP_ENV_FILE relative to cwd', async () => {
-    const inputs = inputsWith({
-      secrets: 'FROM_YAML: op://V/yaml/field\nBARE: item/field',
-      vault: 'D',
-    });
-    const parsed = await specsOf(
-      inputs,
-      { OP_ENV_FILE: './.env.tpl', LEGACY_KEY: 'op://V/env/credential', OTHER: 'plain' },
-      dir,
-    );
-    assert.deepEqual(parsed.errors, []);
-    assert.deepEqual(
-      parsed.specs.map((spec) => [spec.name, spec.source, spec.ref.text]),
-      [
-        ['FROM_YAML', 'secrets', 'op://V/yaml/field'],
-        ['BARE', 'secrets', 'op://D/item/field'],
-        ['LEGACY_KEY', 'env', 'op://V/env/credential'],
-        ['FILE_REF', 'env-file', 'op://V/file/ref'],
-        ['FILE_OTP', 'env-file', 'op://V/file/otp?attribute=otp'],
-      ],
-    );
-  });
-
-  it('resolves OP_ENV_FILE against the given cwd, not the process cwd', async () => {
-    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: 'sub/other.env' }, dir);
-    assert.deepEqual(parsed.errors, []);
-    assert.deepEqual(
-      parsed.specs.map((spec) => spec.name),
-      ['SUB_REF'],
-    );
-  });
-
-  it('accepts an absolute OP_ENV_FILE', async () => {
-    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: join(dir, '.env.tpl') }, '/');
-    assert.deepEqual(parsed.errors, []);
-    assert.equal(parsed.specs.length, 2);
-  });
-
-  it('a missing OP_ENV_FILE is SECRETS_CONFIG_INVALID', async () => {
-    const parsed = await specsOf(
-      inputsWith({ secrets: 'A: op://V/I/F' }),
-      { OP_ENV_FILE: './missing.env' },
-      dir,
-    );
-    assert.deepEqual(
-      parsed.errors.map((error) => error.code),
-      ['SECRETS_CONFIG_INVALID'],
-    );
-    assert.match(parsed.errors[0]?.message ?? '', /missing\.env/);
-  });
-
-  it('OP_ENV_FILE naming a directory is SECRETS_CONFIG_INVALID', async () => {
-    const parsed = await specsOf(inputsWith({}), { OP_ENV_FILE: 'sub' }, dir);
-    assert.deepEqual(
-      parsed.errors.map((error) => error.code),
-      ['SECRETS_CONFIG_INVALID'],
-    );
-  });
-
-  it('a name given in two sources is SECRETS_CONFIG_INVALID', async () => {
-    const parsed = await specsOf(
-      inputsWith({ secrets: 'file_ref: op://V/yaml/field' }),
-      { OP_ENV_FILE: '.env.tpl' },
-      dir,
-    );
-    assert.ok(parsed.errors.some((error) => error.code === 'SECRETS_CONFIG_INVALID'));
-    assert.ok(
-      !parsed.specs.some(
-        (spec) => spec.name.toUpperCase() === 'FILE_REF' && spec.source === 'env-file',
-      ),
-    );
-  });
-
-  it('no secrets at all is not an error', async () => {
-    assert.deepEqual(await specsOf(inputsWith({}), {}, dir), {
-      specs: [],
-      errors: [],
-      leftAlone: [],
-    });
-  });
-
-  it('says how many OP_ENV_FILE entries it left alone, in the singular for one', async () => {
-    const runner = new MemoryRunner({ env: { OP_ENV_FILE: '.env.tpl' }, cwd: dir });
-    await readSpecs(inputsWith({}), runner);
-    assert.deepEqual(runner.infos, ['OP_ENV_FILE: left alone 1 entry without an op:// reference']);
-  });
-
-  it("leaving env refs alone (workload identity): the step env's and OP_ENV_FILE's are named, not loaded nor checked", async () => {
-    writeFileSync(
-      join(dir, 'twice.env'),
-      'FILE_REF=op://V/a/b\nFILE_REF=op://V/c/d\nFILE_OK=op://V/e/f\n',
-    );
-    const runner = new MemoryRunner({
-      env: {
-        OP_ENV_FILE: 'twice.env',
-        LEGACY: 'op://V/env/credential',
-        MALFORMED: 'op://V//F',
-        GITHUB_SHA: 'op://V/reserved/name',
-      },
-      cwd: dir,
-    });
-    const parsed = await readSpecs(
-      inputsWith({ secrets: 'FROM_YAML: op://V/yaml/field' }),
-      runner,
-      'leave',
-    );
-    assert.deepEqual(parsed.errors, []);
-    assert.deepEqual(
-      parsed.specs.map((spec) => spec.name),
-      ['FROM_YAML'],
-    );
-    assert.deepEqual(parsed.leftAlone, ['LEGACY', 'MALFORMED', 'GITHUB_SHA', 'FILE_OK']);
-  });
-
-  it('reports YAML errors together with the others', async () => {
-    const parsed = await specsOf(
-      inputsWith({ secrets: 'A: [' }),
-      { OP_ENV_FILE: 'nope.env', BAD: 'op://V//F' },
-      dir,
-    );
-    assert.deepEqual(parsed.errors.map((error) => error.code).sort(), [
-      'SECRETS_CONFIG_INVALID',
-      'SECRETS_CONFIG_INVALID',
-      'SECRETS_REF_INVALID',
-    ]);
   });
 });

@@ -2,7 +2,7 @@
  * What the `secrets` input gives: its YAML (empty, not a mapping, anchors, keys, names, values,
  * options, size), each entry's name and reference checked by buildSpecs, and errors that never
  * echo a value not written as op://; hand-written, hostile and generated cases side by side.
- * References found in the step's environment and OP_ENV_FILE: test/unit/step-env.test.ts;
+ * The step's environment, OP_ENV_FILE and the sources merged: test/unit/what-to-load.test.ts;
  * the name rule: test/unit/names.test.ts; hostile references: test/unit/references/parsing.test.ts.
  */
 import assert from 'node:assert/strict';
