@@ -19,6 +19,7 @@ import {
   SEED,
   textOf,
 } from '../../support/arbitraries.ts';
+import { cpuBounded } from '../../support/cpu-bounded.ts';
 import { type Accepted, itAccepts, itRejects, type Rejected } from '../../support/references.ts';
 
 describe('parseRef: accepted references', () => {
@@ -151,22 +152,6 @@ describe('hasControlCharacter', () => {
       assert.equal(hasControlCharacter(value), expected));
   }
 });
-
-/**
- * Runs `work` and checks the CPU time it took, whether it returned or threw (this process's
- * user + system time, so that other jobs on a busy runner do not make it flaky; a hang or a
- * blow-up still fails).
- */
-function within<T>(limitMs: number, work: () => T): T {
-  const start = process.cpuUsage();
-  try {
-    return work();
-  } finally {
-    const used = process.cpuUsage(start);
-    const elapsed = (used.user + used.system) / 1000;
-    assert.ok(elapsed < limitMs, `took ${elapsed.toFixed(1)} ms of CPU, limit ${limitMs} ms`);
-  }
-}
 
 interface RefCase {
   raw: string;
@@ -350,12 +335,12 @@ describe('parseRef: hostile and odd references (titles taken literally, bounded 
 
   it('a 1 MB ref is accepted in bounded time', () => {
     const raw = `op://V/I/${'x'.repeat(1 << 20)}`;
-    assert.equal(within(500, () => parseRef(raw)).text, raw);
+    assert.equal(cpuBounded(() => parseRef(raw), 500).text, raw);
   });
 
   it('a ref of 500,000 segments is accepted in bounded time', () => {
     const raw = `op://${'a/'.repeat(500_000)}f`;
-    const ref = within(1000, () => parseRef(raw));
+    const ref = cpuBounded(() => parseRef(raw), 1000);
     assert.equal(ref.readings.length, 1);
   });
 
@@ -367,7 +352,7 @@ describe('parseRef: hostile and odd references (titles taken literally, bounded 
       `op://V/I/${'/'.repeat(1 << 20)}F`,
       `op://V/I/F${'#'.repeat(1 << 20)}`,
     ]) {
-      within(500, () => assert.throws(() => parseRef(raw), { code: Code.refInvalid }));
+      cpuBounded(() => assert.throws(() => parseRef(raw), { code: Code.refInvalid }), 500);
     }
   });
 });
@@ -377,7 +362,7 @@ describe(`parseRef, any string (seed ${SEED}): throws nothing but SECRETS_REF_IN
   const check = (raw: string, vault: string | undefined, limitMs = 50): void => {
     let ref: Ref;
     try {
-      ref = within(limitMs, () => parseRef(raw, vault));
+      ref = cpuBounded(() => parseRef(raw, vault), limitMs);
     } catch (thrown) {
       if (thrown instanceof assert.AssertionError) throw thrown;
       assert.ok(thrown instanceof SecretsError, `threw a non-SecretsError: ${String(thrown)}`);
