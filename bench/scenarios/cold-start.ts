@@ -1,8 +1,9 @@
 /**
  * 3. Cold start: the whole process of the main step for one secret over Connect (no
  * latency) against the toolkit's floor (a minimal `@actions/core` action bundled the same way),
- * the same job done minimally with the same libraries, and `node -e ""` on the same Node; which files each mode loads (the SDK and its WebAssembly
- * in the SDK mode only, action.yml never); bundle sizes.
+ * the same job done minimally with the same libraries, and `node -e ""` on the same Node; which
+ * files each mode loads (the SDK and its WebAssembly in the SDK mode only, action.yml never);
+ * bundle sizes.
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -356,7 +357,7 @@ export async function coldStartScenario(shape: ColdStartShape): Promise<Scenario
     ];
 
     const details = [
-      `- Whole process: \`${process.execPath} dist/index.js\` spawned directly (${shape.runs} runs after a warm-up, interleaved with \`node -e ""\`), with the exact environment and working directory the harness gave the step (inputs, GITHUB_* files, runner variables), so only the process is timed: start, inputs, one request, outputs, exit.`,
+      `- Whole process: \`${relative(ROOT, process.execPath)} dist/index.js\` spawned directly (${shape.runs} runs after a warm-up, interleaved with \`node -e ""\`), with the exact environment and working directory the harness gave the step (inputs, GITHUB_* files, runner variables), so only the process is timed: start, inputs, one request, outputs, exit.`,
       `  step: ${stepRuns.map((value) => value.toFixed(0)).join(', ')} ms; node -e "": ${nodeRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
       `- The toolkit floor: bench/floor-action.ts (\`core.getInput\` + \`core.setOutput\`, \`@actions/core\` as in package.json) bundled with the build's own options (scripts/bundle-options.ts: ESM, node24, splitting), spawned in turn with the two above, same environment: ${floorRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
       `- The minimal action: bench/minimal-action.ts (the secrets input parsed with \`yaml\`, the three Connect requests of one reference through an undici \`Pool\`, \`core.setSecret\` + \`core.setOutput\`; no validation, retries, deadlines, redaction, summary or state) bundled and spawned the same way: ${minimalRuns.map((value) => value.toFixed(0)).join(', ')} ms.`,
