@@ -35,7 +35,7 @@ interface LineRead {
 }
 
 /** `EnvFileKeyValuePairs.ReadLine`: LF ends a line; CRLF too, only on Windows. */
-function readLine(text: string, cursor: { index: number }, windows: boolean): LineRead | undefined {
+function readLine(text: string, cursor: { index: number }): LineRead | undefined {
   if (cursor.index >= text.length) return undefined;
   const start = cursor.index;
   const lfIndex = text.indexOf('\n', start);
@@ -43,7 +43,7 @@ function readLine(text: string, cursor: { index: number }, windows: boolean): Li
     cursor.index = text.length;
     return { line: text.slice(start), newline: undefined };
   }
-  if (windows) {
+  if (WINDOWS) {
     const crlfIndex = text.indexOf('\r\n', start);
     if (crlfIndex >= 0 && crlfIndex < lfIndex) {
       cursor.index = crlfIndex + 2;
@@ -59,9 +59,9 @@ function readLine(text: string, cursor: { index: number }, windows: boolean): Li
  * GITHUB_OUTPUT or GITHUB_STATE file. Lazy like the runner's enumerator: the pairs before a
  * malformed entry are yielded (and applied by the runner) before the error is thrown.
  */
-function* envFilePairs(text: string, windows = WINDOWS): Generator<[string, string]> {
+function* envFilePairs(text: string): Generator<[string, string]> {
   const cursor = { index: 0 };
-  let read = readLine(text, cursor, windows);
+  let read = readLine(text, cursor);
   while (read !== undefined) {
     const line = read.line;
     if (line !== '') {
@@ -82,7 +82,7 @@ function* envFilePairs(text: string, windows = WINDOWS): Generator<[string, stri
         }
         const startIndex = cursor.index;
         let endIndex = cursor.index;
-        let temp = readLine(text, cursor, windows);
+        let temp = readLine(text, cursor);
         while (temp?.line !== delimiter) {
           if (temp === undefined) {
             throw new Error(`Invalid value. Matching delimiter not found '${delimiter}'`);
@@ -91,7 +91,7 @@ function* envFilePairs(text: string, windows = WINDOWS): Generator<[string, stri
             throw new Error('Invalid value. EOF marker missing new line.');
           }
           endIndex = cursor.index - temp.newline.length;
-          temp = readLine(text, cursor, windows);
+          temp = readLine(text, cursor);
         }
         output = endIndex > startIndex ? text.slice(startIndex, endIndex) : '';
       } else {
@@ -99,18 +99,15 @@ function* envFilePairs(text: string, windows = WINDOWS): Generator<[string, stri
       }
       yield [key, output];
     }
-    read = readLine(text, cursor, windows);
+    read = readLine(text, cursor);
   }
 }
 
 /** All pairs of a file's text, and the error that stopped the runner, if any. */
-export function parseEnvFile(
-  text: string,
-  windows = WINDOWS,
-): { pairs: [string, string][]; error?: Error } {
+export function parseEnvFile(text: string): { pairs: [string, string][]; error?: Error } {
   const pairs: [string, string][] = [];
   try {
-    for (const pair of envFilePairs(text, windows)) pairs.push(pair);
+    for (const pair of envFilePairs(text)) pairs.push(pair);
     return { pairs };
   } catch (error) {
     return { pairs, error: error instanceof Error ? error : new Error(String(error)) };
