@@ -40,19 +40,6 @@ export type IdTokenFault =
   /** 200 with this body, as is (e.g. not JSON). */
   | { rawBody: string };
 
-export interface IdTokenServerOptions {
-  /** The bearer it accepts (ACTIONS_ID_TOKEN_REQUEST_TOKEN). Default `REQUEST_TOKEN`. */
-  requestToken?: string;
-  /** `owner/repo`; default `owner/repo`. */
-  repository?: string;
-  /** Default `refs/heads/main`. */
-  ref?: string;
-  /** The tokens' `iat`, in epoch seconds; default the server's start, whole seconds. */
-  issuedAt?: number;
-  /** Default 0: a free port on 127.0.0.1. */
-  port?: number;
-}
-
 export interface IdTokenRequest {
   method: string;
   /** Path and query exactly as received (not decoded). */
@@ -117,14 +104,13 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   405: 'The requested resource does not support http method.',
 };
 
-export async function startIdTokenServer(
-  options: IdTokenServerOptions = {},
-): Promise<FakeIdTokenServer> {
-  const requestToken = options.requestToken ?? REQUEST_TOKEN;
-  const repository = options.repository ?? 'owner/repo';
-  const ref = options.ref ?? 'refs/heads/main';
-  const issuedAt = options.issuedAt ?? Math.floor(Date.now() / 1000);
-  const owner = repository.split('/')[0] ?? repository;
+export async function startIdTokenServer(): Promise<FakeIdTokenServer> {
+  const requestToken = REQUEST_TOKEN;
+  const repository = 'owner/repo';
+  const owner = 'owner';
+  const ref = 'refs/heads/main';
+  // The server's start, whole seconds.
+  const issuedAt = Math.floor(Date.now() / 1000);
   const requests: IdTokenRequest[] = [];
   const faults: IdTokenFault[] = [];
 
@@ -234,7 +220,7 @@ export async function startIdTokenServer(
     const [status, body] = answer(method, path, entry.authorized, entry.audience);
     send(res, entry, status, body);
   });
-  const { port, close } = await serveOnLoopback(server, options.port);
+  const { port, close } = await serveOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}${ID_TOKEN_PATH}?api-version=2.0`,
