@@ -29,8 +29,8 @@ import { serveOnLoopback } from './loopback.ts';
 export const ISSUER = 'https://token.actions.githubusercontent.com';
 
 export type IdTokenFault =
-  /** Reply with this status and body (default: the endpoint's JSON error for that status). */
-  | { status: number; body?: string }
+  /** Reply with this status and the endpoint's JSON error for it. */
+  | { status: number }
   /** Destroy the socket without answering (the client sees ECONNRESET / socket hang up). */
   | { reset: true }
   /** Accept and never answer, until the client gives up or `close()`. */
@@ -215,7 +215,7 @@ export async function startIdTokenServer(): Promise<FakeIdTokenServer> {
       if ('noValue' in fault) return send(res, entry, 200, JSON.stringify({ count: 0 }));
       if ('rawBody' in fault) return send(res, entry, 200, fault.rawBody);
       const message = DEFAULT_MESSAGES[fault.status] ?? http.STATUS_CODES[fault.status] ?? 'Error';
-      return send(res, entry, fault.status, fault.body ?? errorBody(fault.status, message));
+      return send(res, entry, fault.status, errorBody(fault.status, message));
     }
     const [status, body] = answer(method, path, entry.authorized, entry.audience);
     send(res, entry, status, body);
